@@ -1,0 +1,41 @@
+from django.contrib import admin
+
+from agencies.models import Agency, ComplaintChannel, Department, Membership, Region
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "parent", "is_standard"]
+    list_filter = ["level", "is_standard"]
+    search_fields = ["code", "name"]
+    raw_id_fields = ["parent"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "short_name", "kind", "is_lead", "sort_order"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    """Admins add (e.g. 天府新区), rename or deactivate agencies here without code changes."""
+
+    list_display = ["name", "department", "region", "level", "parent", "is_active"]
+    list_filter = ["department", "level", "is_active"]
+    search_fields = ["name", "region__code", "region__name"]
+    raw_id_fields = ["parent", "region"]
+    list_select_related = ["department", "region", "parent"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "agency", "role", "created_at"]
+    list_filter = ["role", "agency__department"]
+    search_fields = ["user__username", "agency__name"]
+    raw_id_fields = ["user", "agency"]
+    list_select_related = ["user", "agency"]
+
+
+@admin.register(ComplaintChannel)
+class ComplaintChannelAdmin(admin.ModelAdmin):
+    list_display = ["department", "telephone", "email", "is_active"]

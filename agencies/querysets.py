@@ -1,0 +1,67 @@
+"""The one visibility rule: ``Model.objects.restrict(user, action)``.
+
+Every list, page, export, API endpoint and statistic starts from ``restrict``. A membership at an
+agency covers that agency and every agency below it in the same department (its *subtree*, found
+through ``Agency.path``). Whatever falls outside answers 404, because views look objects up inside
+the restricted queryset.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+VIEW, CHANGE = "view", "change"
+
+# Roles that may write (enter cases, submit reports). Inspectors and ministry users only read.
+WRITE_ROLES = frozenset({"clerk", "reviewer"})
+# Roles whose membership grants ordinary subtree reading. Ministry users see only what was
+# reported upward to them, which each model decides in ``restrict_extra``.
+READ_ROLES = frozenset({"clerk", "reviewer", "inspector"})
+
+
+def memberships_of(user) -> list:
+    """Return the user's active memberships with their agencies, cached on the user object."""
+    cached = getattr(user, "_membership_cache", None)
+    if cached is None:
+        from agencies.models import Membership
+
+        cached = list(
+            Membership.objects.filter(user=user, agency__is_active=True)
+            .select_related("agency", "agency__department", "agency__region")
+            .order_by("agency__path")
+        )
+        user._membership_cache = cached
+    return cached
+
+
+class RestrictedQuerySet(models.QuerySet):
+    """A queryset that knows which rows a user may see or change.
+
+    Subclasses set ``agency_lookup`` (the path from the model to its owning ``Agency``, e.g.
+    ``"agency"`` or ``"case__agency"``; ``""`` when the model *is* the agency) and may override
+    ``restrict_extra`` to grant more (e.g. 住建厅 sees every department's provincial reports).
+    """
+
+    agency_lookup = "agency"
+
+    def restrict(self, user, action: str = VIEW):
+        """Return only the rows ``user`` may ``action`` ("view" or "change")."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        roles = WRITE_ROLES if action == CHANGE else READ_ROLES
+        prefix = f"{self.agency_lookup}__" if self.agency_lookup else ""
+        condition = Q(pk__in=[])
+        for membership in memberships_of(user):
+            if membership.role in roles:
+                condition |= Q(**{f"{prefix}path__startswith": membership.agency.path})
+        extra = self.restrict_extra(user, action, memberships_of(user))
+        if extra is not None:
+            condition |= extra
+        return self.filter(condition)
+
+    def restrict_extra(self, user, action: str, memberships: list) -> Q | None:
+        """Return an additional condition this model grants beyond the subtree, or None."""
+        return None

@@ -1,0 +1,69 @@
+"""Recording audit events; every write service calls ``audit_record`` inside its transaction."""
+
+import datetime
+import decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from audit.models import AuditEvent
+
+
+def _plain(value):
+    """Return ``value`` in a JSON-friendly form."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return [_plain(v) for v in value]
+    return value
+
+
+def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict:
+    """Return the concrete field values of ``instance`` for a before/after comparison."""
+    names = fields or [f.attname for f in instance._meta.concrete_fields]
+    return {name: _plain(getattr(instance, name)) for name in names}
+
+
+def diff(before: dict, after: dict) -> dict:
+    """Return ``{field: [before, after]}`` for the fields whose values differ."""
+    return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    target: models.Model,
+    agency=None,
+    changes: dict | None = None,
+    data: dict | None = None,
+) -> AuditEvent:
+    """Append one event to the audit log."""
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEvent.objects.create(
+        actor=actor if is_user else None,
+        actor_name=(actor.get_full_name() or actor.username) if is_user else "系统",
+        action=action,
+        target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
+        target_id=str(target.pk),
+        target_repr=str(target)[:200],
+        agency=agency,
+        changes={k: _plain(v) for k, v in (changes or {}).items()},
+        data={k: _plain(v) for k, v in (data or {}).items()},
+    )
+
+
+def audit_history(*, target: models.Model):
+    """Return the events about ``target``, oldest first."""
+    return (
+        AuditEvent.objects.filter(
+            target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
+            target_id=str(target.pk),
+        )
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )

@@ -1,0 +1,116 @@
+"""Identifier checks: 居民身份证号码 (GB 11643), 统一社会信用代码 (GB 32100); python-stdnum."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+from stdnum.exceptions import ValidationError as StdnumError
+
+
+def upgrade_15_to_18(number: str) -> str:
+    """Return the 18-digit form of a first-generation 15-digit ID number ("19" + check char)."""
+    body = number[:6] + "19" + number[6:]
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    total = sum(int(d) * w for d, w in zip(body, weights, strict=True))
+    return body + "10X98765432"[total % 11]
+
+
+def normalize_resident_id(value: str) -> str:
+    """Validate a 居民身份证号码 and return its canonical 18-character form.
+
+    Accepts lower-case x and 15-digit first-generation numbers (upgraded). Address codes that are
+    no longer current are accepted; the birth date must be real and not in the future.
+    """
+    number = (value or "").strip().replace(" ", "").upper()
+    if len(number) == 15 and number.isdigit():
+        number = upgrade_15_to_18(number)
+    if len(number) != 18:
+        raise ValidationError(_("身份证号码应为18位（或15位一代证号）。"), code="length")
+    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        raise ValidationError(_("身份证号码只能包含数字，最后一位可以是X。"), code="format")
+    try:
+        birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError as exc:
+        raise ValidationError(_("身份证号码中的出生日期不存在。"), code="birth_date") from exc
+    if birth > timezone.localdate() or birth.year < 1900:
+        raise ValidationError(_("身份证号码中的出生日期不合理。"), code="birth_date")
+    try:
+        ric.validate(number)
+    except InvalidChecksum as exc:
+        raise ValidationError(_("身份证号码校验位错误，请核对。"), code="checksum") from exc
+    except InvalidComponent:
+        # stdnum rejects address codes it does not know; retired codes (510132 新津县) stay valid
+        # inside old ID numbers, so only the checksum and date decide.
+        if ric.calc_check_digit(number) != number[17]:
+            raise ValidationError(_("身份证号码校验位错误，请核对。"), code="checksum") from None
+    except (InvalidFormat, InvalidLength, StdnumError) as exc:
+        raise ValidationError(_("身份证号码格式不正确。"), code="format") from exc
+    return number
+
+
+def resident_id_facts(number: str) -> tuple[str, datetime.date]:
+    """Return (sex "M"/"F", birth date) from a valid 18-character 居民身份证号码."""
+    birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    return ("M" if int(number[16]) % 2 else "F"), birth
+
+
+def normalize_document(id_type: str, value: str) -> str:
+    """Validate a document number of the given type and return its canonical form."""
+    if id_type == "resident_id":
+        return normalize_resident_id(value)
+    number = (value or "").strip().replace(" ", "").upper()
+    if id_type == "hmt_residence_permit":
+        # 港澳台居民居住证 follow GB 11643 with an 81/82/83 address code.
+        if not number.startswith(("81", "82", "83")):
+            raise ValidationError(_("港澳台居民居住证号码应以81、82或83开头。"), code="format")
+        return normalize_resident_id(number)
+    if not number or len(number) > 32 or not number.isalnum():
+        raise ValidationError(_("证件号码格式不正确。"), code="format")
+    return number
+
+
+def normalize_uscc(value: str) -> str:
+    """Validate a 统一社会信用代码 (GB 32100) and return it upper-cased."""
+    code = (value or "").strip().replace(" ", "").upper()
+    if len(code) != 18:
+        raise ValidationError(_("统一社会信用代码应为18位。"), code="length")
+    try:
+        uscc.validate(code)
+    except InvalidChecksum as exc:
+        raise ValidationError(_("统一社会信用代码校验位错误，请核对。"), code="checksum") from exc
+    except StdnumError as exc:
+        raise ValidationError(
+            _("统一社会信用代码格式不正确（不使用 I、O、S、V、Z）。"), code="format"
+        ) from exc
+    return code
+
+
+def uscc_organisation_code_warning(code: str) -> str | None:
+    """Return a warning when positions 9–17 fail their GB 11714 check (never a rejection)."""
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    org = code[8:17]
+    try:
+        total = sum(
+            alphabet.index(c) * w for c, w in zip(org[:8], (3, 7, 9, 10, 5, 8, 4, 2), strict=True)
+        )
+    except ValueError:
+        return _("组织机构代码部分格式异常。")
+    check = 11 - total % 11
+    expected = {10: "X", 11: "0"}.get(check, str(check))
+    if org[8] != expected:
+        return _("组织机构代码（第9–17位）校验不符，请核实。")
+    return None
+
+
+def mask_id_number(number: str) -> str:
+    """Return the number with the birth date and sequence hidden: 510104********002X."""
+    if not number:
+        return ""
+    if len(number) >= 15:
+        return number[:6] + "*" * (len(number) - 10) + number[-4:]
+    if len(number) > 4:
+        return "*" * (len(number) - 4) + number[-4:]
+    return "*" * len(number)

@@ -1,0 +1,18 @@
+from cases.models.case import Case, CaseLink, CaseParty, CaseSequence
+from cases.models.decision import Decision, Measure
+from cases.models.evidence import Evidence
+from cases.models.parties import Certificate, CertificateType, Person, Unit
+
+__all__ = [
+    "Case",
+    "CaseLink",
+    "CaseParty",
+    "CaseSequence",
+    "Certificate",
+    "CertificateType",
+    "Decision",
+    "Evidence",
+    "Measure",
+    "Person",
+    "Unit",
+]

@@ -1,0 +1,209 @@
+"""The case (案件): who rented whose certificate, how it was found, and where it stands."""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from agencies.querysets import RestrictedQuerySet
+
+
+class CaseQuerySet(RestrictedQuerySet):
+    agency_lookup = "agency"
+
+
+class Case(models.Model):
+    """An investigated matter owned by one agency; its decision places it in a month's 附件1."""
+
+    class Source(models.TextChoices):
+        SELF_INSPECTION = "self_inspection", _("自查自纠")
+        COMPARISON = "comparison", _("比对排查")
+        COMPLAINT = "complaint", _("投诉举报")
+        SPOT_CHECK = "spot_check", _("抽查")
+        OTHER = "other", _("其他")
+
+    class Violation(models.TextChoices):
+        UNIT_MISMATCH = "unit_mismatch", _("注册单位与实际工作单位不符")
+        CERTIFICATE_TRADING = "certificate_trading", _("买卖租借证书")
+        FALSE_JOB_INFO = "false_job_info", _("提供虚假就业信息")
+        BROKERING = "brokering", _("以职业介绍为名提供挂证信息服务")
+        CERTIFICATE_WITHHOLDING = "certificate_withholding", _("扣押证书")
+        ABSENT_FROM_POST = "absent_from_post", _("项目主要管理技术人员不到岗履职")
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("已登记")
+        INVESTIGATING = "investigating", _("调查中")
+        DECIDED = "decided", _("已作出处理决定")
+        CLOSED = "closed", _("已结案")
+
+    reference = models.CharField(_("案件编号"), max_length=40, unique=True)
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("承办机构"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    source = models.CharField(_("案件来源"), max_length=20, choices=Source.choices)
+    violations = ArrayField(
+        models.CharField(max_length=32, choices=Violation.choices),
+        verbose_name=_("违法违规行为"),
+    )
+    opened_on = models.DateField(_("立案日期"))
+    summary = models.TextField(_("基本案情"), blank=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.REGISTERED
+    )
+    certificate_user_unit = models.ForeignKey(
+        "cases.Unit",
+        verbose_name=_("买卖租借证书单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    hr_agency = models.ForeignKey(
+        "cases.Unit",
+        verbose_name=_("人力资源服务机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    transfer_to = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("移交至"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incoming_transfers",
+        help_text=_("待接收的移交；接收或退回后清空。"),
+    )
+    transfer_reason = models.TextField(_("移交理由"), blank=True)
+    related = models.ManyToManyField(
+        "self",
+        verbose_name=_("关联案件"),
+        through="cases.CaseLink",
+        symmetrical=False,
+        blank=True,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_on", "-id"]
+        verbose_name = _("案件")
+        verbose_name_plural = _("案件")
+        indexes = [
+            models.Index(fields=["agency", "-opened_on", "-id"], name="case_agency_opened"),
+            models.Index(fields=["status"], name="case_status"),
+            GinIndex(fields=["violations"], name="case_violations"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+
+class CaseParty(models.Model):
+    """A professional involved in a case, with the certificate concerned and both units."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="parties"
+    )
+    person = models.ForeignKey(
+        "cases.Person",
+        verbose_name=_("专业技术人员"),
+        on_delete=models.PROTECT,
+        related_name="case_parties",
+    )
+    certificate = models.ForeignKey(
+        "cases.Certificate",
+        verbose_name=_("涉及证书"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="case_parties",
+    )
+    registered_unit = models.ForeignKey(
+        "cases.Unit",
+        verbose_name=_("注册单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actual_unit = models.ForeignKey(
+        "cases.Unit",
+        verbose_name=_("实际工作单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    position = models.PositiveSmallIntegerField(_("序号"), default=0)
+
+    class Meta:
+        ordering = ["case", "position", "id"]
+        verbose_name = _("涉案人员")
+        verbose_name_plural = _("涉案人员")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "person"], name="case_party_unique_person"),
+        ]
+
+    def __str__(self):
+        return f"{self.case} · {self.person.name}"
+
+
+class CaseLink(models.Model):
+    """A link between two cases: a shared person or unit found on entry, or a manual join."""
+
+    class Kind(models.TextChoices):
+        SAME_PERSON = "same_person", _("涉及同一人员")
+        SAME_CERTIFICATE = "same_certificate", _("涉及同一证书")
+        SAME_UNIT = "same_unit", _("涉及同一单位")
+        JOINED = "joined", _("并案/关联")
+
+    from_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links_out")
+    to_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links_in")
+    kind = models.CharField(_("关联类型"), max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(_("关联时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("案件关联")
+        verbose_name_plural = _("案件关联")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_case", "to_case", "kind"], name="case_link_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.from_case} → {self.to_case}（{self.get_kind_display()}）"
+
+
+class CaseSequence(models.Model):
+    """The last reference number issued per agency and year (ZJ-510104-2019-0007)."""
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("案件编号序列")
+        verbose_name_plural = _("案件编号序列")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year"], name="case_sequence_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.agency_id}-{self.year}: {self.last}"

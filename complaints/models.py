@@ -1,0 +1,1 @@
+"""Complaint models live here."""

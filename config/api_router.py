@@ -1,0 +1,23 @@
+"""Every API route under /api/v1/, registered in one place."""
+
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from agencies.api.views import AgencyViewSet, DepartmentViewSet, MeView, RegionViewSet, TokenView
+from cases.api.urls import register as register_cases
+from reports.api.urls import register as register_reports
+
+router = DefaultRouter()
+router.register("regions", RegionViewSet, basename="region")
+router.register("departments", DepartmentViewSet, basename="department")
+router.register("agencies", AgencyViewSet, basename="agency")
+
+register_cases(router)
+register_reports(router)
+
+app_name = "api"
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="token"),
+    path("me/", MeView.as_view(), name="me"),
+    *router.urls,
+]

@@ -1,0 +1,15 @@
+"""Test settings: real PostgreSQL (DATABASE_URL or the embedded cluster), fast hashing."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+SECRET_KEY = "test-only-not-secret"  # noqa: S105
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ALLOWED_HOSTS = ["*"]
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+MEDIA_ROOT = env("MEDIA_ROOT", default="/tmp/guazheng-test-media")  # noqa: S108
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Celery runs eagerly unless a test starts a real worker (tests/conftest.py: celery_worker_redis).
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = True

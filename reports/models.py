@@ -1,0 +1,1 @@
+"""Report models live here (附件1)."""
