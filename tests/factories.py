@@ -20,3 +20,93 @@ class UserFactory(factory.django.DjangoModelFactory):
         self.set_password(extracted or TEST_PASSWORD)
         if create:
             self.save(update_fields=["password"])
+
+
+def valid_resident_id(seq: int, *, region: str = "510104", birth: str = "19800101") -> str:
+    """Return a checksum-valid 18-digit 居民身份证号码 for test data."""
+    body = f"{region}{birth}{seq % 1000:03d}"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
+
+
+def valid_uscc(seq: int) -> str:
+    """Return a checksum-valid 统一社会信用代码 for test data."""
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    body = f"9151{seq:013d}"[:17]
+    weights = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+    total = sum(alphabet.index(c) * w for c, w in zip(body, weights, strict=True))
+    return body + alphabet[(31 - total % 31) % 31]
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cases.Unit"
+
+    name = factory.Sequence(lambda n: f"四川测试建设工程有限公司{n}")
+    uscc = factory.Sequence(lambda n: valid_uscc(n + 1))
+    kind = "construction"
+
+
+class CertificateTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cases.CertificateType"
+        django_get_or_create = ["category", "level", "specialty"]
+
+    category = "constructor"
+    level = "1"
+    specialty = "建筑工程"
+    title = "一级建造师（建筑工程）"
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cases.Person"
+
+    name = factory.Sequence(lambda n: f"张{n}")
+    id_type = "resident_id"
+    id_number = factory.Sequence(lambda n: valid_resident_id(n, birth=f"{1960 + n % 40}0101"))
+    sex = "M"
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cases.Certificate"
+
+    person = factory.SubFactory(PersonFactory)
+    certificate_type = factory.SubFactory(CertificateTypeFactory)
+    number = factory.Sequence(lambda n: f"川151{n:09d}")
+    registered_unit = factory.SubFactory(UnitFactory)
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    """A case owned by ``agency`` (pass one: ``CaseFactory(agency=agency("ZJ", "510104"))``)."""
+
+    class Meta:
+        model = "cases.Case"
+
+    reference = factory.Sequence(lambda n: f"T-{n:07d}")
+    source = "self_inspection"
+    violations = factory.LazyFunction(lambda: ["unit_mismatch"])
+    opened_on = factory.LazyFunction(lambda: __import__("datetime").date(2019, 3, 1))
+    summary = "测试案情"
+
+
+class CasePartyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cases.CaseParty"
+
+    case = factory.SubFactory(CaseFactory)
+    certificate = factory.SubFactory(CertificateFactory)
+    person = factory.SelfAttribute("certificate.person")
+    registered_unit = factory.SelfAttribute("certificate.registered_unit")
+    actual_unit = factory.SubFactory(UnitFactory)
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cases.Decision"
+
+    case = factory.SubFactory(CaseFactory)
+    decided_on = factory.LazyFunction(lambda: __import__("datetime").date(2019, 3, 20))
+    outcome = "established"
+    document_number = factory.Sequence(lambda n: f"川建罚〔2019〕{n}号")
