@@ -1,1 +1,276 @@
-"""Report models live here (附件1)."""
+"""The monthly 附件1: reports per agency and month, their frozen revisions, and consolidations."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Region
+from agencies.querysets import READ_ROLES, RestrictedQuerySet
+
+# The five departments that file a monthly 附件1 (DOMAIN.md §2); 住建厅 consolidates them.
+REPORTING_DEPARTMENTS = ("ZJ", "RS", "JT", "SL", "TX")
+CONSOLIDATOR_DEPARTMENT = "ZJ"
+
+
+class ReportQuerySet(RestrictedQuerySet):
+    agency_lookup = "agency"
+
+    def restrict_extra(self, user, action, memberships):
+        """Let 住建厅 (ZJ province) members see every department's province-level reports."""
+        roles = {"reviewer"} if action == "change" else READ_ROLES
+        for membership in memberships:
+            agency = membership.agency
+            if (
+                membership.role in roles
+                and agency.department.code == CONSOLIDATOR_DEPARTMENT
+                and agency.level == Region.Level.PROVINCE
+            ):
+                return Q(agency__level=Region.Level.PROVINCE) & Q(
+                    agency__department__code__in=REPORTING_DEPARTMENTS
+                )
+        return None
+
+
+class Report(models.Model):
+    """One agency's 附件1 for one month; every submission freezes a ``ReportRevision``."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("未报")
+        SUBMITTED = "submitted", _("已报送")
+        APPROVED = "approved", _("已通过")
+        RETURNED = "returned", _("已退回")
+
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("报送机构"), on_delete=models.PROTECT, related_name="+"
+    )
+    month = models.DateField(_("月份"), help_text=_("该月1日"))
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    current_revision = models.ForeignKey(
+        "reports.ReportRevision",
+        verbose_name=_("当前版本"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    return_reason = models.TextField(_("退回理由"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-month", "agency__department__sort_order", "agency__region__code"]
+        verbose_name = _("月报（附件1）")
+        verbose_name_plural = _("月报（附件1）")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "month"], name="report_unique_agency_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="report_month_is_first_day"),
+        ]
+        indexes = [models.Index(fields=["month", "status"], name="report_month_status")]
+
+    def __str__(self):
+        return f"{self.agency} {self.month:%Y年%-m月}"
+
+    @property
+    def is_open(self) -> bool:
+        """Return True while the agency may (re)submit."""
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+
+class ReportRevision(models.Model):
+    """A frozen submission of a report: its rows never change after it is written."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("已通过")
+        RETURNED = "returned", _("已退回")
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("月报"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    number = models.PositiveSmallIntegerField(_("版本号"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报送人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitter_name = models.CharField(_("填表人"), max_length=100)
+    submitted_at = models.DateTimeField(_("申报时间"))
+    row_count = models.PositiveIntegerField(_("行数"), default=0)
+    outcome = models.CharField(
+        _("审核结果"), max_length=12, choices=Outcome.choices, default=Outcome.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approver_name = models.CharField(_("负责人"), max_length=100, blank=True)
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    return_reason = models.TextField(_("退回理由"), blank=True)
+
+    class Meta:
+        ordering = ["report", "number"]
+        verbose_name = _("月报版本")
+        verbose_name_plural = _("月报版本")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="revision_unique_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.report} 第{self.number}版"
+
+
+class ReportRow(models.Model):
+    """One frozen row of 附件1 in a revision, with where it came from (for 备注 and statistics)."""
+
+    class Kind(models.TextChoices):
+        REGULAR = "regular", _("本月")
+        LATE = "late", _("补报")
+        CORRECTION = "correction", _("更正")
+
+    revision = models.ForeignKey(
+        ReportRevision, verbose_name=_("版本"), on_delete=models.CASCADE, related_name="rows"
+    )
+    seq = models.PositiveIntegerField(_("序号"))
+    name = models.CharField(_("姓名"), max_length=50)
+    id_number = models.CharField(_("身份证号"), max_length=32)
+    certificate_number = models.CharField(_("证书编号"), max_length=50, blank=True)
+    certificate_title = models.CharField(_("执业资格类别"), max_length=80, blank=True)
+    registered_unit = models.CharField(_("注册单位"), max_length=200, blank=True)
+    actual_unit = models.CharField(_("实际工作单位"), max_length=200, blank=True)
+    unit_name = models.CharField(_("单位名称"), max_length=200, blank=True)
+    unit_uscc = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    self_correction = models.CharField(_("自查自纠"), max_length=200, blank=True)
+    penalty = models.TextField(_("行政处罚"), blank=True)
+    remarks = models.CharField(_("备注"), max_length=300, blank=True)
+    # Where the row came from; plain ids, so history survives edits of the case register.
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices, default=Kind.REGULAR)
+    case_party_id = models.BigIntegerField(_("涉案人员ID"), null=True, db_index=True)
+    fact_month = models.DateField(_("处理决定月份"))
+    fingerprint = models.CharField(_("内容摘要"), max_length=32)
+    origin_agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("填报机构"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    origin_name = models.CharField(_("填报机构名称"), max_length=100)
+    source_revision = models.ForeignKey(
+        ReportRevision,
+        verbose_name=_("来源版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("汇总自下级机构已通过的月报时填写。"),
+    )
+    measure_kinds = models.CharField(_("措施代码"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["revision", "seq"]
+        verbose_name = _("附件1行")
+        verbose_name_plural = _("附件1行")
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "seq"], name="report_row_unique_seq"),
+        ]
+
+    def __str__(self):
+        return f"{self.seq} {self.name}"
+
+
+class ConsolidationQuerySet(RestrictedQuerySet):
+    agency_lookup = "agency"
+
+    def restrict_extra(self, user, action, memberships):
+        """Let ministry users read consolidations once they are reported upward."""
+        if action == "view" and any(m.role == "ministry" for m in memberships):
+            return Q(status=Consolidation.Status.REPORTED)
+        return None
+
+
+class Consolidation(models.Model):
+    """住建厅's month-wide 附件1: the five departments' approved provincial reports, reported up."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("待上报")
+        REPORTED = "reported", _("已上报")
+
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("汇总机构"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    month = models.DateField(_("月份"), unique=True)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    revisions = models.ManyToManyField(
+        ReportRevision, verbose_name=_("汇总的版本"), related_name="consolidations"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("汇总人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("汇总时间"), auto_now_add=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上报人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reported_at = models.DateTimeField(_("上报时间"), null=True, blank=True)
+
+    objects = ConsolidationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-month"]
+        verbose_name = _("全省汇总")
+        verbose_name_plural = _("全省汇总")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(month__day=1), name="consolidation_month_is_first_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"全省汇总 {self.month:%Y年%-m月}"
+
+
+class ReportDeadline(models.Model):
+    """When each level's report is due, as data (later campaigns change it without code)."""
+
+    level = models.CharField(_("层级"), max_length=12, choices=Region.Level.choices, unique=True)
+    day_of_next_month = models.PositiveSmallIntegerField(
+        _("次月几日"),
+        null=True,
+        blank=True,
+        help_text=_("省级：次月几日前报送（如 1）；为空则按上级期限提前。"),
+    )
+    working_days_before_parent = models.PositiveSmallIntegerField(
+        _("早于上级的工作日数"), default=0
+    )
+    reminder_working_days = models.PositiveSmallIntegerField(_("提前提醒工作日数"), default=2)
+
+    class Meta:
+        ordering = ["level"]
+        verbose_name = _("报送期限")
+        verbose_name_plural = _("报送期限")
+
+    def __str__(self):
+        return self.get_level_display()

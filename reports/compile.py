@@ -1,0 +1,266 @@
+"""Compile 附件1 rows and statistics in the database: one query with joins and aggregation each.
+
+A report's rows are, in this order:
+
+1. its own facts of the month: one row per case party of the agency's cases whose decision is
+   ``established`` and dated in the month;
+2. the frozen rows of the *approved* reports of the agencies directly below it, for the month;
+3. late facts (补报): own facts dated in an earlier month whose report was already submitted and
+   which no earlier report carried, and approved child reports of such months not yet carried;
+4. corrections (更正): own facts reported earlier whose content has changed since.
+
+Earlier reports are read from their frozen rows (``ReportRow``), never recomputed, so late facts
+never rewrite history.
+"""
+
+import datetime
+
+from django.db import connection
+
+from cases.models import Measure
+from reports.deadlines import next_month
+
+# Text for the 自查自纠 column when the decision says self-corrected but gives no details.
+DEFAULT_SELF_CORRECTION = "已整改"
+
+ROW_FIELDS = (
+    "name",
+    "id_number",
+    "certificate_number",
+    "certificate_title",
+    "registered_unit",
+    "actual_unit",
+    "unit_name",
+    "unit_uscc",
+    "self_correction",
+    "penalty",
+)
+META_FIELDS = (
+    "remarks",
+    "kind",
+    "case_party_id",
+    "fact_month",
+    "fingerprint",
+    "origin_agency_id",
+    "origin_name",
+    "source_revision_id",
+    "measure_kinds",
+)
+
+_COMPILE_SQL = """
+WITH labels AS (
+    SELECT l.kind, l.label, l.ord
+    FROM unnest(%(kinds)s::text[], %(labels)s::text[]) WITH ORDINALITY AS l(kind, label, ord)
+),
+closed_months AS (
+    SELECT r.month FROM reports_report r
+    WHERE r.agency_id = %(agency)s AND r.month < %(month)s
+      AND r.status IN ('submitted', 'approved')
+),
+facts AS (
+    SELECT
+        cp.id AS case_party_id,
+        date_trunc('month', d.decided_on)::date AS fact_month,
+        d.decided_on, c.reference, cp.position,
+        p.name, p.id_number,
+        COALESCE(cert.number, '') AS certificate_number,
+        COALESCE(ct.title, '') AS certificate_title,
+        COALESCE(ru.name, '') AS registered_unit,
+        COALESCE(au.name, '') AS actual_unit,
+        COALESCE(uu.name, '') AS unit_name,
+        COALESCE(uu.uscc, '') AS unit_uscc,
+        CASE WHEN d.self_corrected
+             THEN COALESCE(NULLIF(d.self_correction_text, ''), %(default_sc)s) ELSE '' END
+            AS self_correction,
+        CASE
+            WHEN ms.words IS NOT NULL THEN ms.words
+                || CASE WHEN d.document_number <> '' THEN '（' || d.document_number || '）'
+                        ELSE '' END
+            WHEN d.penalty_text <> '' THEN d.penalty_text
+                || CASE WHEN d.document_number <> '' THEN '（' || d.document_number || '）'
+                        ELSE '' END
+            ELSE ''
+        END AS penalty,
+        COALESCE(ms.kinds, '') AS measure_kinds
+    FROM cases_decision d
+    JOIN cases_case c ON c.id = d.case_id
+    JOIN cases_caseparty cp ON cp.case_id = c.id
+    JOIN cases_person p ON p.id = cp.person_id
+    LEFT JOIN cases_certificate cert ON cert.id = cp.certificate_id
+    LEFT JOIN cases_certificatetype ct ON ct.id = cert.certificate_type_id
+    LEFT JOIN cases_unit ru
+        ON ru.id = COALESCE(cp.registered_unit_id, cert.registered_unit_id)
+    LEFT JOIN cases_unit au ON au.id = cp.actual_unit_id
+    -- 买卖租借证书单位: the unit that used the certificate, by default the registered one.
+    LEFT JOIN cases_unit uu ON uu.id = COALESCE(
+        c.certificate_user_unit_id, cp.registered_unit_id, cert.registered_unit_id)
+    LEFT JOIN LATERAL (
+        SELECT string_agg(l.label, '、' ORDER BY l.ord) AS words,
+               string_agg(l.kind, ',' ORDER BY l.ord) AS kinds
+        FROM (SELECT DISTINCT m.kind FROM cases_measure m WHERE m.party_id = cp.id) mk
+        JOIN labels l ON l.kind = mk.kind
+    ) ms ON true
+    WHERE c.agency_id = %(agency)s
+      AND d.outcome = 'established'
+      AND d.decided_on < %(next_month)s
+      AND (d.decided_on >= %(month)s
+           OR date_trunc('month', d.decided_on)::date IN (SELECT month FROM closed_months)
+           OR cp.id IN (SELECT case_party_id FROM reports_reportrow prr
+                        JOIN reports_report pr ON pr.current_revision_id = prr.revision_id
+                        WHERE pr.agency_id = %(agency)s AND pr.month < %(month)s))
+),
+fingerprinted AS (
+    SELECT f.*, md5(concat_ws('|', f.name, f.id_number, f.certificate_number,
+        f.certificate_title, f.registered_unit, f.actual_unit, f.unit_name, f.unit_uscc,
+        f.self_correction, f.penalty)) AS fingerprint
+    FROM facts f
+),
+prior AS (
+    SELECT DISTINCT ON (rr.case_party_id) rr.case_party_id, rr.fingerprint
+    FROM reports_reportrow rr
+    JOIN reports_report r ON r.current_revision_id = rr.revision_id
+    WHERE r.agency_id = %(agency)s AND r.month < %(month)s
+      AND rr.origin_agency_id = %(agency)s AND rr.case_party_id IS NOT NULL
+    ORDER BY rr.case_party_id, r.month DESC, rr.seq DESC
+),
+own AS (
+    SELECT
+        CASE WHEN pr.case_party_id IS NOT NULL THEN 'correction'
+             WHEN f.fact_month = %(month)s THEN 'regular'
+             ELSE 'late' END AS kind,
+        f.*
+    FROM fingerprinted f
+    LEFT JOIN prior pr ON pr.case_party_id = f.case_party_id
+    WHERE pr.case_party_id IS NULL OR pr.fingerprint <> f.fingerprint
+),
+children AS (
+    SELECT r.month AS child_month, a.name AS child_name, rg.code AS child_region, rr.*
+    FROM reports_report r
+    JOIN agencies_agency a ON a.id = r.agency_id
+    JOIN agencies_region rg ON rg.id = a.region_id
+    JOIN reports_reportrow rr ON rr.revision_id = r.current_revision_id
+    WHERE a.parent_id = %(agency)s AND r.status = 'approved'
+      AND (r.month = %(month)s
+           OR (r.month IN (SELECT month FROM closed_months)
+               AND NOT EXISTS (
+                   SELECT 1 FROM reports_reportrow carried
+                   JOIN reports_report pr ON pr.current_revision_id = carried.revision_id
+                   WHERE pr.agency_id = %(agency)s AND pr.month < %(month)s
+                     AND carried.source_revision_id = r.current_revision_id)))
+)
+SELECT * FROM (
+    SELECT
+        CASE own.kind WHEN 'regular' THEN 0 WHEN 'late' THEN 2 ELSE 3 END AS sort_kind,
+        0 AS sort_group, own.fact_month AS sort_month, ''::text AS sort_region,
+        own.decided_on AS sort_date, own.reference AS sort_ref, own.position AS sort_pos,
+        own.case_party_id AS sort_id,
+        own.name, own.id_number, own.certificate_number, own.certificate_title,
+        own.registered_unit, own.actual_unit, own.unit_name, own.unit_uscc,
+        own.self_correction, own.penalty,
+        CASE own.kind
+            WHEN 'late' THEN '补报（' || to_char(own.fact_month, 'YYYY"年"FMMM"月"') || '）'
+            WHEN 'correction' THEN '更正（' || to_char(own.fact_month, 'YYYY"年"FMMM"月"') || '）'
+            ELSE '' END AS remarks,
+        own.kind, own.case_party_id, own.fact_month, own.fingerprint,
+        %(agency)s::bigint AS origin_agency_id, %(agency_name)s::text AS origin_name,
+        NULL::bigint AS source_revision_id, own.measure_kinds
+    FROM own
+    UNION ALL
+    SELECT
+        CASE WHEN ch.child_month < %(month)s THEN 2 ELSE 1 END,
+        1, ch.child_month, ch.child_region, NULL::date, '', ch.seq, ch.id,
+        ch.name, ch.id_number, ch.certificate_number, ch.certificate_title,
+        ch.registered_unit, ch.actual_unit, ch.unit_name, ch.unit_uscc,
+        ch.self_correction, ch.penalty,
+        CASE WHEN ch.child_month < %(month)s AND ch.remarks = ''
+             THEN '补报（' || to_char(ch.child_month, 'YYYY"年"FMMM"月"') || '）'
+             ELSE ch.remarks END,
+        CASE WHEN ch.child_month < %(month)s AND ch.kind = 'regular' THEN 'late'
+             ELSE ch.kind END,
+        ch.case_party_id, ch.fact_month, ch.fingerprint,
+        ch.origin_agency_id, ch.origin_name, ch.revision_id, ch.measure_kinds
+    FROM children ch
+) rows
+ORDER BY sort_kind, sort_group, sort_month, sort_region, sort_date, sort_ref, sort_pos, sort_id
+"""
+
+_SORT_COLUMNS = 8
+
+
+def report_rows(*, agency_id: int, agency_name: str, month: datetime.date) -> list[dict]:
+    """Return the rows the report of ``agency_id`` for ``month`` would freeze now, in order."""
+    params = {
+        "agency": agency_id,
+        "agency_name": agency_name,
+        "month": month,
+        "next_month": next_month(month),
+        "kinds": [kind for kind, _label in Measure.Kind.choices],
+        "labels": [str(label) for _kind, label in Measure.Kind.choices],
+        "default_sc": DEFAULT_SELF_CORRECTION,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_COMPILE_SQL, params)
+        names = [column.name for column in cursor.description][_SORT_COLUMNS:]
+        return [
+            dict(zip(names, values[_SORT_COLUMNS:], strict=True)) for values in cursor.fetchall()
+        ]
+
+
+_STATISTICS_SQL = """
+WITH labels AS (
+    SELECT l.kind, l.label
+    FROM unnest(%(kinds)s::text[], %(labels)s::text[]) AS l(kind, label)
+),
+rows AS (
+    SELECT rr.*, dep.name AS department, dep.sort_order,
+           CASE a.level WHEN 'county' THEN prg.name WHEN 'prefecture' THEN rg.name
+                ELSE '省本级' END AS prefecture,
+           CASE a.level WHEN 'county' THEN prg.code WHEN 'prefecture' THEN rg.code
+                ELSE '' END AS prefecture_code
+    FROM reports_reportrow rr
+    JOIN agencies_agency a ON a.id = rr.origin_agency_id
+    JOIN agencies_department dep ON dep.id = a.department_id
+    JOIN agencies_region rg ON rg.id = a.region_id
+    LEFT JOIN agencies_region prg ON prg.id = rg.parent_id
+    WHERE rr.revision_id = ANY(%(revisions)s)
+),
+measures AS (
+    SELECT rows.id, COALESCE(l.label, mk) AS measure
+    FROM rows
+    CROSS JOIN LATERAL unnest(CASE WHEN rows.measure_kinds = ''
+        THEN ARRAY[CASE WHEN rows.self_correction <> '' THEN '自查自纠' ELSE '其他' END]
+        ELSE string_to_array(rows.measure_kinds, ',') END) AS mk
+    LEFT JOIN labels l ON l.kind = mk
+)
+SELECT 'department' AS dimension, rows.department, rows.sort_order,
+       COALESCE(NULLIF(rows.certificate_title, ''), '未注明') AS category,
+       measures.measure, ''::text AS prefecture_code, count(DISTINCT rows.id) AS n
+FROM rows JOIN measures ON measures.id = rows.id
+GROUP BY rows.department, rows.sort_order, category, measures.measure
+UNION ALL
+SELECT 'prefecture', rows.prefecture, 0, '', '', rows.prefecture_code, count(*)
+FROM rows
+GROUP BY rows.prefecture, rows.prefecture_code
+ORDER BY 1, 3, 2, 4, 5, 6
+"""
+
+
+def statistics(*, revision_ids: list[int]) -> dict:
+    """Return counts of frozen rows by department × category × measure and by 市州."""
+    params = {
+        "revisions": list(revision_ids),
+        "kinds": [kind for kind, _label in Measure.Kind.choices],
+        "labels": [str(label) for _kind, label in Measure.Kind.choices],
+    }
+    by_department, by_prefecture = [], []
+    with connection.cursor() as cursor:
+        cursor.execute(_STATISTICS_SQL, params)
+        for dimension, name, _order, category, measure, _code, count in cursor.fetchall():
+            if dimension == "department":
+                by_department.append(
+                    {"department": name, "category": category, "measure": measure, "count": count}
+                )
+            else:
+                by_prefecture.append({"prefecture": name, "count": count})
+    by_prefecture.sort(key=lambda item: (item["prefecture"] == "省本级", -item["count"]))
+    return {"by_department": by_department, "by_prefecture": by_prefecture}

@@ -1,0 +1,228 @@
+"""Write 附件1 workbooks: plain rows in, .xlsx bytes out (no database access here)."""
+
+import datetime
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reports import layout
+
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+# Excel sheet names: at most 31 characters, none of these.
+FORBIDDEN_IN_SHEET_NAME = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
+
+
+@dataclass
+class SheetData:
+    """One 附件1 sheet: the reporting agency, its rows and the footer facts."""
+
+    agency_name: str
+    rows: Sequence[dict]
+    submitter: str = ""
+    approver: str = ""
+    submitted_on: datetime.date | None = None
+    sheet_title: str = layout.ANNEX_LABEL
+
+
+@dataclass
+class Statistics:
+    by_department: list[dict] = field(default_factory=list)
+    by_prefecture: list[dict] = field(default_factory=list)
+
+
+def _font(size=layout.FONT_SIZE, *, bold=False, name=layout.BODY_FONT_NAME) -> Font:
+    return Font(name=name, size=size, bold=bold)
+
+
+def _merge(ws: Worksheet, first: str, last: str, row: int, last_row: int | None = None) -> None:
+    if first != last or (last_row and last_row != row):
+        ws.merge_cells(f"{first}{row}:{last}{last_row or row}")
+
+
+def _box(ws: Worksheet, row: int, first_col: int = 1, last_col: int | None = None) -> None:
+    for col in range(first_col, (last_col or len(layout.COLUMNS)) + 1):
+        ws.cell(row=row, column=col).border = BORDER
+
+
+def _date_text(day: datetime.date | None) -> str:
+    if day is None:
+        return layout.FOOTER_DATE_BLANK
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _sheet_name(title: str, taken: set[str]) -> str:
+    name = title.translate(FORBIDDEN_IN_SHEET_NAME)[:31] or "Sheet"
+    base, n = name, 2
+    while name in taken:
+        suffix = f"({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(name)
+    return name
+
+
+def write_annex1_sheet(ws: Worksheet, data: SheetData) -> None:
+    """Fill ``ws`` with one 附件1 in the official layout."""
+    last = layout.LAST_COLUMN
+    ncols = len(layout.COLUMNS)
+    for index, column in enumerate(layout.COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+
+    ws.cell(row=layout.ROW_ANNEX, column=1, value=layout.ANNEX_LABEL).font = _font(
+        layout.HEADER_FONT_SIZE, name=layout.FONT_NAME
+    )
+    title = ws.cell(row=layout.ROW_TITLE, column=1, value=layout.TITLE)
+    title.font = _font(layout.TITLE_FONT_SIZE, bold=True, name=layout.FONT_NAME)
+    title.alignment = CENTER
+    _merge(ws, "A", last, layout.ROW_TITLE)
+    ws.row_dimensions[layout.ROW_TITLE].height = 30
+
+    agency = ws.cell(
+        row=layout.ROW_AGENCY, column=1, value=f"{layout.AGENCY_LABEL}{data.agency_name}"
+    )
+    agency.font = _font(layout.HEADER_FONT_SIZE, name=layout.FONT_NAME)
+    agency.alignment = LEFT
+    _merge(ws, "A", last, layout.ROW_AGENCY)
+
+    for first, group_last, text in layout.H1_GROUPS:
+        cell = ws[f"{first}{layout.ROW_H1}"]
+        cell.value = text
+        if first == group_last:  # spans both header rows
+            _merge(ws, first, first, layout.ROW_H1, layout.ROW_H2)
+        else:
+            _merge(ws, first, group_last, layout.ROW_H1)
+    for index, column in enumerate(layout.COLUMNS, start=1):
+        if index not in (1, ncols):
+            ws.cell(row=layout.ROW_H2, column=index, value=column.header)
+    for row in (layout.ROW_H1, layout.ROW_H2):
+        for col in range(1, ncols + 1):
+            cell = ws.cell(row=row, column=col)
+            cell.font = _font(layout.HEADER_FONT_SIZE, bold=True, name=layout.FONT_NAME)
+            cell.alignment = CENTER
+            cell.border = BORDER
+
+    row_number = layout.FIRST_DATA_ROW
+    if not data.rows:
+        ws.cell(row=row_number, column=1, value=layout.ZERO_REPORT_TEXT).alignment = CENTER
+        _merge(ws, "A", last, row_number)
+        ws.cell(row=row_number, column=1).font = _font()
+        _box(ws, row_number)
+        row_number += 1
+    for seq, row in enumerate(data.rows, start=1):
+        for index, column in enumerate(layout.COLUMNS, start=1):
+            value = seq if column.key == "seq" else row.get(column.key, "")
+            cell = ws.cell(row=row_number, column=index)
+            if column.as_text:
+                # Identifiers stay text: no scientific notation, no lost leading zeros.
+                cell.value = "" if value is None else str(value)
+                cell.number_format = "@"
+            else:
+                cell.value = value if value is not None else ""
+            cell.font = _font()
+            cell.border = BORDER
+            cell.alignment = CENTER if column.key in ("seq", "name") else LEFT
+        row_number += 1
+
+    footer_values = {
+        layout.FOOTER_SUBMITTER: data.submitter,
+        layout.FOOTER_APPROVER: data.approver,
+        layout.FOOTER_DATE: _date_text(data.submitted_on),
+    }
+    for first, group_last, label in layout.FOOTER_GROUPS:
+        cell = ws[f"{first}{row_number}"]
+        cell.value = f"{label}{footer_values[label]}"
+        cell.font = _font(layout.HEADER_FONT_SIZE, name=layout.FONT_NAME)
+        cell.alignment = LEFT
+        _merge(ws, first, group_last, row_number)
+    ws.row_dimensions[row_number].height = 24
+
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{layout.ROW_H1}:{layout.ROW_H2}"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.freeze_panes = f"A{layout.FIRST_DATA_ROW}"
+
+
+def _write_table(ws: Worksheet, start_row: int, headers: Sequence[str], rows: Iterable) -> int:
+    for col, header in enumerate(headers, start=1):
+        cell = ws.cell(row=start_row, column=col, value=header)
+        cell.font = _font(layout.HEADER_FONT_SIZE, bold=True, name=layout.FONT_NAME)
+        cell.alignment = CENTER
+        cell.border = BORDER
+    row_number = start_row + 1
+    for values in rows:
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(row=row_number, column=col, value=value)
+            cell.font = _font()
+            cell.border = BORDER
+        row_number += 1
+    return row_number
+
+
+def _write_statistics(ws: Worksheet, stats: Statistics) -> None:
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 26
+    ws.column_dimensions["C"].width = 26
+    ws.column_dimensions["D"].width = 10
+    ws["A1"] = "按部门、执业资格类别、处理措施统计"
+    ws["A1"].font = _font(layout.HEADER_FONT_SIZE, bold=True, name=layout.FONT_NAME)
+    end = _write_table(
+        ws,
+        2,
+        layout.STATISTICS_DEPARTMENT_HEADERS,
+        (
+            (item["department"], item["category"], item["measure"], item["count"])
+            for item in stats.by_department
+        ),
+    )
+    ws.cell(row=end + 1, column=1, value="按市（州）统计").font = _font(
+        layout.HEADER_FONT_SIZE, bold=True, name=layout.FONT_NAME
+    )
+    _write_table(
+        ws,
+        end + 2,
+        layout.STATISTICS_PREFECTURE_HEADERS,
+        ((item["prefecture"], item["count"]) for item in stats.by_prefecture),
+    )
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+
+
+def _save(wb: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def annex1_workbook(sheet: SheetData) -> bytes:
+    """Return one report's workbook: a single 附件1 sheet."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _sheet_name(sheet.sheet_title, set())
+    write_annex1_sheet(ws, sheet)
+    return _save(wb)
+
+
+def consolidation_workbook(
+    *, departments: Sequence[SheetData], summary: SheetData, stats: Statistics
+) -> bytes:
+    """Return the consolidation: one sheet per department, a 汇总 sheet and a 统计 sheet."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    taken: set[str] = set()
+    for sheet in departments:
+        write_annex1_sheet(wb.create_sheet(_sheet_name(sheet.sheet_title, taken)), sheet)
+    write_annex1_sheet(wb.create_sheet(_sheet_name(layout.SUMMARY_SHEET, taken)), summary)
+    _write_statistics(wb.create_sheet(_sheet_name(layout.STATISTICS_SHEET, taken)), stats)
+    return _save(wb)

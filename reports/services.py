@@ -1,0 +1,478 @@
+"""Writes of the monthly report: submit, approve, return, consolidate, report upward, remind."""
+
+import datetime
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies.models import Agency, Department, Membership, Region
+from audit.services import audit_record
+from config.errors import ConflictError, DomainError
+from notifications.services import notification_send
+from reports import compile as compiler
+from reports import deadlines
+from reports.models import (
+    CONSOLIDATOR_DEPARTMENT,
+    REPORTING_DEPARTMENTS,
+    Consolidation,
+    Report,
+    ReportRevision,
+    ReportRow,
+)
+
+WRITE_ROLES = (Membership.Role.CLERK, Membership.Role.REVIEWER)
+
+
+def parse_month(value) -> datetime.date:
+    """Return the first day of the month given as ``2019-03`` (or a date)."""
+    if isinstance(value, datetime.date):
+        return value.replace(day=1)
+    try:
+        year, month = str(value).strip().split("-")[:2]
+        return datetime.date(int(year), int(month), 1)
+    except (TypeError, ValueError) as exc:
+        raise DomainError(
+            _("月份格式应为“YYYY-MM”，如 2019-03。"), fields={"month": [_("月份格式有误。")]}
+        ) from exc
+
+
+def display_name(user) -> str:
+    """Return the name written on the form (填表人 / 负责人)."""
+    if user is None:
+        return ""
+    return user.get_full_name().strip() or user.username
+
+
+def month_label(month: datetime.date) -> str:
+    return f"{month.year}年{month.month}月"
+
+
+def _memberships(user):
+    from agencies.querysets import memberships_of
+
+    return memberships_of(user)
+
+
+def user_may_submit(user, report: Report) -> bool:
+    """Return True for a clerk or reviewer of the report's own agency."""
+    if user.is_superuser:
+        return True
+    return any(
+        m.agency_id == report.agency_id and m.role in WRITE_ROLES for m in _memberships(user)
+    )
+
+
+def user_may_review(user, report: Report) -> bool:
+    """Return True for a reviewer of the parent agency (住建厅 for province-level reports)."""
+    if user.is_superuser:
+        return True
+    agency = report.agency
+    for m in _memberships(user):
+        if m.role != Membership.Role.REVIEWER:
+            continue
+        if agency.level == Region.Level.PROVINCE:
+            if (
+                m.agency.department.code == CONSOLIDATOR_DEPARTMENT
+                and m.agency.level == Region.Level.PROVINCE
+            ):
+                return True
+        elif m.agency_id == agency.parent_id:
+            return True
+    return False
+
+
+def _reviewers_of(report: Report):
+    """Return the users who review ``report``."""
+    from django.contrib.auth import get_user_model
+
+    if report.agency.level == Region.Level.PROVINCE:
+        condition = {
+            "memberships__agency__department__code": CONSOLIDATOR_DEPARTMENT,
+            "memberships__agency__level": Region.Level.PROVINCE,
+        }
+    else:
+        condition = {"memberships__agency_id": report.agency.parent_id}
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, memberships__role=Membership.Role.REVIEWER, **condition)
+        .distinct()
+    )
+
+
+def _staff_of(agency_id: int):
+    """Return the clerks and reviewers of an agency (who file its report)."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__agency_id=agency_id,
+            memberships__role__in=WRITE_ROLES,
+        )
+        .distinct()
+    )
+
+
+def _report_url(report: Report) -> str:
+    return reverse("reports:detail", args=[report.pk])
+
+
+def _check_month(month: datetime.date) -> None:
+    if month > timezone.localdate().replace(day=1):
+        raise DomainError(_("月份不能晚于本月。"), fields={"month": [_("不能填报未来月份。")]})
+
+
+@transaction.atomic
+def report_get_or_create(*, agency: Agency, month: datetime.date, user=None) -> Report:
+    """Return the agency's report for the month, creating a draft if there is none."""
+    month = parse_month(month)
+    if agency.department.code not in REPORTING_DEPARTMENTS:
+        raise DomainError(
+            _("“%(agency)s”不报送附件1。") % {"agency": agency.name},
+            fields={"agency": [_("该机构不是报送部门。")]},
+        )
+    _check_month(month)
+    report, created = Report.objects.get_or_create(agency=agency, month=month)
+    if created:
+        audit_record(
+            actor=user,
+            action="report.created",
+            target=report,
+            agency=agency,
+            data={"month": month.isoformat()},
+        )
+    return report
+
+
+def _lock(report: Report) -> Report:
+    return (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("agency", "agency__department", "agency__region")
+        .get(pk=report.pk)
+    )
+
+
+@transaction.atomic
+def report_submit(*, report: Report, submitted_by) -> Report:
+    """Freeze the report's rows as a new revision and send it to the parent agency."""
+    if not user_may_submit(submitted_by, report):
+        raise DomainError(_("只有本机构的录入员或审核员可以报送该月报。"), status_code=403)
+    locked = _lock(report)
+    if not locked.is_open:
+        raise ConflictError(
+            _("该月报当前状态为“%(status)s”，不能重复报送，请刷新页面。")
+            % {"status": locked.get_status_display()}
+        )
+    rows = compiler.report_rows(
+        agency_id=locked.agency_id, agency_name=locked.agency.name, month=locked.month
+    )
+    number = (
+        ReportRevision.objects.filter(report=locked)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+        or 0
+    ) + 1
+    revision = ReportRevision.objects.create(
+        report=locked,
+        number=number,
+        submitted_by=submitted_by,
+        submitter_name=display_name(submitted_by),
+        submitted_at=timezone.now(),
+        row_count=len(rows),
+    )
+    fields = (*compiler.ROW_FIELDS, *compiler.META_FIELDS)
+    ReportRow.objects.bulk_create(
+        [
+            ReportRow(revision=revision, seq=seq, **{name: row[name] for name in fields})
+            for seq, row in enumerate(rows, start=1)
+        ],
+        batch_size=1000,
+    )
+    before = locked.status
+    locked.status, locked.current_revision, locked.return_reason = (
+        Report.Status.SUBMITTED,
+        revision,
+        "",
+    )
+    locked.save(update_fields=["status", "current_revision", "return_reason", "updated_at"])
+    audit_record(
+        actor=submitted_by,
+        action="report.submitted",
+        target=locked,
+        agency=locked.agency,
+        changes={"status": [before, locked.status]},
+        data={"revision": number, "rows": len(rows)},
+    )
+    notification_send(
+        users=_reviewers_of(locked),
+        key=f"report-submitted:{locked.pk}:{number}",
+        title=_("%(report)s 已报送，待审核") % {"report": locked},
+        body=_("共 %(n)d 行。") % {"n": len(rows)},
+        url=_report_url(locked),
+    )
+    report.__dict__.update(locked.__dict__)
+    return locked
+
+
+def _decide(*, report: Report, user, to_status: str, reason: str = "") -> Report:
+    """Move a submitted report to ``to_status``; exactly one of concurrent reviewers succeeds."""
+    if not user_may_review(user, report):
+        raise DomainError(_("只有上级机构的审核员可以审核该月报。"), status_code=403)
+    now = timezone.now()
+    # A conditional UPDATE: of two reviewers acting at once, only one finds it still submitted.
+    changed = Report.objects.filter(pk=report.pk, status=Report.Status.SUBMITTED).update(
+        status=to_status, return_reason=reason, updated_at=now
+    )
+    if not changed:
+        current = Report.objects.get(pk=report.pk)
+        raise ConflictError(
+            _("该月报已被处理（当前状态：%(status)s），本次操作未生效，请刷新页面。")
+            % {"status": current.get_status_display()}
+        )
+    outcome = (
+        ReportRevision.Outcome.APPROVED
+        if to_status == Report.Status.APPROVED
+        else ReportRevision.Outcome.RETURNED
+    )
+    ReportRevision.objects.filter(pk=report.current_revision_id).update(
+        outcome=outcome,
+        reviewed_by=user,
+        approver_name=display_name(user) if outcome == ReportRevision.Outcome.APPROVED else "",
+        reviewed_at=now,
+        return_reason=reason,
+    )
+    report.refresh_from_db()
+    return report
+
+
+@transaction.atomic
+def report_approve(*, report: Report, approved_by) -> Report:
+    """Approve a submitted report; its frozen rows then roll up into the parent's report."""
+    report = _decide(report=report, user=approved_by, to_status=Report.Status.APPROVED)
+    audit_record(
+        actor=approved_by,
+        action="report.approved",
+        target=report,
+        agency=report.agency,
+        changes={"status": [Report.Status.SUBMITTED, Report.Status.APPROVED]},
+        data={"revision": report.current_revision_id},
+    )
+    notification_send(
+        users=_staff_of(report.agency_id),
+        key=f"report-approved:{report.pk}:{report.current_revision_id}",
+        title=_("%(report)s 已审核通过") % {"report": report},
+        url=_report_url(report),
+    )
+    return report
+
+
+@transaction.atomic
+def report_return(*, report: Report, returned_by, reason: str) -> Report:
+    """Return a submitted report with a reason; the agency revises and resubmits it."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("退回理由不能为空。"), fields={"reason": [_("请填写退回理由。")]})
+    report = _decide(
+        report=report, user=returned_by, to_status=Report.Status.RETURNED, reason=reason
+    )
+    audit_record(
+        actor=returned_by,
+        action="report.returned",
+        target=report,
+        agency=report.agency,
+        changes={"status": [Report.Status.SUBMITTED, Report.Status.RETURNED]},
+        data={"reason": reason, "revision": report.current_revision_id},
+    )
+    notification_send(
+        users=_staff_of(report.agency_id),
+        key=f"report-returned:{report.pk}:{report.current_revision_id}",
+        title=_("%(report)s 被退回") % {"report": report},
+        body=_("退回理由：%(reason)s") % {"reason": reason},
+        url=_report_url(report),
+    )
+    return report
+
+
+def _province_reports(month: datetime.date):
+    return Report.objects.filter(
+        month=month,
+        agency__level=Region.Level.PROVINCE,
+        agency__department__code__in=REPORTING_DEPARTMENTS,
+    ).select_related("agency__department", "current_revision")
+
+
+def _consolidator_agency() -> Agency:
+    return Agency.objects.get(department__code=CONSOLIDATOR_DEPARTMENT, level=Region.Level.PROVINCE)
+
+
+@transaction.atomic
+def consolidation_create(*, month, created_by) -> Consolidation:
+    """Consolidate the five departments' approved provincial reports for the month."""
+    from agencies.selectors import user_is_consolidator
+
+    month = parse_month(month)
+    if not (created_by.is_superuser or user_is_consolidator(created_by)):
+        raise DomainError(_("只有住房城乡建设厅审核员可以汇总全省月报。"), status_code=403)
+    reports = {r.agency.department.code: r for r in _province_reports(month)}
+    missing = [
+        department.name
+        for department in Department.objects.filter(code__in=REPORTING_DEPARTMENTS)
+        if department.code not in reports
+        or reports[department.code].status != Report.Status.APPROVED
+    ]
+    if missing:
+        raise DomainError(
+            _("以下部门%(month)s的月报尚未审核通过，不能汇总：%(names)s。")
+            % {"month": month_label(month), "names": "、".join(missing)},
+            fields={"month": missing},
+        )
+    consolidation = Consolidation.objects.select_for_update().filter(
+        month=month
+    ).first() or Consolidation.objects.create(
+        month=month, agency=_consolidator_agency(), created_by=created_by
+    )
+    if consolidation.status == Consolidation.Status.REPORTED:
+        raise ConflictError(
+            _("%(month)s的全省汇总已上报，不能重新汇总。") % {"month": month_label(month)}
+        )
+    consolidation.created_by = created_by
+    consolidation.save(update_fields=["created_by"])
+    consolidation.revisions.set([r.current_revision_id for r in reports.values()])
+    audit_record(
+        actor=created_by,
+        action="consolidation.created",
+        target=consolidation,
+        agency=consolidation.agency,
+        data={"month": month.isoformat(), "revisions": sorted(consolidation.revisions.all())},
+    )
+    return consolidation
+
+
+@transaction.atomic
+def consolidation_report(*, consolidation: Consolidation, reported_by) -> Consolidation:
+    """Report the consolidation upward (上报); ministry users can read it from then on."""
+    from agencies.selectors import user_is_consolidator
+
+    if not (reported_by.is_superuser or user_is_consolidator(reported_by)):
+        raise DomainError(_("只有住房城乡建设厅审核员可以上报全省汇总。"), status_code=403)
+    changed = Consolidation.objects.filter(
+        pk=consolidation.pk, status=Consolidation.Status.DRAFT
+    ).update(
+        status=Consolidation.Status.REPORTED, reported_by=reported_by, reported_at=timezone.now()
+    )
+    if not changed:
+        raise ConflictError(_("该全省汇总已上报，请勿重复操作。"))
+    consolidation.refresh_from_db()
+    audit_record(
+        actor=reported_by,
+        action="consolidation.reported",
+        target=consolidation,
+        agency=consolidation.agency,
+        changes={"status": [Consolidation.Status.DRAFT, Consolidation.Status.REPORTED]},
+    )
+    return consolidation
+
+
+# -- scheduled work (called by reports.tasks) ------------------------------------------------
+
+
+@transaction.atomic
+def reports_open_month(*, month: datetime.date) -> int:
+    """Create the draft reports of every reporting agency for ``month``; return the new count."""
+    month = parse_month(month)
+    agencies = Agency.objects.filter(
+        is_active=True, department__code__in=REPORTING_DEPARTMENTS
+    ).values_list("pk", flat=True)
+    existing = set(Report.objects.filter(month=month).values_list("agency_id", flat=True))
+    created = Report.objects.bulk_create(
+        [Report(agency_id=pk, month=month) for pk in agencies if pk not in existing],
+        ignore_conflicts=True,
+    )
+    return len(created)
+
+
+def _open_reports(month: datetime.date):
+    return Report.objects.filter(
+        month=month, status__in=[Report.Status.DRAFT, Report.Status.RETURNED]
+    ).select_related("agency", "agency__parent")
+
+
+def report_reminders_send(*, today: datetime.date) -> int:
+    """Remind agencies whose report for last month is not submitted and falls due soon."""
+    month = deadlines.previous_month(today)
+    rules = deadlines.deadline_rules()
+    sent = 0
+    for report in _open_reports(month):
+        level = report.agency.level
+        due = deadlines.due_date(level, month, rules)
+        remaining = deadlines.working_days_between(today, due)
+        if today > due or remaining > rules[level].reminder_working_days:
+            continue
+        sent += notification_send(
+            users=_staff_of(report.agency_id),
+            key=f"report-reminder:{report.pk}:{due.isoformat()}",
+            title=_("请于%(due)s前报送%(month)s的附件1")
+            % {"due": f"{due.month}月{due.day}日", "month": month_label(month)},
+            body=_("%(agency)s %(month)s的月报尚未报送。")
+            % {"agency": report.agency.name, "month": month_label(month)},
+            url=_report_url(report),
+        )
+    return sent
+
+
+def reports_overdue_notify(*, today: datetime.date) -> int:
+    """List overdue reports for the parent agency's reviewers and for 住建厅."""
+    from django.contrib.auth import get_user_model
+
+    month = deadlines.previous_month(today)
+    rules = deadlines.deadline_rules()
+    overdue = [
+        report
+        for report in _open_reports(month)
+        if today > deadlines.due_date(report.agency.level, month, rules)
+    ]
+    sent = 0
+    by_parent: dict[int | None, list[Report]] = {}
+    for report in overdue:
+        by_parent.setdefault(report.agency.parent_id, []).append(report)
+    for parent_id, reports in by_parent.items():
+        if parent_id is None:
+            continue
+        sent += notification_send(
+            users=get_user_model()
+            .objects.filter(
+                is_active=True,
+                memberships__agency_id=parent_id,
+                memberships__role=Membership.Role.REVIEWER,
+            )
+            .distinct(),
+            key=f"report-overdue:{parent_id}:{month.isoformat()}",
+            title=_("%(month)s附件1逾期未报：%(n)d 个下级机构")
+            % {"month": month_label(month), "n": len(reports)},
+            body="、".join(r.agency.name for r in reports),
+            url=reverse("reports:list") + f"?month={month:%Y-%m}",
+        )
+    if overdue:
+        consolidators = (
+            get_user_model()
+            .objects.filter(
+                is_active=True,
+                memberships__role=Membership.Role.REVIEWER,
+                memberships__agency__department__code=CONSOLIDATOR_DEPARTMENT,
+                memberships__agency__level=Region.Level.PROVINCE,
+            )
+            .distinct()
+        )
+        sent += notification_send(
+            users=consolidators,
+            key=f"report-overdue:province:{month.isoformat()}",
+            title=_("%(month)s附件1逾期未报：全省 %(n)d 个机构")
+            % {"month": month_label(month), "n": len(overdue)},
+            body="、".join(r.agency.name for r in overdue[:200]),
+            url=reverse("reports:list") + f"?month={month:%Y-%m}",
+        )
+    return sent
