@@ -1,0 +1,510 @@
+"""Bulk import of cases from an Excel workbook: the template, parsing, validation, dry run.
+
+One row per person; rows sharing a 案件序号 form one case, whose case-level columns are read from
+its first row. Every error is reported by row and column before anything is written, and the
+import itself is all or nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from cases.identifiers import normalize_document, normalize_uscc
+from cases.models import Case, CertificateType, Person
+from config.errors import DomainError
+
+SHEET = "案件导入"
+HELP_SHEET = "说明"
+MAX_ROWS = 5000
+HEADER_ROW = 1
+YES = {"是", "y", "yes", "true", "1", "√"}
+NO = {"否", "n", "no", "false", "0", ""}
+LEVELS = {"一级": "1", "二级": "2", "1": "1", "2": "2", "": ""}
+SEPARATORS = re.compile(r"[、,，;；/\n]+")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    required: bool
+    level: str  # "case" (read from the group's first row) or "person"
+    help: str
+    width: int = 16
+
+
+def _labels(choices) -> str:
+    return "、".join(str(label) for _value, label in choices)
+
+
+def columns() -> list[Column]:
+    """Return the template's columns in order (labels from the models' choices)."""
+    return [
+        Column(
+            "group", "案件序号", True, "case", "同一案件的多名人员填写相同序号（如 1、2、3）", 10
+        ),
+        Column("source", "案件来源", True, "case", _labels(Case.Source.choices)),
+        Column(
+            "violations",
+            "违法违规行为",
+            True,
+            "case",
+            "可多选，用顿号“、”分隔：" + _labels(Case.Violation.choices),
+            30,
+        ),
+        Column("opened_on", "立案日期", True, "case", "日期，如 2019-03-02"),
+        Column("summary", "基本案情", False, "case", "文字，可留空", 30),
+        Column("cuu_name", "买卖租借证书单位名称", False, "case", "可留空", 24),
+        Column("cuu_uscc", "买卖租借证书单位统一社会信用代码", False, "case", "18位，可留空", 22),
+        Column("hr_name", "人力资源服务机构名称", False, "case", "可留空", 24),
+        Column("hr_uscc", "人力资源服务机构统一社会信用代码", False, "case", "18位，可留空", 22),
+        Column("name", "姓名", True, "person", "专业技术人员姓名", 10),
+        Column(
+            "id_type",
+            "证件类型",
+            False,
+            "person",
+            "留空为居民身份证；" + _labels(Person.IdType.choices),
+        ),
+        Column("id_number", "证件号码", True, "person", "身份证号18位（15位一代证号自动升位）", 22),
+        Column(
+            "is_public_employee", "国家机关/事业单位工作人员", False, "person", "是 或 否，留空为否"
+        ),
+        Column(
+            "cert_category",
+            "执业资格类别",
+            False,
+            "person",
+            "无证书可留空；" + _labels(CertificateType.Category.choices),
+        ),
+        Column("cert_level", "级别", False, "person", "一级、二级 或留空", 8),
+        Column("cert_specialty", "专业", False, "person", "如 建筑工程", 14),
+        Column("cert_number", "证书编号", False, "person", "填写执业资格类别时必填", 18),
+        Column("reg_unit_name", "注册单位名称", False, "person", "可留空", 24),
+        Column("reg_unit_uscc", "注册单位统一社会信用代码", False, "person", "18位，可留空", 22),
+        Column("act_unit_name", "实际工作单位名称", False, "person", "可留空", 24),
+        Column(
+            "act_unit_uscc", "实际工作单位统一社会信用代码", False, "person", "18位，可留空", 22
+        ),
+    ]
+
+
+def template_workbook() -> bytes:
+    """Return the import template: the data sheet with Chinese headers and a 说明 sheet."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SHEET
+    bold = Font(bold=True)
+    required_fill = PatternFill("solid", fgColor="FFF2CC")
+    for index, column in enumerate(columns(), start=1):
+        cell = sheet.cell(row=HEADER_ROW, column=index, value=column.header)
+        cell.font = bold
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        if column.required:
+            cell.fill = required_fill
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = "A2"
+
+    notes = book.create_sheet(HELP_SHEET)
+    notes.append(["列名", "是否必填", "层级", "填写说明及允许的值"])
+    for cell in notes[1]:
+        cell.font = bold
+    for column in columns():
+        notes.append(
+            [
+                column.header,
+                "必填" if column.required else "选填",
+                "案件（取该序号第一行）" if column.level == "case" else "人员（每行一人）",
+                column.help,
+            ]
+        )
+    notes.append([])
+    for line in (
+        "每行填写一名涉案人员；同一案件的多名人员使用相同的“案件序号”，案件信息以该序号的第一行为准。",
+        "上传后先进行试导入检查，列出全部错误（第几行、哪一列）；无错误后确认导入。",
+        "导入为整体操作：任何一个案件出错，全部不导入。",
+        "已登记过的人员（按证件号码）和单位（按统一社会信用代码）自动匹配，不会重复建档。",
+    ):
+        notes.append([line])
+    for letter, width in zip("ABCD", (32, 10, 20, 80), strict=True):
+        notes.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self):
+        if self.column:
+            return _("第%(row)d行「%(column)s」：%(message)s") % {
+                "row": self.row,
+                "column": self.column,
+                "message": self.message,
+            }
+        return _("第%(row)d行：%(message)s") % {"row": self.row, "message": self.message}
+
+
+@dataclass
+class CaseGroup:
+    """One case of the file: its key, its rows and the payload for ``case_create``."""
+
+    key: str
+    rows: list[int] = field(default_factory=list)
+    case: dict = field(default_factory=dict)
+    persons: list[dict] = field(default_factory=list)
+    raw: dict = field(default_factory=dict)
+
+
+@dataclass
+class ParseResult:
+    groups: list[CaseGroup]
+    errors: list[RowError]
+
+    @property
+    def person_count(self) -> int:
+        return sum(len(g.persons) for g in self.groups)
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _choice(value: str, choices) -> str | None:
+    """Return the code for a Chinese label or a code; None when unknown."""
+    for code, label in choices:
+        if value in (code, str(label)):
+            return code
+    return None
+
+
+def _date(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = _text(value).replace("/", "-").replace(".", "-")
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text) or re.fullmatch(
+        r"(\d{4})年(\d{1,2})月(\d{1,2})日", text
+    )
+    if not match:
+        raise ValueError(_("日期格式应为 2019-03-02。"))
+    try:
+        return datetime.date(*map(int, match.groups()))
+    except ValueError as exc:
+        raise ValueError(_("日期不存在。")) from exc
+
+
+class _Row:
+    """Read one sheet row's cells by column key, collecting errors with the Excel row number."""
+
+    def __init__(self, number: int, cells: dict, errors: list[RowError]):
+        self.number, self.cells, self.errors = number, cells, errors
+
+    def error(self, key: str, message: str) -> None:
+        header = next((c.header for c in columns() if c.key == key), "")
+        self.errors.append(RowError(self.number, header, str(message)))
+
+    def text(self, key: str) -> str:
+        return _text(self.cells.get(key))
+
+    def uscc(self, key: str) -> str:
+        value = self.text(key)
+        if not value:
+            return ""
+        try:
+            return normalize_uscc(value)
+        except ValidationError as exc:
+            self.error(key, exc.messages[0])
+            return value
+
+
+def _unit(name: str, uscc: str) -> dict | None:
+    return {"name": name, "uscc": uscc} if (name or uscc) else None
+
+
+def _read_case(row: _Row) -> dict:
+    """Return the case-level payload from the group's first row, recording every problem."""
+    case: dict = {}
+    source = row.text("source")
+    if not source:
+        row.error("source", _("必填。"))
+    elif (code := _choice(source, Case.Source.choices)) is None:
+        row.error(
+            "source",
+            _("“%(v)s”不是允许的值（%(allowed)s）。")
+            % {"v": source, "allowed": _labels(Case.Source.choices)},
+        )
+    else:
+        case["source"] = code
+    violations = [v for v in SEPARATORS.split(row.text("violations")) if v.strip()]
+    if not violations:
+        row.error("violations", _("必填，至少一项。"))
+    codes = []
+    for value in violations:
+        code = _choice(value.strip(), Case.Violation.choices)
+        if code is None:
+            row.error("violations", _("“%(v)s”不是允许的值。") % {"v": value.strip()})
+        elif code not in codes:
+            codes.append(code)
+    case["violations"] = codes
+    raw_date = row.cells.get("opened_on")
+    if raw_date in (None, ""):
+        row.error("opened_on", _("必填。"))
+    else:
+        try:
+            case["opened_on"] = _date(raw_date)
+        except ValueError as exc:
+            row.error("opened_on", str(exc))
+        else:
+            if case["opened_on"] > datetime.date.today():  # noqa: DTZ011 — a calendar date
+                row.error("opened_on", _("立案日期不能晚于今天。"))
+    case["summary"] = row.text("summary")
+    for prefix, key in (("cuu", "certificate_user_unit"), ("hr", "hr_agency")):
+        name, uscc = row.text(f"{prefix}_name"), row.uscc(f"{prefix}_uscc")
+        if uscc and not name:
+            row.error(f"{prefix}_name", _("填写了统一社会信用代码时，请同时填写单位名称。"))
+        case[key] = _unit(name, uscc)
+    return case
+
+
+def _read_person(row: _Row) -> dict:
+    """Return one person payload from a row, recording every problem."""
+    name = row.text("name")
+    if not name:
+        row.error("name", _("必填。"))
+    id_type_text = row.text("id_type")
+    id_type = _choice(id_type_text, Person.IdType.choices) if id_type_text else "resident_id"
+    if id_type is None:
+        row.error(
+            "id_type",
+            _("“%(v)s”不是允许的值（%(allowed)s）。")
+            % {"v": id_type_text, "allowed": _labels(Person.IdType.choices)},
+        )
+    number = row.text("id_number")
+    if not number:
+        row.error("id_number", _("必填。"))
+    elif id_type:
+        try:
+            number = normalize_document(id_type, number)
+        except ValidationError as exc:
+            row.error("id_number", exc.messages[0])
+    public = row.text("is_public_employee").lower()
+    if public not in YES | NO:
+        row.error("is_public_employee", _("请填写“是”或“否”。"))
+    certificate = None
+    category_text = row.text("cert_category")
+    cert_number = row.text("cert_number")
+    level_text = row.text("cert_level")
+    if level_text not in LEVELS:
+        row.error("cert_level", _("请填写“一级”“二级”或留空。"))
+    if category_text:
+        category = _choice(category_text, CertificateType.Category.choices)
+        if category is None:
+            row.error(
+                "cert_category",
+                _("“%(v)s”不是允许的值（%(allowed)s）。")
+                % {"v": category_text, "allowed": _labels(CertificateType.Category.choices)},
+            )
+        if not cert_number:
+            row.error("cert_number", _("填写执业资格类别时必填。"))
+        certificate = {
+            "category": category,
+            "level": LEVELS.get(level_text, ""),
+            "specialty": row.text("cert_specialty"),
+            "number": cert_number,
+        }
+    elif cert_number:
+        row.error("cert_category", _("填写了证书编号时，请填写执业资格类别。"))
+    units = {}
+    for prefix, key in (("reg_unit", "registered_unit"), ("act_unit", "actual_unit")):
+        unit_name, uscc = row.text(f"{prefix}_name"), row.uscc(f"{prefix}_uscc")
+        if uscc and not unit_name:
+            row.error(f"{prefix}_name", _("填写了统一社会信用代码时，请同时填写单位名称。"))
+        units[key] = _unit(unit_name, uscc)
+    return {
+        "name": name,
+        "id_type": id_type or "resident_id",
+        "id_number": number,
+        "is_public_employee": public in YES and public != "",
+        "certificate": certificate,
+        **units,
+    }
+
+
+def parse_workbook(content: bytes) -> ParseResult:
+    """Read and check every row of an uploaded workbook; nothing is written."""
+    errors: list[RowError] = []
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many types for a file that is not a workbook
+        return ParseResult(
+            [], [RowError(0, "", _("无法读取文件：请上传由模板填写的 .xlsx 文件。"))]
+        )
+    sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = [_text(v) for v in next(rows, ())]
+    by_header = {c.header: c for c in columns()}
+    positions: dict[str, int] = {}
+    for index, text in enumerate(header):
+        if text in by_header:
+            positions[by_header[text].key] = index
+    missing = [c.header for c in columns() if c.required and c.key not in positions]
+    if missing:
+        book.close()
+        message = _("缺少必需的列：%(cols)s。请使用下载的模板。") % {"cols": "、".join(missing)}
+        return ParseResult([], [RowError(HEADER_ROW, "", message)])
+
+    groups: dict[str, CaseGroup] = {}
+    seen_documents: dict[tuple, int] = {}
+    for number, values in enumerate(rows, start=HEADER_ROW + 1):
+        if number - HEADER_ROW > MAX_ROWS:
+            errors.append(RowError(number, "", _("单次最多导入 %(n)d 行。") % {"n": MAX_ROWS}))
+            break
+        cells = {key: values[i] if i < len(values) else None for key, i in positions.items()}
+        if all(_text(v) == "" for v in cells.values()):
+            continue
+        row = _Row(number, cells, errors)
+        key = row.text("group")
+        if not key:
+            row.error("group", _("必填：同一案件的人员填写相同序号。"))
+            continue
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = CaseGroup(key=key)
+            group.case = _read_case(row)
+            group.raw = {c.key: row.text(c.key) for c in columns() if c.level == "case"}
+        else:
+            _check_same_case(row, group)
+        group.rows.append(number)
+        person = _read_person(row)
+        document = (person["id_type"], person["id_number"])
+        if person["id_number"] and document in seen_documents.get(key, {}):
+            row.error(
+                "id_number",
+                _("与第%(row)d行为同一案件的同一人员。") % {"row": seen_documents[key][document]},
+            )
+        seen_documents.setdefault(key, {})[document] = number
+        group.persons.append(person)
+    book.close()
+    if not groups and not errors:
+        errors.append(RowError(HEADER_ROW + 1, "", _("文件中没有数据行。")))
+    return ParseResult(list(groups.values()), errors)
+
+
+def _check_same_case(row: _Row, group: CaseGroup) -> None:
+    """Refuse case-level cells on later rows that contradict the group's first row."""
+    first = group.rows[0]
+    for column in columns():
+        if column.level != "case" or column.key == "group":
+            continue
+        value = row.text(column.key)
+        if value and value != group.raw.get(column.key, ""):
+            row.error(
+                column.key,
+                _("与本案第%(row)d行不一致（案件信息以第一行为准，其余行可留空）。")
+                % {"row": first},
+            )
+
+
+def _map_domain_error(error: DomainError, group: CaseGroup) -> list[RowError]:
+    """Turn a service's field paths (``persons[1].id_number``) into row/column errors."""
+    headers = {c.key: c.header for c in columns()}
+    person_fields = {
+        "name": "name",
+        "id_type": "id_type",
+        "id_number": "id_number",
+        "is_public_employee": "is_public_employee",
+        "certificate": "cert_number",
+        "certificate.category": "cert_category",
+        "certificate.level": "cert_level",
+        "certificate.specialty": "cert_specialty",
+        "certificate.number": "cert_number",
+        "registered_unit": "reg_unit_name",
+        "registered_unit.name": "reg_unit_name",
+        "registered_unit.uscc": "reg_unit_uscc",
+        "actual_unit": "act_unit_name",
+        "actual_unit.name": "act_unit_name",
+        "actual_unit.uscc": "act_unit_uscc",
+    }
+    case_fields = {
+        "certificate_user_unit": "cuu_name",
+        "certificate_user_unit.name": "cuu_name",
+        "certificate_user_unit.uscc": "cuu_uscc",
+        "hr_agency": "hr_name",
+        "hr_agency.name": "hr_name",
+        "hr_agency.uscc": "hr_uscc",
+    }
+    result = []
+    for path, messages in (error.fields or {}).items():
+        messages = messages if isinstance(messages, list | tuple) else [messages]
+        match = re.match(r"^persons\[(\d+)\](?:\.(.+))?$", path)
+        if match and int(match.group(1)) < len(group.rows):
+            row = group.rows[int(match.group(1))]
+            key = person_fields.get(match.group(2) or "", "")
+        else:
+            row, key = group.rows[0], case_fields.get(path, path)
+        for message in messages:
+            result.append(RowError(row, headers.get(key, ""), str(message)))
+    if not result:
+        result.append(RowError(group.rows[0], "", error.message))
+    return result
+
+
+class _RollbackError(Exception):
+    """Undo the whole import (a dry run, or any case refused)."""
+
+
+def run_import(*, actor, agency, result: ParseResult, commit: bool) -> tuple[list[RowError], list]:
+    """Create every case of ``result`` in one transaction; keep them only if all succeed.
+
+    Return the errors by row and column, and the cases kept (none on a dry run or an error).
+
+    With ``commit=False`` (the dry run) the same calls run and are always rolled back, so the
+    clerk sees the services' objections too (e.g. a person already in another case's register
+    under a different name) before confirming.
+    """
+    from cases import services  # the domain layer; imported late so parsing works on its own
+
+    errors: list[RowError] = []
+    created: list = []
+    try:
+        with transaction.atomic():
+            for group in result.groups:
+                try:
+                    with transaction.atomic():
+                        created.append(
+                            services.case_create(
+                                actor=actor, agency=agency, persons=group.persons, **group.case
+                            )
+                        )
+                except DomainError as exc:
+                    errors.extend(_map_domain_error(exc, group))
+            if errors or not commit:
+                raise _RollbackError
+    except _RollbackError:
+        created = []
+    return errors, created
+
+
+def content_hash(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
