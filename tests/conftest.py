@@ -5,6 +5,7 @@ from rest_framework.test import APIClient
 
 from agencies.models import Agency, Membership
 from agencies.services import reference_data_load
+from cases.reference import certificate_types_load
 from tests.factories import UserFactory
 
 
@@ -13,6 +14,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load regions, departments and agencies once for the whole session."""
     with django_db_blocker.unblock():
         reference_data_load()
+        certificate_types_load()
 
 
 @pytest.fixture
@@ -20,6 +22,7 @@ def reference(db):
     """Ensure reference data exists (transactional tests flush it away; loading is idempotent)."""
     if not Agency.objects.exists():
         reference_data_load()
+    certificate_types_load()  # idempotent; two queries when the types are present
 
 
 def agency_at(department: str, region: str) -> Agency:

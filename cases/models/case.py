@@ -4,13 +4,25 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from agencies.querysets import RestrictedQuerySet
+from agencies.querysets import READ_ROLES, VIEW, RestrictedQuerySet
 
 
 class CaseQuerySet(RestrictedQuerySet):
     agency_lookup = "agency"
+
+    def restrict_extra(self, user, action, memberships):
+        """Let the receiving agency's chain read a case offered to it, to accept or refuse."""
+        if action != VIEW:
+            return None
+        condition = None
+        for membership in memberships:
+            if membership.role in READ_ROLES:
+                offered = Q(transfer_to__path__startswith=membership.agency.path)
+                condition = offered if condition is None else condition | offered
+        return condition
 
 
 class Case(models.Model):

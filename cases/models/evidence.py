@@ -4,6 +4,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from agencies.querysets import RestrictedQuerySet
+
+
+class EvidenceQuerySet(RestrictedQuerySet):
+    agency_lookup = "case__agency"
+
 
 def evidence_path(instance, filename: str) -> str:
     """Store under the content hash, never under the uploader's file name."""
@@ -29,6 +35,8 @@ class Evidence(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["case", "uploaded_at"]

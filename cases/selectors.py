@@ -1,0 +1,255 @@
+"""Reads of the case register; every one starts from ``Case.objects.restrict(user, action)``."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from agencies.querysets import VIEW, WRITE_ROLES, memberships_of
+from audit.services import audit_history
+from cases.models import Case, CaseLink, CaseParty, Evidence, Measure, Person, Unit
+
+PICKER_LIMIT = 20
+
+
+def roles_covering(*, user, agency) -> set[str]:
+    """Return the roles ``user`` holds at ``agency`` or at an agency above it (same department)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return set()
+    if user.is_superuser:
+        return {"clerk", "reviewer", "inspector"}
+    return {m.role for m in memberships_of(user) if agency.path.startswith(m.agency.path)}
+
+
+def can_change(*, user, case: Case) -> bool:
+    """Return True when ``user`` is a clerk or reviewer of the owning agency or above it."""
+    return bool(roles_covering(user=user, agency=case.agency) & WRITE_ROLES)
+
+
+def can_see_full_id(*, user, case: Case) -> bool:
+    """Return True when ``user`` may read full document numbers on ``case`` (its writing chain)."""
+    return can_change(user=user, case=case)
+
+
+def can_view(*, user, case: Case) -> bool:
+    """Return True when ``case`` lies in ``user``'s view scope."""
+    return Case.objects.restrict(user, VIEW).filter(pk=case.pk).exists()
+
+
+def _parties_prefetch() -> Prefetch:
+    return Prefetch(
+        "parties",
+        queryset=CaseParty.objects.select_related(
+            "person",
+            "certificate__certificate_type",
+            "registered_unit",
+            "actual_unit",
+        ).order_by("position", "id"),
+    )
+
+
+def case_list(*, user, action: str = VIEW) -> QuerySet[Case]:
+    """Return the cases ``user`` may ``action``, with what a list row shows fetched in bulk."""
+    return (
+        Case.objects.restrict(user, action)
+        .select_related(
+            "agency__department",
+            "agency__region",
+            "decision",
+            "certificate_user_unit",
+            "hr_agency",
+            "transfer_to",
+        )
+        .prefetch_related(_parties_prefetch())
+    )
+
+
+def case_get(*, user, pk, action: str = VIEW) -> Case:
+    """Return one case in ``user``'s scope with its decision and measures; Http404 otherwise."""
+    queryset = case_list(user=user, action=action).prefetch_related(
+        Prefetch(
+            "decision__measures",
+            queryset=Measure.objects.select_related("party__person", "unit"),
+        )
+    )
+    try:
+        return queryset.get(pk=pk)
+    except (Case.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(_("未找到该案件。")) from exc
+
+
+def case_timeline(*, case: Case):
+    """Return the case's audit events (its transitions and edits), oldest first."""
+    return audit_history(target=case)
+
+
+def case_links(*, case: Case, user) -> list[tuple[str, Case]]:
+    """Return (kind label, other case) for linked cases ``user`` may see, both directions."""
+    links = CaseLink.objects.filter(Q(from_case=case) | Q(to_case=case))
+    other_ids = {
+        (link.to_case_id if link.from_case_id == case.pk else link.from_case_id): link
+        for link in links
+    }
+    visible = {
+        c.pk: c
+        for c in Case.objects.restrict(user, VIEW)
+        .filter(pk__in=other_ids)
+        .select_related("agency")
+        .only("pk", "reference", "status", "agency__name")
+    }
+    return [
+        (link.get_kind_display(), visible[pk])
+        for pk, link in sorted(other_ids.items())
+        if pk in visible
+    ]
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """A person, certificate or unit of one case that also appears in another case."""
+
+    kind: str  # CaseLink.Kind
+    subject: str  # the name or number as the clerk entered it
+    other_case_id: int
+
+
+def case_duplicates(*, case: Case) -> list[Duplicate]:
+    """Return where this case's persons, certificate numbers and units appear in other cases."""
+    parties = list(
+        CaseParty.objects.filter(case=case).select_related(
+            "person", "certificate", "registered_unit", "actual_unit"
+        )
+    )
+    persons = {p.person_id: p.person.name for p in parties}
+    numbers = {p.certificate.number for p in parties if p.certificate_id}
+    units = {}
+    for party in parties:
+        for unit in (party.registered_unit, party.actual_unit):
+            if unit is not None and unit.uscc:
+                units[unit.pk] = unit.name
+    for unit in (case.certificate_user_unit, case.hr_agency):
+        if unit is not None and unit.uscc:
+            units[unit.pk] = unit.name
+
+    found: list[Duplicate] = []
+    if persons or numbers or units:
+        other_parties = (
+            CaseParty.objects.filter(
+                Q(person_id__in=persons)
+                | Q(certificate__number__in=numbers)
+                | Q(registered_unit_id__in=units)
+                | Q(actual_unit_id__in=units)
+            )
+            .exclude(case=case)
+            .values_list(
+                "case_id",
+                "person_id",
+                "certificate__number",
+                "registered_unit_id",
+                "actual_unit_id",
+            )
+        )
+        for other, person_id, number, registered_id, actual_id in other_parties:
+            if person_id in persons:
+                found.append(Duplicate(CaseLink.Kind.SAME_PERSON, persons[person_id], other))
+            elif number in numbers:
+                found.append(Duplicate(CaseLink.Kind.SAME_CERTIFICATE, number, other))
+            for unit_id in (registered_id, actual_id):
+                if unit_id in units:
+                    found.append(Duplicate(CaseLink.Kind.SAME_UNIT, units[unit_id], other))
+    if units:
+        other_cases = (
+            Case.objects.filter(Q(certificate_user_unit_id__in=units) | Q(hr_agency_id__in=units))
+            .exclude(pk=case.pk)
+            .values_list("pk", "certificate_user_unit_id", "hr_agency_id")
+        )
+        for other, user_unit_id, hr_id in other_cases:
+            for unit_id in (user_unit_id, hr_id):
+                if unit_id in units:
+                    found.append(Duplicate(CaseLink.Kind.SAME_UNIT, units[unit_id], other))
+    return sorted(set(found), key=lambda d: (d.kind, d.subject, d.other_case_id))
+
+
+_SUBJECT = {
+    CaseLink.Kind.SAME_PERSON: "人员",
+    CaseLink.Kind.SAME_CERTIFICATE: "证书编号",
+    CaseLink.Kind.SAME_UNIT: "单位",
+}
+
+
+def case_duplicate_notices(*, case: Case, user) -> list[str]:
+    """Tell the user where this case's persons and units also appear, hiding what they may not see.
+
+    Cases in the user's scope are named by reference; of the others only their existence is told
+    (their agencies' clerks and reviewers were notified when the duplicate was entered).
+    """
+    by_subject: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for duplicate in case_duplicates(case=case):
+        by_subject[(duplicate.kind, duplicate.subject)].add(duplicate.other_case_id)
+    all_ids = set().union(*by_subject.values()) if by_subject else set()
+    visible = dict(
+        Case.objects.restrict(user, VIEW).filter(pk__in=all_ids).values_list("pk", "reference")
+    )
+    notices = []
+    for (kind, subject), ids in by_subject.items():
+        label = _SUBJECT[kind]
+        seen = sorted(visible[pk] for pk in ids if pk in visible)
+        if seen:
+            notices.append(
+                _("%(label)s%(subject)s也出现在案件%(refs)s中。")
+                % {"label": label, "subject": subject, "refs": "、".join(seen)}
+            )
+        if any(pk not in visible for pk in ids):
+            notices.append(
+                _("%(label)s%(subject)s在其他机构的案件中也有登记（已通知有权查看的人员）。")
+                % {"label": label, "subject": subject}
+            )
+    return notices
+
+
+def person_search(*, user, q: str) -> QuerySet[Person]:
+    """Return persons in cases ``user`` may see matching a name or document number (pickers).
+
+    Each person carries ``full_id_visible``: True when they appear in a case the user may change.
+    """
+    q = (q or "").strip()
+    visible_parties = CaseParty.objects.filter(
+        person=OuterRef("pk"), case__in=Case.objects.restrict(user, VIEW)
+    )
+    own_parties = CaseParty.objects.filter(
+        person=OuterRef("pk"), case__in=Case.objects.restrict(user, "change")
+    )
+    queryset = (
+        Person.objects.filter(Exists(visible_parties))
+        .annotate(full_id_visible=Exists(own_parties))
+        .order_by("name", "id")
+    )
+    if q:
+        queryset = queryset.filter(Q(name__icontains=q) | Q(id_number__startswith=q.upper()))
+    return queryset[:PICKER_LIMIT]
+
+
+def unit_search(*, user, q: str) -> QuerySet[Unit]:
+    """Return units matching a name or credit code; units are shared reference data for members."""
+    if not user.is_authenticated or not (user.is_superuser or memberships_of(user)):
+        return Unit.objects.none()
+    q = (q or "").strip()
+    queryset = Unit.objects.select_related("region").order_by("name", "id")
+    if q:
+        queryset = queryset.filter(Q(name__icontains=q) | Q(uscc__startswith=q.upper()))
+    return queryset[:PICKER_LIMIT]
+
+
+def evidence_list(*, case: Case) -> QuerySet[Evidence]:
+    """Return the evidence files of a case already looked up in the caller's scope."""
+    return Evidence.objects.filter(case=case).select_related("uploaded_by").order_by("uploaded_at")
+
+
+def evidence_get(*, user, pk) -> Evidence:
+    """Return one evidence file whose case ``user`` may see; Http404 otherwise."""
+    try:
+        return Evidence.objects.restrict(user, VIEW).select_related("case").get(pk=pk)
+    except (Evidence.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(_("未找到该文件。")) from exc
