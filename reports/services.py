@@ -347,7 +347,10 @@ def consolidation_create(*, month, created_by) -> Consolidation:
         action="consolidation.created",
         target=consolidation,
         agency=consolidation.agency,
-        data={"month": month.isoformat(), "revisions": sorted(consolidation.revisions.all())},
+        data={
+            "month": month.isoformat(),
+            "revisions": sorted(r.current_revision_id for r in reports.values()),
+        },
     )
     return consolidation
 

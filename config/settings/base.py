@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -170,6 +171,16 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The monthly 附件1 (reports.tasks): each task decides for itself whether today is its day and is
+# idempotent, so a daily run is enough and a missed or repeated run does no harm.
+CELERY_BEAT_SCHEDULE = {
+    "reports-open-month": {"task": "reports.open_month", "schedule": crontab(hour=7, minute=0)},
+    "reports-send-reminders": {
+        "task": "reports.send_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
+    "reports-list-overdue": {"task": "reports.list_overdue", "schedule": crontab(hour=9, minute=0)},
+}
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@guazheng.invalid")

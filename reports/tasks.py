@@ -1,0 +1,33 @@
+"""Scheduled work of the monthly report; thin and idempotent (a worker may run a task twice)."""
+
+import datetime
+
+from celery import shared_task
+from django.utils import timezone
+
+from reports import deadlines, services
+
+
+def _day(value: str | None) -> datetime.date:
+    return datetime.date.fromisoformat(value) if value else timezone.localdate()
+
+
+@shared_task(name="reports.open_month")
+def reports_open_month(today: str | None = None, force: bool = False) -> int:
+    """On the first working day after month end, create last month's draft reports."""
+    day = _day(today)
+    if not force and day != deadlines.first_working_day_of(day):
+        return 0
+    return services.reports_open_month(month=deadlines.previous_month(day))
+
+
+@shared_task(name="reports.send_reminders")
+def reports_send_reminders(today: str | None = None) -> int:
+    """Remind agencies whose report is not submitted a few working days before it is due."""
+    return services.report_reminders_send(today=_day(today))
+
+
+@shared_task(name="reports.list_overdue")
+def reports_list_overdue(today: str | None = None) -> int:
+    """Tell parent agencies and 住建厅 which reports are overdue."""
+    return services.reports_overdue_notify(today=_day(today))

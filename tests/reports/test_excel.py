@@ -1,0 +1,140 @@
+"""The workbook writer, tested without the database: rows in, bytes out, read back with openpyxl."""
+
+import datetime
+import io
+
+from openpyxl import load_workbook
+
+from reports import layout
+from reports.excel import SheetData, Statistics, annex1_workbook, consolidation_workbook
+
+ROW = {
+    "name": "张三",
+    "id_number": "01010519491231002X",
+    "certificate_number": "00151000000001",
+    "certificate_title": "一级建造师（建筑工程）",
+    "registered_unit": "四川甲建设有限公司",
+    "actual_unit": "成都乙公司",
+    "unit_name": "四川甲建设有限公司",
+    "unit_uscc": "91510000000000001X",
+    "self_correction": "",
+    "penalty": "撤销注册（川建罚〔2019〕12号）",
+    "remarks": "补报（2019年2月）",
+}
+
+
+def sheet(rows=(ROW,)):
+    return SheetData(
+        agency_name="成都市锦江区住房和城乡建设局",
+        rows=list(rows),
+        submitter="李四",
+        approver="王五",
+        submitted_on=datetime.date(2019, 4, 1),
+    )
+
+
+def read(data: bytes):
+    return load_workbook(io.BytesIO(data))
+
+
+def test_header_cells_and_merges_follow_the_official_layout():
+    """Rows 1–5 carry 附件1, the title, 报送部门 and the two header rows with their merges."""
+    ws = read(annex1_workbook(sheet())).active
+    assert ws["A1"].value == "附件1"
+    assert ws["A2"].value == layout.TITLE
+    assert ws["A3"].value == "报送部门：成都市锦江区住房和城乡建设局"
+    assert [ws[f"{c}4"].value for c in "ABHJL"] == [
+        "序号",
+        "专业技术人员",
+        "买卖租借证书单位",
+        "处理结果",
+        "备注",
+    ]
+    assert [ws.cell(row=5, column=c).value for c in range(2, 12)] == [
+        "姓名",
+        "身份证号",
+        "证书编号",
+        "执业资格类别",
+        "注册单位",
+        "实际工作单位",
+        "单位名称",
+        "统一社会信用代码",
+        "自查自纠",
+        "行政处罚",
+    ]
+    merges = {str(r) for r in ws.merged_cells.ranges}
+    assert {"A2:L2", "A3:L3", "A4:A5", "B4:G4", "H4:I4", "J4:K4", "L4:L5"} <= merges
+    assert ws["A2"].font.bold
+    assert ws["A2"].font.size == 16
+    assert ws["B6"].font.name in ("仿宋", "宋体")
+    assert 10 <= ws["B6"].font.size <= 11
+    assert ws["B6"].border.left.style == "thin"
+
+
+def test_data_rows_keep_identifiers_as_text():
+    """ID numbers, certificate numbers and codes are strings formatted as text."""
+    ws = read(annex1_workbook(sheet())).active
+    assert ws["A6"].value == 1
+    assert ws["C6"].value == "01010519491231002X"
+    assert ws["C6"].data_type == "s"
+    assert ws["C6"].number_format == "@"
+    assert ws["D6"].value == "00151000000001"
+    assert ws["I6"].number_format == "@"
+    assert ws["K6"].value == "撤销注册（川建罚〔2019〕12号）"
+    assert ws["L6"].value == "补报（2019年2月）"
+
+
+def test_footer_names_submitter_approver_and_date_in_merged_cells():
+    """The footer below the rows: 填表人 A–D, 负责人 E–G, 申报时间 H–L."""
+    ws = read(annex1_workbook(sheet([ROW, ROW]))).active
+    assert ws["A8"].value == "填表人：李四"
+    assert ws["E8"].value == "负责人：王五"
+    assert ws["H8"].value == "申报时间：2019年4月1日"
+    merges = {str(r) for r in ws.merged_cells.ranges}
+    assert {"A8:D8", "E8:G8", "H8:L8"} <= merges
+
+
+def test_print_settings_are_a4_landscape_fit_to_width_with_repeated_headers():
+    """Printing: A4 landscape, one page wide, header rows 4–5 on every page."""
+    ws = read(annex1_workbook(sheet())).active
+    assert ws.page_setup.orientation == "landscape"
+    assert str(ws.page_setup.paperSize) == "9"
+    assert ws.page_setup.fitToWidth == 1
+    assert ws.page_setup.fitToHeight == 0
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == "$4:$5"
+
+
+def test_zero_report_says_nothing_was_handled():
+    """An empty month is a valid sheet reading 本月无查处情况."""
+    ws = read(annex1_workbook(sheet(rows=()))).active
+    assert ws["A6"].value == "本月无查处情况"
+    assert "A6:L6" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws["A7"].value == "填表人：李四"
+
+
+def test_consolidation_has_a_sheet_per_department_a_summary_and_statistics():
+    """The consolidation workbook: department sheets, then 汇总 and 统计."""
+    departments = [
+        SheetData(agency_name=name, rows=[ROW], sheet_title=short)
+        for short, name in (("住建", "四川省住房和城乡建设厅"), ("交通", "四川省交通运输厅"))
+    ]
+    summary = SheetData(agency_name="四川省住房和城乡建设厅", rows=[ROW, ROW], sheet_title="汇总")
+    stats = Statistics(
+        by_department=[
+            {
+                "department": "住建",
+                "category": "一级建造师（建筑工程）",
+                "measure": "撤销注册",
+                "count": 1,
+            },
+        ],
+        by_prefecture=[{"prefecture": "成都市", "count": 2}],
+    )
+    wb = read(consolidation_workbook(departments=departments, summary=summary, stats=stats))
+    assert wb.sheetnames == ["住建", "交通", "汇总", "统计"]
+    assert wb["交通"]["A3"].value == "报送部门：四川省交通运输厅"
+    assert wb["汇总"]["A7"].value == 2
+    values = [c.value for row in wb["统计"].iter_rows() for c in row]
+    assert "一级建造师（建筑工程）" in values
+    assert "成都市" in values
