@@ -1,0 +1,527 @@
+"""Browser pages for the case register: list, case page, forms, transitions, evidence, import.
+
+Views only collect input and show results: reads go through ``cases.selectors`` (which apply the
+visibility rule, so another agency's case answers 404) and writes through ``cases.services``.
+"""
+
+import base64
+import hashlib
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from agencies.models import Region
+from agencies.querysets import WRITE_ROLES, memberships_of
+from agencies.selectors import agencies_for_role, agency_directory
+from audit.services import audit_history
+from cases import imports, selectors, services
+from cases.filters import CaseFilterSet
+from cases.forms import (
+    CaseForm,
+    DecisionForm,
+    EvidenceForm,
+    ImportUploadForm,
+    JoinForm,
+    PersonForm,
+    PersonFormSet,
+    ReasonForm,
+    TransferForm,
+    apply_domain_error,
+)
+from cases.models import Case
+from config.errors import DomainError
+
+PAGE_SIZE = 50
+# Column headers that sort the list: (ordering value of CaseFilterSet, header).
+SORTABLE = [
+    ("reference", gettext_lazy("案件编号")),
+    ("opened_on", gettext_lazy("立案日期")),
+    ("status", gettext_lazy("状态")),
+    ("decided_on", gettext_lazy("决定日期")),
+]
+STATUS_BADGES = {
+    Case.Status.REGISTERED: "secondary",
+    Case.Status.INVESTIGATING: "info text-dark",
+    Case.Status.DECIDED: "warning text-dark",
+    Case.Status.CLOSED: "success",
+}
+IMPORT_SESSION_KEY = "cases_import"
+
+
+def _writable_agencies(user) -> list:
+    return agencies_for_role(user=user, roles=set(WRITE_ROLES))
+
+
+@login_required
+def case_list(request):
+    """List the cases the user may see, filtered, sorted and 50 to a page."""
+    queryset = selectors.case_list(user=request.user)
+    filterset = CaseFilterSet(request.GET or None, queryset=queryset, request=request)
+    _style_filter_form(filterset.form)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    current = request.GET.get("ordering", "")
+    columns = [
+        {
+            "label": label,
+            "ordering": f"-{key}" if current == key else key,
+            "active": current.lstrip("-") == key,
+            "descending": current == f"-{key}",
+        }
+        for key, label in SORTABLE
+    ]
+    return render(
+        request,
+        "cases/list.html",
+        {
+            "filterset": filterset,
+            "page": page,
+            "columns": columns,
+            "badges": STATUS_BADGES,
+            "can_create": bool(_writable_agencies(request.user)),
+        },
+    )
+
+
+def _style_filter_form(form) -> None:
+    """Render the shared FilterSet's fields as Bootstrap controls: a region list, a month input."""
+    regions = Region.objects.select_related("parent").exclude(level=Region.Level.PROVINCE)
+    form.fields["region"].widget = forms.Select(
+        choices=[("", _("全部"))] + [(r.code, r.full_name) for r in regions]
+    )
+    form.fields["region"].label = _("区划")
+    form.fields["decided_month"].widget = forms.TextInput(
+        attrs={"type": "month", "placeholder": "2019-03"}
+    )
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.Select):
+            field.widget.attrs["class"] = "form-select form-select-sm"
+        else:
+            field.widget.attrs["class"] = "form-control form-control-sm"
+
+
+def _can_receive(user, case) -> bool:
+    """Return True when the user may accept or reject the pending transfer of ``case``."""
+    if not case.transfer_to_id:
+        return False
+    if user.is_superuser:
+        return True
+    return any(
+        m.role in WRITE_ROLES and case.transfer_to.path.startswith(m.agency.path)
+        for m in memberships_of(user)
+    )
+
+
+def _actions(user, case, can_change: bool) -> dict:
+    """Return which transitions to offer; the services still guard every one of them."""
+    status, pending = case.status, bool(case.transfer_to_id)
+    return {
+        "edit": can_change and status != Case.Status.CLOSED and not pending,
+        "investigate": can_change and status == Case.Status.REGISTERED and not pending,
+        "decide": can_change
+        and status in (Case.Status.REGISTERED, Case.Status.INVESTIGATING)
+        and not pending,
+        "close": can_change and status == Case.Status.DECIDED,
+        # Only a reviewer may reopen (the decision is withdrawn).
+        "reopen": "reviewer" in selectors.roles_covering(user=user, agency=case.agency)
+        and status in (Case.Status.DECIDED, Case.Status.CLOSED),
+        "transfer": can_change and status != Case.Status.CLOSED and not pending,
+        "receive": _can_receive(user, case),
+        "join": can_change,
+        "attach": can_change and status != Case.Status.CLOSED,
+    }
+
+
+@login_required
+def case_detail(request, pk: int):
+    """Show one case: parties, units, decision, timeline, evidence, history and actions."""
+    case = selectors.case_get(user=request.user, pk=pk)
+    can_change = selectors.can_change(user=request.user, case=case)
+    history = [event for event in audit_history(target=case) if event.changes]
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "case": case,
+            "parties": list(case.parties.all()),
+            "full_id": selectors.can_see_full_id(user=request.user, case=case),
+            "decision": getattr(case, "decision", None),
+            "timeline": selectors.case_timeline(case=case),
+            "history": history,
+            "evidence": selectors.evidence_list(case=case),
+            "duplicates": selectors.case_duplicate_notices(case=case, user=request.user),
+            "related": selectors.case_links(case=case, user=request.user),
+            "actions": _actions(request.user, case, can_change),
+            "badges": STATUS_BADGES,
+            "reason_form": ReasonForm(),
+            "transfer_form": TransferForm(agencies=_transfer_targets(case)),
+            "evidence_form": EvidenceForm(),
+            "join_form": JoinForm(),
+        },
+    )
+
+
+def _case_form_page(request, *, case=None):
+    """Create (``case`` None) or edit a case with its persons; nothing is written on error."""
+    if case is None:
+        agencies = _writable_agencies(request.user)
+        if not agencies:
+            raise PermissionDenied
+        form_kwargs = {"agencies": agencies}
+        initial, persons_initial = {}, [{}]
+    else:
+        form_kwargs = {"agencies": [case.agency]}
+        initial = CaseForm.initial_for(case)
+        persons_initial = [PersonForm.initial_for(p) for p in case.parties.all()]
+    if request.method == "POST":
+        form = CaseForm(request.POST, **form_kwargs)
+        formset = PersonFormSet(request.POST, prefix="persons")
+        if form.is_valid() and formset.is_valid():
+            try:
+                if case is None:
+                    case = services.case_create(
+                        actor=request.user,
+                        agency=form.chosen_agency,
+                        persons=formset.payload(),
+                        **form.payload(),
+                    )
+                    messages.success(request, _("已登记案件 %(ref)s。") % {"ref": case.reference})
+                else:
+                    services.case_update(
+                        actor=request.user, case=case, persons=formset.payload(), **form.payload()
+                    )
+                    messages.success(request, _("案件已保存。"))
+            except DomainError as exc:
+                apply_domain_error(exc, form, formset)
+            else:
+                return redirect("cases:detail", pk=case.pk)
+    else:
+        form = CaseForm(initial=initial, **form_kwargs)
+        formset = PersonFormSet(initial=persons_initial, prefix="persons")
+    return render(
+        request,
+        "cases/form.html",
+        {"form": form, "formset": formset, "case": case, "has_errors": bool(form.errors)},
+    )
+
+
+@login_required
+def case_create(request):
+    """Register a new case with its persons and units."""
+    return _case_form_page(request)
+
+
+@login_required
+def case_edit(request, pk: int):
+    """Edit a case's facts, persons and units."""
+    case = selectors.case_get(user=request.user, pk=pk, action="change")
+    return _case_form_page(request, case=case)
+
+
+@login_required
+def case_decide(request, pk: int):
+    """Record the decision (处理决定) and its measures."""
+    case = selectors.case_get(user=request.user, pk=pk, action="change")
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_decide(actor=request.user, case=case, **form.payload())
+        except DomainError as exc:
+            apply_domain_error(exc, form)
+        else:
+            messages.success(request, _("处理决定已保存。"))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/decide.html", {"case": case, "form": form})
+
+
+def _small_form(request, case, form, *, title: str, submit: str, url: str, danger=False):
+    return render(
+        request,
+        "cases/action_form.html",
+        {
+            "case": case,
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "action_url": url,
+            "danger": danger,
+        },
+    )
+
+
+def _reason_action(request, pk, *, service, title, submit, done, required=True, action="change"):
+    """Show a small reason form (GET) or perform a transition that takes a reason (POST)."""
+    case = selectors.case_get(user=request.user, pk=pk, action=action)
+    form = ReasonForm(request.POST or None, required=required)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(actor=request.user, case=case, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            apply_domain_error(exc, form)
+        else:
+            messages.success(request, done)
+            return redirect("cases:detail", pk=case.pk)
+    return _small_form(request, case, form, title=title, submit=submit, url=request.path)
+
+
+@login_required
+def case_close(request, pk: int):
+    """Close a decided case."""
+    return _reason_action(
+        request,
+        pk,
+        service=services.case_close,
+        title=_("结案"),
+        submit=_("确认结案"),
+        done=_("案件已结案。"),
+        required=False,
+    )
+
+
+@login_required
+def case_reopen(request, pk: int):
+    """Reopen a case, with the reason recorded."""
+    return _reason_action(
+        request,
+        pk,
+        service=services.case_reopen,
+        title=_("重新办理"),
+        submit=_("确认重新办理"),
+        done=_("案件已重新办理。"),
+    )
+
+
+@login_required
+def case_transfer_reject(request, pk: int):
+    """Refuse a transfer to the user's agency, with the reason recorded."""
+    return _reason_action(
+        request,
+        pk,
+        service=services.case_transfer_reject,
+        title=_("退回移交"),
+        submit=_("确认退回"),
+        done=_("已退回移交。"),
+        action="view",
+    )
+
+
+def _transfer_targets(case):
+    return agency_directory().exclude(pk=case.agency_id)
+
+
+@login_required
+def case_transfer(request, pk: int):
+    """Hand a case over to another agency, which accepts or rejects it."""
+    case = selectors.case_get(user=request.user, pk=pk, action="change")
+    form = TransferForm(request.POST or None, agencies=_transfer_targets(case))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_transfer(
+                actor=request.user,
+                case=case,
+                to_agency=form.cleaned_data["to_agency"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            apply_domain_error(exc, form)
+        else:
+            messages.success(request, _("已提出移交，等待对方接收。"))
+            return redirect("cases:detail", pk=case.pk)
+    return _small_form(
+        request, case, form, title=_("移交案件"), submit=_("确认移交"), url=request.path
+    )
+
+
+def _post_action(request, pk, call, done, action="change"):
+    """Perform a transition without input; a refusal is shown as a message on the case page."""
+    case = selectors.case_get(user=request.user, pk=pk, action=action)
+    try:
+        call(case)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_investigate(request, pk: int):
+    """Start the investigation of a registered case."""
+    return _post_action(
+        request,
+        pk,
+        lambda case: services.case_start_investigation(actor=request.user, case=case),
+        _("已开始调查。"),
+    )
+
+
+@login_required
+@require_POST
+def case_transfer_accept(request, pk: int):
+    """Accept a case transferred to the user's agency."""
+    return _post_action(
+        request,
+        pk,
+        lambda case: services.case_transfer_accept(actor=request.user, case=case),
+        _("已接收移交的案件。"),
+        action="view",
+    )
+
+
+@login_required
+@require_POST
+def case_join(request, pk: int):
+    """Link this case with another visible case by its reference."""
+    case = selectors.case_get(user=request.user, pk=pk, action="change")
+    form = JoinForm(request.POST)
+    if form.is_valid():
+        other = (
+            selectors.case_list(user=request.user)
+            .filter(reference=form.cleaned_data["other"].strip())
+            .first()
+        )
+        if other is None:
+            messages.error(request, _("关联案件编号：未找到您可查看的该编号案件。"))
+        else:
+            try:
+                services.case_join(actor=request.user, case=case, other=other)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("已关联案件 %(ref)s。") % {"ref": other.reference})
+    else:
+        messages.error(request, _("关联案件编号：请填写。"))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def evidence_upload(request, pk: int):
+    """Attach a file to a case."""
+    case = selectors.case_get(user=request.user, pk=pk, action="change")
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.evidence_add(
+                actor=request.user,
+                case=case,
+                uploaded_file=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+            )
+        except DomainError as exc:
+            details = [str(m) for msgs in exc.fields.values() for m in msgs] or [exc.message]
+            messages.error(request, _("证据材料：%(m)s") % {"m": "；".join(details)})
+        else:
+            messages.success(request, _("证据材料已上传。"))
+    else:
+        messages.error(request, _("证据材料：请选择要上传的文件。"))
+    return redirect(reverse("cases:detail", args=[case.pk]) + "#evidence")
+
+
+@login_required
+@require_GET
+def evidence_download(request, pk: int):
+    """Stream an evidence file, only if the user may see its case."""
+    evidence = selectors.evidence_get(user=request.user, pk=pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("文件不存在。")) from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_GET
+def import_template(request):
+    """Download the Excel import template."""
+    response = HttpResponse(
+        imports.template_workbook(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''cases-import-template.xlsx"
+    return response
+
+
+def _stash(request, content: bytes, agency) -> str:
+    """Keep the uploaded file in the session between dry run and confirmation."""
+    digest = imports.content_hash(content)
+    request.session[IMPORT_SESSION_KEY] = {
+        "sha256": digest,
+        "agency": agency.pk,
+        "content": base64.b64encode(content).decode("ascii"),
+    }
+    return digest
+
+
+def _unstash(request, digest: str) -> tuple[bytes, int] | None:
+    """Return the stashed file and agency id, only if it is the one the clerk checked."""
+    stash = request.session.get(IMPORT_SESSION_KEY)
+    if not stash or stash.get("sha256") != digest:
+        return None
+    content = base64.b64decode(stash["content"])
+    if hashlib.sha256(content).hexdigest() != digest:
+        return None
+    return content, stash["agency"]
+
+
+@login_required
+def import_cases(request):
+    """Upload a workbook, dry-run it (every error by row and column), then import all or none."""
+    agencies = _writable_agencies(request.user)
+    if not agencies:
+        raise PermissionDenied
+    context = {"form": ImportUploadForm(agencies=agencies)}
+    if request.method == "POST" and "confirm" in request.POST:
+        stashed = _unstash(request, request.POST.get("sha256", ""))
+        agency = next((a for a in agencies if stashed and a.pk == stashed[1]), None)
+        if stashed is None or agency is None:
+            messages.error(request, _("导入文件已失效，请重新上传并检查。"))
+            return redirect("cases:import")
+        # Re-validate the stashed bytes: the confirmation never trusts the earlier result.
+        result = imports.parse_workbook(stashed[0])
+        errors, created = result.errors, []
+        if not errors:
+            errors, created = imports.run_import(
+                actor=request.user, agency=agency, result=result, commit=True
+            )
+        if not errors:
+            request.session.pop(IMPORT_SESSION_KEY, None)
+            messages.success(
+                request,
+                _("已导入 %(cases)d 个案件（%(persons)d 名人员）。")
+                % {"cases": len(created), "persons": result.person_count},
+            )
+            return redirect("cases:list")
+        context.update({"result": result, "errors": errors, "failed": True})
+    elif request.method == "POST":
+        form = ImportUploadForm(request.POST, request.FILES, agencies=agencies)
+        context["form"] = form
+        if form.is_valid():
+            content = form.cleaned_data["file"].read()
+            agency = form.chosen_agency
+            result = imports.parse_workbook(content)
+            errors = result.errors
+            if not errors:
+                errors, _created = imports.run_import(
+                    actor=request.user, agency=agency, result=result, commit=False
+                )
+            context.update({"result": result, "errors": errors, "agency": agency})
+            if not errors:
+                context["sha256"] = _stash(request, content, agency)
+    return render(request, "cases/import.html", context)

@@ -1,0 +1,399 @@
+"""The clerks' browser pages: visibility, forms with inline Chinese errors, list query counts."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from cases import services
+from cases.models import Case, CaseParty, Decision, Person
+from tests.cases.payloads import case_payload, person_payload
+from tests.factories import CaseFactory, CasePartyFactory, valid_resident_id, valid_uscc
+
+pytestmark = pytest.mark.django_db
+
+JINJIANG, QINGYANG = "510104", "510105"
+# Session, user, memberships, notifications badge, regions, count, page, parties: a fixed few.
+QUERIES = 11
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def clerk(member):
+    return member("ZJ", JINJIANG, "clerk")
+
+
+@pytest.fixture
+def stranger(member):
+    """A clerk of another county (青羊区), who must not see 锦江区's cases."""
+    return member("ZJ", QINGYANG, "clerk")
+
+
+@pytest.fixture
+def case(agency, clerk):
+    return services.case_create(actor=clerk, agency=agency("ZJ", JINJIANG), **case_payload())
+
+
+@pytest.fixture
+def evidence(case, clerk):
+    upload = SimpleUploadedFile("证明.pdf", PDF, content_type="application/pdf")
+    return services.evidence_add(actor=clerk, case=case, uploaded_file=upload)
+
+
+def logged_in(client, user):
+    client.force_login(user)
+    return client
+
+
+CASE_PAGES = [
+    "cases:detail",
+    "cases:edit",
+    "cases:decide",
+    "cases:close",
+    "cases:reopen",
+    "cases:transfer",
+    "cases:transfer_reject",
+]
+
+
+@pytest.mark.parametrize("name", CASE_PAGES)
+def test_anonymous_visitor_is_sent_to_login_from_case_pages(client, case, name):
+    """An anonymous visitor is redirected to the login page from every case page."""
+    response = client.get(reverse(name, args=[case.pk]))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", CASE_PAGES)
+def test_other_countys_clerk_gets_404_on_case_pages(client, case, stranger, name):
+    """A clerk of another county cannot open, edit or act on the case: 404."""
+    response = logged_in(client, stranger).get(reverse(name, args=[case.pk]))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("name", CASE_PAGES)
+def test_own_clerk_opens_case_pages(client, case, clerk, name):
+    """The owning county's clerk opens every case page."""
+    response = logged_in(client, clerk).get(reverse(name, args=[case.pk]))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name", ["cases:list", "cases:create", "cases:import", "cases:import_template"]
+)
+def test_anonymous_visitor_is_sent_to_login_from_register_pages(client, name):
+    """The list, the entry form and the import pages need a login."""
+    response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(
+    "name", ["cases:list", "cases:create", "cases:import", "cases:import_template"]
+)
+def test_clerk_opens_register_pages(client, clerk, reference, name):
+    """A clerk opens the list, the entry form and the import pages."""
+    assert logged_in(client, clerk).get(reverse(name)).status_code == 200
+
+
+def test_inspector_without_write_role_cannot_open_entry_form(client, member):
+    """Only users who may write see the entry form; others are refused."""
+    inspector = member("ZJ", JINJIANG, "inspector")
+    assert logged_in(client, inspector).get(reverse("cases:create")).status_code == 403
+    assert (
+        "登记案件" not in logged_in(client, inspector).get(reverse("cases:list")).content.decode()
+    )
+
+
+def test_other_countys_clerk_does_not_see_case_in_list(client, case, stranger):
+    """The list of another county's clerk does not contain the case."""
+    response = logged_in(client, stranger).get(reverse("cases:list"))
+    assert response.status_code == 200
+    assert case.reference not in response.content.decode()
+
+
+def test_evidence_download_three_ways(client, evidence, clerk, stranger):
+    """Evidence downloads go through the case's visibility: login, 404 outside, file inside."""
+    url = reverse("cases:evidence_download", args=[evidence.pk])
+    assert client.get(url).status_code == 302
+    assert logged_in(client, stranger).get(url).status_code == 404
+    response = logged_in(client, clerk).get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert "attachment" in response["Content-Disposition"]
+
+
+def test_other_countys_clerk_cannot_post_transitions(client, case, stranger):
+    """A clerk of another county cannot decide, investigate or attach to the case (404)."""
+    client = logged_in(client, stranger)
+    assert client.post(reverse("cases:investigate", args=[case.pk])).status_code == 404
+    decide = {"decided_on": "2019-03-20", "outcome": "established", "measures": ["bad_record"]}
+    assert client.post(reverse("cases:decide", args=[case.pk]), decide).status_code == 404
+    upload = SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf")
+    response = client.post(reverse("cases:evidence_upload", args=[case.pk]), {"file": upload})
+    assert response.status_code == 404
+    case.refresh_from_db()
+    assert case.status == Case.Status.REGISTERED
+    assert not case.evidence.exists()
+
+
+# --------------------------------------------------------------------------- the entry form
+
+
+def form_data(**persons_overrides) -> dict:
+    """Return a POST body for the entry form with one person."""
+    data = {
+        "source": "self_inspection",
+        "violations": ["unit_mismatch"],
+        "opened_on": "2019-03-02",
+        "summary": "注册单位与社保缴费单位不一致。",
+        "cuu_name": "",
+        "cuu_uscc": "",
+        "hr_name": "",
+        "hr_uscc": "",
+        "persons-TOTAL_FORMS": "1",
+        "persons-INITIAL_FORMS": "0",
+        "persons-MIN_NUM_FORMS": "1",
+        "persons-MAX_NUM_FORMS": "200",
+        "persons-0-name": "王五",
+        "persons-0-id_type": "resident_id",
+        "persons-0-id_number": valid_resident_id(7, birth="19800101"),
+        "persons-0-cert_category": "constructor",
+        "persons-0-cert_level": "1",
+        "persons-0-cert_specialty": "建筑工程",
+        "persons-0-cert_number": "川1512019000007",
+        "persons-0-reg_unit_name": "四川某建设有限公司",
+        "persons-0-reg_unit_uscc": valid_uscc(4242),
+        "persons-0-act_unit_name": "成都某设计院",
+        "persons-0-act_unit_uscc": valid_uscc(4343),
+    }
+    data.update({f"persons-0-{k}": v for k, v in persons_overrides.items()})
+    return data
+
+
+def test_clerk_registers_case_through_form(client, clerk):
+    """A clerk registers a case with one person through the form and lands on the case page."""
+    response = logged_in(client, clerk).post(reverse("cases:create"), form_data())
+    case = Case.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("cases:detail", args=[case.pk])
+    assert case.agency.region.code == JINJIANG
+    assert case.parties.get().person.name == "王五"
+
+
+def test_bad_id_check_digit_is_shown_next_to_the_field_and_nothing_written(client, clerk):
+    """A wrong ID check digit is reported in Chinese next to 证件号码; nothing is saved."""
+    good = valid_resident_id(7, birth="19800101")
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
+    response = logged_in(client, clerk).post(reverse("cases:create"), form_data(id_number=bad))
+    assert response.status_code == 200
+    person_form = response.context["formset"].forms[0]
+    assert "身份证号码校验位错误，请核对。" in person_form.errors["id_number"]
+    html = response.content.decode()
+    assert 'id="id_persons-0-id_number_error"' in html
+    assert "身份证号码校验位错误" in html
+    assert Case.objects.count() == 0
+    assert Person.objects.count() == 0
+
+
+def test_service_error_path_lands_on_the_person_field(client, clerk):
+    """An error the service finds (persons[0].certificate.specialty) appears next to 专业."""
+    response = logged_in(client, clerk).post(
+        reverse("cases:create"), form_data(cert_specialty="不存在的专业")
+    )
+    assert response.status_code == 200
+    errors = response.context["formset"].forms[0].errors
+    assert any("不存在的专业" in message for message in errors["cert_specialty"])
+    assert Case.objects.count() == 0
+
+
+def test_bad_credit_code_is_shown_next_to_the_unit_field(client, clerk):
+    """A wrong 统一社会信用代码 of 买卖租借证书单位 is shown next to that field."""
+    data = form_data()
+    data.update({"cuu_name": "某公司", "cuu_uscc": valid_uscc(5)[:-1] + "0"})
+    if data["cuu_uscc"] == valid_uscc(5):
+        data["cuu_uscc"] = valid_uscc(5)[:-1] + "1"
+    response = logged_in(client, clerk).post(reverse("cases:create"), data)
+    assert response.status_code == 200
+    assert "cuu_uscc" in response.context["form"].errors
+    assert Case.objects.count() == 0
+
+
+def test_agency_choice_only_for_users_with_several_writable_agencies(client, clerk, member):
+    """A clerk of one agency is not asked for the agency; a user of two agencies is."""
+    response = logged_in(client, clerk).get(reverse("cases:create"))
+    assert "agency" not in response.context["form"].fields
+    from agencies.models import Membership
+    from tests.conftest import agency_at
+
+    Membership.objects.create(user=clerk, agency=agency_at("ZJ", QINGYANG), role="clerk")
+    clerk._membership_cache = None
+    client.force_login(clerk)
+    response = client.get(reverse("cases:create"))
+    assert "agency" in response.context["form"].fields
+
+
+def test_clerk_edits_case_through_form(client, case, clerk):
+    """The edit form starts from the case and saves changes through the service."""
+    client = logged_in(client, clerk)
+    response = client.get(reverse("cases:edit", args=[case.pk]))
+    formset = response.context["formset"]
+    assert formset.forms[0].initial["id_number"] == case.parties.get().person.id_number
+    data = form_data(**{"id_number": case.parties.get().person.id_number, "name": "李1"})
+    data["persons-0-cert_number"] = case.parties.get().certificate.number
+    data["persons-INITIAL_FORMS"] = "1"
+    data["summary"] = "修改后的案情"
+    response = client.post(reverse("cases:edit", args=[case.pk]), data)
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.summary == "修改后的案情"
+
+
+def test_clerk_decides_case_through_form(client, case, clerk):
+    """The decide form records the decision with its measures."""
+    response = logged_in(client, clerk).post(
+        reverse("cases:decide", args=[case.pk]),
+        {
+            "decided_on": "2019-03-20",
+            "outcome": "established",
+            "measures": ["revoke_registration", "reregistration_ban", "blacklist"],
+            "document_number": "川建罚〔2019〕1号",
+        },
+    )
+    assert response.status_code == 302
+    decision = Decision.objects.get(case=case)
+    assert decision.measures.filter(kind="reregistration_ban").exists()
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "川建罚〔2019〕1号" in page
+    assert "2022-03-20" in page  # 3 years after the revocation: the derived end date is shown
+
+
+def test_decide_form_shows_service_error_next_to_field(client, case, clerk):
+    """A decision date before the case was opened is refused next to 处理决定日期."""
+    response = logged_in(client, clerk).post(
+        reverse("cases:decide", args=[case.pk]),
+        {"decided_on": "2019-01-01", "outcome": "established", "measures": ["bad_record"]},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["decided_on"]
+    assert not Decision.objects.filter(case=case).exists()
+
+
+def test_clerk_investigates_and_closes_through_buttons(client, case, clerk):
+    """The transition buttons move the case along; each step shows on the timeline."""
+    client = logged_in(client, clerk)
+    client.post(reverse("cases:investigate", args=[case.pk]))
+    services.case_decide(
+        actor=clerk,
+        case=case,
+        decided_on=datetime.date(2019, 3, 20),
+        outcome="established",
+        measures=["bad_record"],
+    )
+    response = client.post(reverse("cases:close", args=[case.pk]), {"reason": "已处理完毕"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == Case.Status.CLOSED
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "开始调查" in page
+    assert "结案" in page
+
+
+def test_case_page_masks_ids_for_readers_outside_the_writing_chain(client, case, member):
+    """A province inspector sees the case with masked document numbers only."""
+    inspector = member("ZJ", "510000", "inspector")
+    person = case.parties.get().person
+    page = logged_in(client, inspector).get(reverse("cases:detail", args=[case.pk]))
+    assert page.status_code == 200
+    assert person.id_number not in page.content.decode()
+    assert person.masked_id_number in page.content.decode()
+
+
+# --------------------------------------------------------------------------- the list
+
+
+def make_cases(agency, count: int) -> list[Case]:
+    cases = CaseFactory.create_batch(count, agency=agency)
+    for item in cases:
+        CasePartyFactory(case=item)
+    return cases
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_list_query_count_does_not_grow_with_rows(
+    client, clerk, agency, rows, django_assert_max_num_queries
+):
+    """The list page runs the same few queries for 1 row and for 50 rows (no N+1)."""
+    make_cases(agency("ZJ", JINJIANG), rows)
+    client = logged_in(client, clerk)
+    with django_assert_max_num_queries(QUERIES):
+        response = client.get(reverse("cases:list"))
+    assert len(response.context["page"].object_list) == rows
+
+
+def test_list_shows_masked_id_numbers_only(client, clerk, agency):
+    """The list shows masked document numbers, never the full ones, even to the owner."""
+    party = CaseParty.objects.get(case=make_cases(agency("ZJ", JINJIANG), 1)[0])
+    html = logged_in(client, clerk).get(reverse("cases:list")).content.decode()
+    assert party.person.masked_id_number in html
+    assert party.person.id_number not in html
+
+
+def test_list_paginates_fifty_a_page(client, clerk, agency):
+    """The list shows 50 cases a page."""
+    make_cases(agency("ZJ", JINJIANG), 51)
+    client = logged_in(client, clerk)
+    assert len(client.get(reverse("cases:list")).context["page"].object_list) == 50
+    assert len(client.get(reverse("cases:list") + "?page=2").context["page"].object_list) == 1
+
+
+def test_list_filters_by_status_and_text(client, clerk, agency):
+    """The filter form narrows the list by status and by a name search."""
+    first, second = make_cases(agency("ZJ", JINJIANG), 2)
+    Case.objects.filter(pk=second.pk).update(status=Case.Status.INVESTIGATING)
+    client = logged_in(client, clerk)
+    page = client.get(reverse("cases:list"), {"status": "investigating"}).context["page"]
+    assert [c.pk for c in page.object_list] == [second.pk]
+    name = first.parties.get().person.name
+    page = client.get(reverse("cases:list"), {"q": name}).context["page"]
+    assert first.pk in [c.pk for c in page.object_list]
+
+
+def test_list_sorts_by_reference(client, clerk, agency):
+    """Clicking a column header sorts by it, and again reverses."""
+    make_cases(agency("ZJ", JINJIANG), 3)
+    client = logged_in(client, clerk)
+    up = [
+        c.reference
+        for c in client.get(reverse("cases:list"), {"ordering": "reference"})
+        .context["page"]
+        .object_list
+    ]
+    down = [
+        c.reference
+        for c in client.get(reverse("cases:list"), {"ordering": "-reference"})
+        .context["page"]
+        .object_list
+    ]
+    assert up == sorted(up)
+    assert down == list(reversed(up))
+
+
+def test_person_payload_helper_matches_form_shape():
+    """The form's payload has the keys the service takes (kept in step with the API body)."""
+    from cases.forms import PersonForm
+
+    form = PersonForm(
+        data={
+            "name": "李1",
+            "id_type": "resident_id",
+            "id_number": person_payload(1)["id_number"],
+            "cert_category": "constructor",
+            "cert_level": "1",
+            "cert_specialty": "建筑工程",
+            "cert_number": "川151000000001",
+        }
+    )
+    assert form.is_valid(), form.errors
+    assert set(form.payload()) == set(person_payload(1))
