@@ -44,3 +44,12 @@ def case_payload(*, persons=None, **overrides) -> dict:
     }
     body.update(overrides)
     return body
+
+
+def pdf_file(name: str = "处罚决定书.pdf", *, size: int = 0):
+    """Return an uploaded file whose content is a (minimal) PDF."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    content += b"\0" * max(0, size - len(content))
+    return SimpleUploadedFile(name, content, content_type="application/pdf")

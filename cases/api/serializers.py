@@ -1,0 +1,288 @@
+"""API shapes of the case register: output serializers and the bodies of each write."""
+
+from rest_framework import serializers
+
+from cases.models import Case, CaseParty, Decision, Evidence, Measure, Person, Unit
+
+
+def decision_of(case: Case) -> Decision | None:
+    """Return the case's decision or None (reading the select_related cache when present)."""
+    try:
+        return case.decision
+    except Decision.DoesNotExist:
+        return None
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    lacks_code = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Unit
+        fields = ["id", "name", "uscc", "kind", "lacks_code"]
+
+
+class PersonPickSerializer(serializers.ModelSerializer):
+    """A person for pickers: the full number only when the caller may see it."""
+
+    id_number = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Person
+        fields = ["id", "name", "id_type", "id_number", "masked_id_number", "is_public_employee"]
+
+    def get_id_number(self, person) -> str | None:
+        return person.id_number if getattr(person, "full_id_visible", False) else None
+
+
+class ListPartySerializer(serializers.ModelSerializer):
+    """A party as a list row shows it: the ID number always masked."""
+
+    name = serializers.CharField(source="person.name")
+    id_number = serializers.CharField(source="person.masked_id_number")
+    certificate_number = serializers.CharField(source="certificate.number", default=None)
+    certificate_title = serializers.CharField(
+        source="certificate.certificate_type.title", default=None
+    )
+
+    class Meta:
+        model = CaseParty
+        fields = ["name", "id_number", "certificate_number", "certificate_title"]
+
+
+class CaseListSerializer(serializers.ModelSerializer):
+    agency = serializers.SerializerMethodField()
+    status_display = serializers.CharField(source="get_status_display")
+    decided_on = serializers.SerializerMethodField()
+    outcome = serializers.SerializerMethodField()
+    persons = ListPartySerializer(source="parties", many=True)
+    certificate_user_unit = UnitSerializer()
+    transfer_pending = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "reference",
+            "agency",
+            "status",
+            "status_display",
+            "source",
+            "violations",
+            "opened_on",
+            "decided_on",
+            "outcome",
+            "persons",
+            "certificate_user_unit",
+            "transfer_pending",
+        ]
+
+    def get_agency(self, case) -> dict:
+        return {"id": case.agency_id, "name": case.agency.name}
+
+    def get_decided_on(self, case):
+        decision = decision_of(case)
+        return decision.decided_on.isoformat() if decision else None
+
+    def get_outcome(self, case) -> str | None:
+        decision = decision_of(case)
+        return decision.outcome if decision else None
+
+    def get_transfer_pending(self, case) -> bool:
+        return case.transfer_to_id is not None
+
+
+class DetailPartySerializer(serializers.ModelSerializer):
+    """A party on the case page: full ID number for the owning chain, masked for others."""
+
+    person = serializers.SerializerMethodField()
+    certificate = serializers.SerializerMethodField()
+    registered_unit = UnitSerializer()
+    actual_unit = UnitSerializer()
+
+    class Meta:
+        model = CaseParty
+        fields = ["id", "person", "certificate", "registered_unit", "actual_unit"]
+
+    def get_person(self, party) -> dict:
+        person, full = party.person, self.context.get("full_id", False)
+        return {
+            "id": person.pk,
+            "name": person.name,
+            "id_type": person.id_type,
+            "id_number": person.id_number if full else person.masked_id_number,
+            "sex": person.sex,
+            "birth_date": person.birth_date.isoformat() if full and person.birth_date else None,
+            "is_public_employee": person.is_public_employee,
+        }
+
+    def get_certificate(self, party) -> dict | None:
+        certificate = party.certificate
+        if certificate is None:
+            return None
+        kind = certificate.certificate_type
+        return {
+            "id": certificate.pk,
+            "category": kind.category,
+            "level": kind.level,
+            "specialty": kind.specialty,
+            "title": kind.title,
+            "number": certificate.number,
+            "state": certificate.state,
+            "revoked_on": certificate.revoked_on,
+            "deregistered_on": certificate.deregistered_on,
+            "reregistration_banned_until": certificate.reregistration_banned_until,
+        }
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display")
+    person = serializers.CharField(source="party.person.name", default=None)
+    unit = serializers.CharField(source="unit.name", default=None)
+
+    class Meta:
+        model = Measure
+        fields = [
+            "kind",
+            "kind_display",
+            "person",
+            "unit",
+            "starts_on",
+            "ends_on",
+            "deadline",
+            "amount",
+        ]
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    measures = MeasureSerializer(many=True)
+
+    class Meta:
+        model = Decision
+        fields = [
+            "decided_on",
+            "outcome",
+            "exemption",
+            "exemption_evidence",
+            "self_corrected",
+            "self_correction_text",
+            "document_number",
+            "penalty_text",
+            "measures",
+        ]
+
+
+class CaseDetailSerializer(CaseListSerializer):
+    persons = DetailPartySerializer(source="parties", many=True)
+    hr_agency = UnitSerializer()
+    decision = serializers.SerializerMethodField()
+    transfer_to = serializers.SerializerMethodField()
+    links = serializers.SerializerMethodField()
+    can_change = serializers.SerializerMethodField()
+
+    class Meta(CaseListSerializer.Meta):
+        fields = [
+            *CaseListSerializer.Meta.fields,
+            "summary",
+            "hr_agency",
+            "decision",
+            "transfer_to",
+            "transfer_reason",
+            "links",
+            "can_change",
+            "created_at",
+            "updated_at",
+            "closed_at",
+        ]
+
+    def get_decision(self, case) -> dict | None:
+        decision = decision_of(case)
+        return DecisionSerializer(decision).data if decision else None
+
+    def get_transfer_to(self, case) -> dict | None:
+        if case.transfer_to_id is None:
+            return None
+        return {"id": case.transfer_to_id, "name": case.transfer_to.name}
+
+    def get_links(self, case) -> list[dict]:
+        return [
+            {"id": other.pk, "reference": other.reference, "kind": kind}
+            for kind, other in self.context.get("links", [])
+        ]
+
+    def get_can_change(self, case) -> bool:
+        return self.context.get("can_change", False)
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.CharField(source="uploaded_by.username")
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "description",
+            "uploaded_by",
+            "uploaded_at",
+            "download_url",
+        ]
+
+    def get_download_url(self, evidence) -> str:
+        return f"/api/v1/evidence/{evidence.pk}/download/"
+
+
+# --------------------------------------------------------------------------- request bodies
+
+
+class CaseWriteSerializer(serializers.Serializer):
+    """The body of POST /cases/ and PATCH /cases/{id}/; the service checks the values."""
+
+    agency = serializers.IntegerField(required=False, allow_null=True)
+    source = serializers.CharField()
+    violations = serializers.ListField(child=serializers.CharField())
+    opened_on = serializers.DateField()
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    persons = serializers.ListField(child=serializers.DictField())
+    certificate_user_unit = serializers.DictField(required=False, allow_null=True, default=None)
+    hr_agency = serializers.DictField(required=False, allow_null=True, default=None)
+
+
+class DecideSerializer(serializers.Serializer):
+    decided_on = serializers.DateField()
+    outcome = serializers.CharField()
+    self_corrected = serializers.BooleanField(required=False, default=False)
+    measures = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    document_number = serializers.CharField(required=False, allow_blank=True, default="")
+    penalty_text = serializers.CharField(required=False, allow_blank=True, default="")
+    exemption = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, default=None
+    )
+    exemption_evidence = serializers.CharField(required=False, allow_blank=True, default="")
+    self_correction_text = serializers.CharField(required=False, allow_blank=True, default="")
+    fine_amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, required=False, allow_null=True, default=None
+    )
+    rectify_deadline = serializers.DateField(required=False, allow_null=True, default=None)
+    revoked_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class TransferSerializer(serializers.Serializer):
+    to_agency = serializers.IntegerField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class JoinSerializer(serializers.Serializer):
+    other = serializers.IntegerField()
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    description = serializers.CharField(required=False, allow_blank=True, default="")

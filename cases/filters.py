@@ -1,0 +1,105 @@
+"""The case list's filters; the same FilterSet drives the API and the HTML list."""
+
+import datetime
+import re
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Case, CaseParty, CertificateType
+
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class CaseFilterSet(django_filters.FilterSet):
+    """Filter cases by state, source, violation, certificate, month decided, region and text."""
+
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=Case.Status.choices)
+    source = django_filters.ChoiceFilter(label=_("案件来源"), choices=Case.Source.choices)
+    violation = django_filters.ChoiceFilter(
+        label=_("违法违规行为"), choices=Case.Violation.choices, method="filter_violation"
+    )
+    certificate_category = django_filters.ChoiceFilter(
+        label=_("执业资格类别"),
+        choices=CertificateType.Category.choices,
+        method="filter_certificate_category",
+    )
+    decided_month = django_filters.CharFilter(
+        label=_("处理决定月份"), method="filter_decided_month", help_text="YYYY-MM"
+    )
+    region = django_filters.CharFilter(
+        label=_("区划代码"), method="filter_region", help_text=_("含下级区划")
+    )
+    q = django_filters.CharFilter(
+        label=_("搜索"),
+        method="filter_text",
+        help_text=_("姓名、证件号码、证书编号、单位名称、案件编号"),
+    )
+    ordering = django_filters.OrderingFilter(
+        label=_("排序"),
+        fields=(
+            ("reference", "reference"),
+            ("opened_on", "opened_on"),
+            ("decision__decided_on", "decided_on"),
+            ("status", "status"),
+        ),
+        field_labels={
+            "reference": _("案件编号"),
+            "opened_on": _("立案日期"),
+            "decision__decided_on": _("处理决定日期"),
+            "status": _("状态"),
+        },
+    )
+
+    class Meta:
+        model = Case
+        fields = ["status", "source"]
+
+    def filter_violation(self, queryset, name, value):
+        return queryset.filter(violations__contains=[value])
+
+    def filter_certificate_category(self, queryset, name, value):
+        parties = CaseParty.objects.filter(
+            case=OuterRef("pk"), certificate__certificate_type__category=value
+        )
+        return queryset.filter(Exists(parties))
+
+    def filter_decided_month(self, queryset, name, value):
+        match = MONTH.match(value.strip())
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            return queryset.none()
+        year, month = int(match.group(1)), int(match.group(2))
+        start = datetime.date(year, month, 1)
+        end = datetime.date(year + month // 12, month % 12 + 1, 1)
+        return queryset.filter(decision__decided_on__gte=start, decision__decided_on__lt=end)
+
+    def filter_region(self, queryset, name, value):
+        code = value.strip()
+        return queryset.filter(
+            Q(agency__region__code=code)
+            | Q(agency__region__parent__code=code)
+            | Q(agency__region__parent__parent__code=code)
+        )
+
+    def filter_text(self, queryset, name, value):
+        text = value.strip()
+        if not text:
+            return queryset
+        upper = text.upper()
+        parties = CaseParty.objects.filter(case=OuterRef("pk")).filter(
+            Q(person__name__icontains=text)
+            | Q(person__id_number__contains=upper)
+            | Q(certificate__number__icontains=text)
+            | Q(registered_unit__name__icontains=text)
+            | Q(actual_unit__name__icontains=text)
+            | Q(registered_unit__uscc=upper)
+            | Q(actual_unit__uscc=upper)
+        )
+        return queryset.filter(
+            Q(reference__icontains=text)
+            | Q(certificate_user_unit__name__icontains=text)
+            | Q(hr_agency__name__icontains=text)
+            | Q(certificate_user_unit__uscc=upper)
+            | Exists(parties)
+        )

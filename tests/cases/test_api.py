@@ -1,0 +1,417 @@
+"""The case register's API: bodies and names of issue 3, the error shape, scope, query counts."""
+
+import datetime
+
+import pytest
+
+from agencies.models import Membership
+from audit.models import AuditEvent
+from cases import services
+from cases.models import Case, CaseLink, CaseParty, Certificate, Decision, Person, Unit
+from tests.cases.payloads import case_payload, pdf_file, person_payload, unit_payload
+from tests.factories import valid_resident_id
+
+pytestmark = pytest.mark.django_db
+
+JINJIANG, QINGYANG, CHENGDU = "510104", "510105", "510100"
+
+
+def body(**overrides) -> dict:
+    """Return a JSON-ready create body (dates as strings)."""
+    data = case_payload(**overrides)
+    data["opened_on"] = str(data["opened_on"])
+    return data
+
+
+def counts() -> dict[str, int]:
+    models = (Case, CaseParty, Person, Unit, Certificate, CaseLink, Decision, AuditEvent)
+    return {m.__name__: m.objects.count() for m in models}
+
+
+@pytest.fixture
+def clerk(member):
+    return member("ZJ", JINJIANG, "clerk")
+
+
+@pytest.fixture
+def case(agency, clerk):
+    return services.case_create(actor=clerk, agency=agency("ZJ", JINJIANG), **case_payload())
+
+
+# --------------------------------------------------------------------------- create
+
+
+def test_post_creates_a_case_with_the_issue_body(api, clerk):
+    """POST /cases/ with the body of issue 3 answers 201 with id, reference and status."""
+    response = api(clerk).post("/api/v1/cases/", body(), format="json")
+    assert response.status_code == 201, response.json()
+    data = response.json()
+    assert data["reference"] == "ZJ-510104-2019-0001"
+    assert data["status"] == "registered"
+    assert data["duplicate_notices"] == []
+    assert Case.objects.get(pk=data["id"]).parties.count() == 1
+
+
+def test_agency_is_required_only_with_several_writable_agencies(api, clerk, agency):
+    Membership.objects.create(user=clerk, agency=agency("ZJ", QINGYANG), role="clerk")
+    response = api(clerk).post("/api/v1/cases/", body(), format="json")
+    assert response.status_code == 400
+    assert "agency" in response.json()["extra"]["fields"]
+    response = api(clerk).post(
+        "/api/v1/cases/", {**body(), "agency": agency("ZJ", QINGYANG).pk}, format="json"
+    )
+    assert response.status_code == 201
+    assert response.json()["reference"].startswith("ZJ-510105-")
+
+
+def test_agency_outside_the_callers_chain_answers_404(api, clerk, agency):
+    before = counts()
+    response = api(clerk).post(
+        "/api/v1/cases/", {**body(), "agency": agency("RS", JINJIANG).pk}, format="json"
+    )
+    assert response.status_code == 404
+    assert counts() == before
+
+
+def test_inspector_cannot_create(api, member):
+    response = api(member("ZJ", CHENGDU, "inspector")).post("/api/v1/cases/", body(), format="json")
+    assert response.status_code == 403
+
+
+API_INVALID = [
+    ("bad check digit", {"id_number": "11010519491231002Y"}, "persons[0].id_number"),
+    (
+        "impossible date",
+        {"id_number": valid_resident_id(3, birth="19810229")},
+        "persons[0].id_number",
+    ),
+    (
+        "bad credit code",
+        {"registered_unit": {"name": "某公司", "uscc": "91110000600037341M"}},
+        "persons[0].registered_unit.uscc",
+    ),
+    (
+        "unknown category",
+        {"certificate": {"category": "astronaut", "level": "1", "specialty": "", "number": "1"}},
+        "persons[0].certificate.category",
+    ),
+    (
+        "unknown specialty",
+        {
+            "certificate": {
+                "category": "constructor",
+                "level": "1",
+                "specialty": "航天",
+                "number": "1",
+            }
+        },
+        "persons[0].certificate.specialty",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("label", "override", "field"), API_INVALID, ids=[i[0] for i in API_INVALID]
+)
+def test_invalid_body_answers_400_in_the_one_shape_and_writes_nothing(
+    api, clerk, label, override, field
+):
+    """Each bad value: 400, {"message", "extra": {"fields": {path: [...]}}}, no row written."""
+    before = counts()
+    payload = body(persons=[person_payload(1, **override)])
+    response = api(clerk).post("/api/v1/cases/", payload, format="json")
+    assert response.status_code == 400
+    data = response.json()
+    assert set(data) == {"message", "extra"}
+    assert field in data["extra"]["fields"]
+    assert data["message"].startswith("第1名涉案人员")
+    assert counts() == before
+
+
+def test_impossible_opening_date_answers_400(api, clerk):
+    before = counts()
+    response = api(clerk).post(
+        "/api/v1/cases/", {**body(), "opened_on": "2019-02-30"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "opened_on" in response.json()["extra"]["fields"]
+    assert counts() == before
+
+
+def test_unknown_source_and_violation_answer_400(api, clerk):
+    response = api(clerk).post(
+        "/api/v1/cases/", {**body(), "source": "x", "violations": ["y"]}, format="json"
+    )
+    assert response.status_code == 400
+    assert set(response.json()["extra"]["fields"]) == {"source", "violations"}
+
+
+# --------------------------------------------------------------------------- read
+
+
+def test_detail_shows_full_id_to_the_owning_chain_and_masked_to_inspectors(api, case, member):
+    number = case.parties.get().person.id_number
+    city_reviewer = member("ZJ", CHENGDU, "reviewer")
+    inspector = member("ZJ", CHENGDU, "inspector")
+    full = api(city_reviewer).get(f"/api/v1/cases/{case.pk}/").json()
+    assert full["persons"][0]["person"]["id_number"] == number
+    assert full["can_change"] is True
+    masked = api(inspector).get(f"/api/v1/cases/{case.pk}/").json()
+    assert masked["persons"][0]["person"]["id_number"] == number[:6] + "********" + number[-4:]
+    assert masked["persons"][0]["person"]["birth_date"] is None
+    assert masked["can_change"] is False
+
+
+def test_list_always_masks(api, case, clerk):
+    row = api(clerk).get("/api/v1/cases/").json()["results"][0]
+    assert "********" in row["persons"][0]["id_number"]
+    assert row["reference"] == case.reference
+
+
+def test_anonymous_gets_401(api, case):
+    for method, url in [
+        ("get", "/api/v1/cases/"),
+        ("get", f"/api/v1/cases/{case.pk}/"),
+        ("post", "/api/v1/cases/"),
+        ("post", f"/api/v1/cases/{case.pk}/decide/"),
+        ("get", "/api/v1/persons/?q=李"),
+        ("get", "/api/v1/units/?q=四川"),
+    ]:
+        response = getattr(api(), method)(url)
+        assert response.status_code == 401, url
+        assert "message" in response.json()
+
+
+def test_another_county_cannot_read_change_or_attach(api, case, member, tmp_path, settings):
+    """A 青羊区 clerk gets 404 for every read and write on a 锦江区 case."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    other = api(member("ZJ", QINGYANG, "clerk"))
+    assert other.get(f"/api/v1/cases/{case.pk}/").status_code == 404
+    assert other.get(f"/api/v1/cases/{case.pk}/evidence/").status_code == 404
+    assert other.patch(
+        f"/api/v1/cases/{case.pk}/", {"summary": "x"}, format="json"
+    ).status_code == (404)
+    decide = {"decided_on": "2019-03-20", "outcome": "established", "measures": ["bad_record"]}
+    assert other.post(f"/api/v1/cases/{case.pk}/decide/", decide, format="json").status_code == 404
+    upload = other.post(
+        f"/api/v1/cases/{case.pk}/evidence/",
+        {"file": pdf_file(), "description": "x"},
+        format="multipart",
+    )
+    assert upload.status_code == 404
+    for name in ("investigate", "close", "reopen", "transfer", "accept-transfer", "join"):
+        assert other.post(f"/api/v1/cases/{case.pk}/{name}/", {}, format="json").status_code == 404
+    assert case.pk not in [r["id"] for r in other.get("/api/v1/cases/").json()["results"]]
+    case.refresh_from_db()
+    assert case.summary != "x"
+    assert not case.evidence.exists()
+
+
+def test_patch_changes_editable_fields(api, case, clerk):
+    response = api(clerk).patch(
+        f"/api/v1/cases/{case.pk}/",
+        {"summary": "补充", "violations": ["unit_mismatch", "certificate_trading"]},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["summary"] == "补充"
+    case.refresh_from_db()
+    assert case.violations == ["unit_mismatch", "certificate_trading"]
+
+
+# --------------------------------------------------------------------------- actions
+
+
+def test_decide_close_reopen_through_the_api(api, case, clerk, member):
+    client = api(clerk)
+    assert client.post(f"/api/v1/cases/{case.pk}/investigate/").json()["status"] == "investigating"
+    response = client.post(
+        f"/api/v1/cases/{case.pk}/decide/",
+        {
+            "decided_on": "2019-03-20",
+            "outcome": "established",
+            "self_corrected": False,
+            "measures": ["revoke_registration", "reregistration_ban", "blacklist"],
+            "document_number": "锦建罚〔2019〕3号",
+            "penalty_text": "撤销注册",
+            "exemption": None,
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    decision = response.json()["decision"]
+    ban = next(m for m in decision["measures"] if m["kind"] == "reregistration_ban")
+    assert ban["ends_on"] == "2022-03-20"
+    assert response.json()["persons"][0]["certificate"]["state"] == "revoked"
+    assert client.post(f"/api/v1/cases/{case.pk}/close/", {}).json()["status"] == "closed"
+    refused = client.post(f"/api/v1/cases/{case.pk}/reopen/", {"reason": "复查"}, format="json")
+    assert refused.status_code == 403
+    reviewer = api(member("ZJ", JINJIANG, "reviewer"))
+    missing = reviewer.post(f"/api/v1/cases/{case.pk}/reopen/", {}, format="json")
+    assert missing.status_code == 400
+    assert "reason" in missing.json()["extra"]["fields"]
+    reopened = reviewer.post(f"/api/v1/cases/{case.pk}/reopen/", {"reason": "复查"}, format="json")
+    assert reopened.json()["status"] == "investigating"
+    timeline = client.get(f"/api/v1/cases/{case.pk}/timeline/").json()
+    assert [e["action"] for e in timeline][-1] == "case.reopened"
+
+
+def test_decide_validation_answers_400_naming_the_field(api, case, clerk):
+    response = api(clerk).post(
+        f"/api/v1/cases/{case.pk}/decide/",
+        {"decided_on": "2019-03-20", "outcome": "not_established", "exemption": None},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "exemption" in response.json()["extra"]["fields"]
+    assert not Decision.objects.exists()
+
+
+def test_transfer_accept_and_reject_through_the_api(api, case, clerk, agency, member):
+    receiver = api(member("RS", JINJIANG, "clerk"))
+    target = agency("RS", JINJIANG).pk
+    response = api(clerk).post(
+        f"/api/v1/cases/{case.pk}/transfer/", {"to_agency": target, "reason": "涉及社保"}
+    )
+    assert response.status_code == 200
+    assert response.json()["transfer_to"]["id"] == target
+    assert receiver.get(f"/api/v1/cases/{case.pk}/").status_code == 200
+    rejected = receiver.post(f"/api/v1/cases/{case.pk}/reject-transfer/", {"reason": "非本部门"})
+    assert rejected.status_code == 200
+    assert receiver.get(f"/api/v1/cases/{case.pk}/").status_code == 404
+    api(clerk).post(f"/api/v1/cases/{case.pk}/transfer/", {"to_agency": target, "reason": "再议"})
+    accepted = receiver.post(f"/api/v1/cases/{case.pk}/accept-transfer/")
+    assert accepted.status_code == 200
+    assert accepted.json()["agency"]["id"] == target
+    assert api(clerk).get(f"/api/v1/cases/{case.pk}/").status_code == 404
+
+
+def test_join_through_the_api(api, case, clerk, agency):
+    other = services.case_create(
+        actor=clerk,
+        agency=agency("ZJ", JINJIANG),
+        **case_payload(persons=[person_payload(2)], certificate_user_unit=unit_payload(50)),
+    )
+    response = api(clerk).post(f"/api/v1/cases/{case.pk}/join/", {"other": other.pk})
+    assert response.status_code == 200
+    assert [link["id"] for link in response.json()["links"]] == [other.pk]
+
+
+def test_duplicate_notice_in_the_create_response(api, case, member):
+    """An RS clerk entering a person ZJ has is told only that the person is known elsewhere."""
+    rs = api(member("RS", JINJIANG, "clerk"))
+    payload = body(
+        persons=[person_payload(1, certificate=None, registered_unit=None, actual_unit=None)],
+        certificate_user_unit=None,
+    )
+    response = rs.post("/api/v1/cases/", payload, format="json")
+    assert response.status_code == 201
+    notices = response.json()["duplicate_notices"]
+    assert notices == ["人员李1在其他机构的案件中也有登记（已通知有权查看的人员）。"]
+    assert case.reference not in str(response.json())
+
+
+# --------------------------------------------------------------------------- pickers
+
+
+def test_person_picker_only_lists_persons_of_visible_cases(api, case, clerk, member):
+    found = api(clerk).get("/api/v1/persons/?q=李").json()
+    assert [p["name"] for p in found] == ["李1"]
+    assert found[0]["id_number"] == case.parties.get().person.id_number
+    assert api(member("ZJ", QINGYANG, "clerk")).get("/api/v1/persons/?q=李").json() == []
+    inspector = api(member("ZJ", CHENGDU, "inspector")).get("/api/v1/persons/?q=李").json()
+    assert inspector[0]["id_number"] is None
+    assert "********" in inspector[0]["masked_id_number"]
+
+
+def test_unit_picker_searches_names_and_codes(api, case, member):
+    client = api(member("RS", QINGYANG, "clerk"))
+    by_name = client.get("/api/v1/units/?q=设计院").json()
+    assert [u["name"] for u in by_name] == ["成都某某设计院1"]
+    code = unit_payload(1)["uscc"]
+    assert client.get(f"/api/v1/units/?q={code}").json()[0]["uscc"] == code
+
+
+# --------------------------------------------------------------------------- filters
+
+
+def test_filters_of_the_list(api, agency, clerk, member):
+    city_clerk = member("ZJ", CHENGDU, "clerk")
+    a = services.case_create(actor=clerk, agency=agency("ZJ", JINJIANG), **case_payload())
+    architect = person_payload(
+        2, certificate={"category": "architect", "level": "2", "number": "A-2"}
+    )
+    b = services.case_create(
+        actor=city_clerk,
+        agency=agency("ZJ", QINGYANG),
+        **case_payload(
+            persons=[architect],
+            source="complaint",
+            violations=["certificate_trading"],
+            certificate_user_unit=unit_payload(60),
+        ),
+    )
+    services.case_decide(
+        actor=clerk,
+        case=a,
+        decided_on=datetime.date(2019, 4, 3),
+        outcome="established",
+        self_corrected=True,
+    )
+    client = api(city_clerk)
+
+    def ids(query: str) -> set[int]:
+        response = client.get(f"/api/v1/cases/?{query}")
+        assert response.status_code == 200, response.json()
+        return {row["id"] for row in response.json()["results"]}
+
+    assert ids("") == {a.pk, b.pk}
+    assert ids("status=decided") == {a.pk}
+    assert ids("source=complaint") == {b.pk}
+    assert ids("violation=certificate_trading") == {b.pk}
+    assert ids("certificate_category=architect") == {b.pk}
+    assert ids("decided_month=2019-04") == {a.pk}
+    assert ids("decided_month=2019-03") == set()
+    assert ids(f"region={JINJIANG}") == {a.pk}
+    assert ids(f"region={CHENGDU}") == {a.pk, b.pk}
+    assert ids("q=李2") == {b.pk}
+    assert ids("q=A-2") == {b.pk}
+    assert ids(f"q={a.reference}") == {a.pk}
+    assert ids(f"q={a.parties.get().person.id_number[-6:]}") == {a.pk}
+    assert ids("q=成都某某设计院1") == {a.pk}
+    rows = client.get("/api/v1/cases/?ordering=-reference").json()["results"]
+    assert [r["reference"] for r in rows] == sorted([a.reference, b.reference], reverse=True)
+
+
+# --------------------------------------------------------------------------- query counts
+
+
+def make_cases(agency_obj, clerk, n: int) -> None:
+    for i in range(n):
+        persons = [person_payload(100 + i), person_payload(300 + i)]
+        case = services.case_create(
+            actor=clerk,
+            agency=agency_obj,
+            **case_payload(persons=persons, certificate_user_unit=unit_payload(700 + i)),
+        )
+        if i % 2:
+            services.case_decide(
+                actor=clerk,
+                case=case,
+                decided_on=datetime.date(2019, 3, 20),
+                outcome="established",
+                measures=["bad_record"],
+            )
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_list_query_count_does_not_grow_with_rows(
+    api, agency, clerk, rows, django_assert_max_num_queries
+):
+    """The list costs the same handful of queries for 1 row and for 50 (no N+1)."""
+    make_cases(agency("ZJ", JINJIANG), clerk, rows)
+    client = api(clerk)
+    with django_assert_max_num_queries(6):
+        response = client.get("/api/v1/cases/?q=李&ordering=-opened_on")
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == rows
