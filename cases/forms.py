@@ -173,7 +173,9 @@ class PersonForm(UnitFieldsMixin, BootstrapMixin, forms.Form):
         self.fields["id_number"].widget.attrs.update(
             {"data-person-lookup": "id_number", "class": "form-control id-number"}
         )
-        self.fields["cert_specialty"].widget.attrs["placeholder"] = _("如 建筑工程")
+        self.fields["cert_specialty"].widget.attrs.update(
+            {"placeholder": _("如 建筑工程"), "list": "specialties"}
+        )
         for name in ("reg_unit_name", "act_unit_name"):
             self.fields[name].widget.attrs.update({"data-unit-lookup": "name"})
         for name in ("reg_unit_uscc", "act_unit_uscc"):

@@ -37,7 +37,7 @@ from cases.forms import (
     TransferForm,
     apply_domain_error,
 )
-from cases.models import Case
+from cases.models import Case, CertificateType
 from config.errors import DomainError
 
 PAGE_SIZE = 50
@@ -209,7 +209,16 @@ def _case_form_page(request, *, case=None):
     return render(
         request,
         "cases/form.html",
-        {"form": form, "formset": formset, "case": case, "has_errors": bool(form.errors)},
+        {
+            "form": form,
+            "formset": formset,
+            "case": case,
+            "specialties": CertificateType.objects.filter(is_active=True)
+            .exclude(specialty="")
+            .order_by("specialty")
+            .values_list("specialty", flat=True)
+            .distinct(),
+        },
     )
 
 

@@ -72,3 +72,29 @@ def _field_names() -> dict:
 def field_label(name: str) -> str:
     """Return the Chinese name of a case or decision field recorded in an audit event."""
     return _field_names().get(name, name)
+
+
+def _choice_labels() -> dict:
+    from cases.models import Decision
+
+    return {
+        "status": dict(Case.Status.choices),
+        "source": dict(Case.Source.choices),
+        "violations": VIOLATIONS,
+        "outcome": dict(Decision.Outcome.choices),
+        "exemption": dict(Decision.Exemption.choices),
+        "measures": MEASURES,
+    }
+
+
+@register.simple_tag
+def change_value(name: str, value) -> str:
+    """Return an audit value for people: choice codes as their Chinese labels, lists joined."""
+    if value is None or value == "" or value == []:
+        return "—"
+    labels = _choice_labels().get(name, {})
+    if isinstance(value, list):
+        return "、".join(str(labels.get(v, v)) if isinstance(v, str) else str(v) for v in value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(labels.get(value, value)) if isinstance(value, str) else str(value)

@@ -57,3 +57,34 @@ def test_clerk_registers_decides_and_finds_case_with_masked_id(
     assert mask_id_number(id_number) in row.inner_text()
     assert id_number not in page.content()
     assert "已作出处理决定" in row.inner_text()
+
+
+def test_clerk_picks_a_known_person_and_unit_instead_of_retyping(
+    page, live_server, login, member, agency, reference
+):
+    """Typing a known name offers the person; choosing fills the row. Rows can be added."""
+    from cases import services
+    from tests.cases.payloads import case_payload, person_payload
+
+    clerk = member("ZJ", "510104", "clerk")
+    known = person_payload(41, name="钱七")
+    services.case_create(
+        actor=clerk, agency=agency("ZJ", "510104"), **case_payload(persons=[known])
+    )
+    login(clerk.username, TEST_PASSWORD)
+    page.goto(f"{live_server.url}/cases/new/")
+
+    page.locator("#id_persons-0-name").press_sequentially("钱七")
+    page.locator(".picker-menu li", has_text="钱七").click()
+    assert page.input_value("#id_persons-0-id_number") == known["id_number"]
+
+    page.locator("#id_cuu_name").press_sequentially("四川某某建设")
+    unit = known["registered_unit"]
+    page.locator(".picker-menu li", has_text=unit["name"]).first.click()
+    assert page.input_value("#id_cuu_uscc") == unit["uscc"]
+
+    page.get_by_role("button", name="＋ 添加人员").click()
+    assert page.locator("#id_persons-1-name").is_visible()
+    assert page.input_value("input[name='persons-TOTAL_FORMS']") == "2"
+    page.locator("[data-person-row]").nth(1).get_by_role("button", name="移除").click()
+    assert not page.locator("#id_persons-1-name").is_visible()
