@@ -397,3 +397,70 @@ def test_person_payload_helper_matches_form_shape():
     )
     assert form.is_valid(), form.errors
     assert set(form.payload()) == set(person_payload(1))
+
+
+def test_transfer_is_offered_and_accepted_through_the_pages(client, case, clerk, member, agency):
+    """A clerk transfers the case; the receiving clerk sees it, accepts it and now owns it."""
+    target = agency("ZJ", QINGYANG)
+    response = logged_in(client, clerk).post(
+        reverse("cases:transfer", args=[case.pk]), {"to_agency": target.pk, "reason": "属地管辖"}
+    )
+    assert response.status_code == 302
+    receiver = member("ZJ", QINGYANG, "clerk")
+    client.force_login(receiver)
+    page = client.get(reverse("cases:detail", args=[case.pk]))
+    assert page.status_code == 200
+    assert reverse("cases:transfer_accept", args=[case.pk]) in page.content.decode()
+    client.post(reverse("cases:transfer_accept", args=[case.pk]))
+    case.refresh_from_db()
+    assert case.agency == target
+    assert case.transfer_to is None
+
+
+def test_transfer_rejection_needs_a_reason(client, case, clerk, member, agency):
+    """Rejecting a transfer without a reason is refused next to 理由; with one it is recorded."""
+    services.case_transfer(
+        actor=clerk, case=case, to_agency=agency("ZJ", QINGYANG), reason="属地管辖"
+    )
+    client.force_login(member("ZJ", QINGYANG, "clerk"))
+    url = reverse("cases:transfer_reject", args=[case.pk])
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 200
+    assert response.context["form"].errors["reason"]
+    assert client.post(url, {"reason": "不属于本局管辖"}).status_code == 302
+    case.refresh_from_db()
+    assert case.transfer_to is None
+    assert case.agency.region.code == JINJIANG
+
+
+def test_only_a_reviewer_is_offered_reopen(client, case, clerk, member):
+    """The reopen button shows for a reviewer of a closed case, who reopens it with a reason."""
+    services.case_decide(
+        actor=clerk,
+        case=case,
+        decided_on=datetime.date(2019, 3, 20),
+        outcome="established",
+        measures=["bad_record"],
+    )
+    services.case_close(actor=clerk, case=case)
+    url = reverse("cases:detail", args=[case.pk])
+    assert "modal-reopen" not in logged_in(client, clerk).get(url).content.decode()
+    reviewer = member("ZJ", JINJIANG, "reviewer")
+    client.force_login(reviewer)
+    assert "modal-reopen" in client.get(url).content.decode()
+    client.post(reverse("cases:reopen", args=[case.pk]), {"reason": "发现新证据"})
+    case.refresh_from_db()
+    assert case.status == Case.Status.INVESTIGATING
+
+
+def test_clerk_uploads_evidence_and_a_fake_file_is_refused(client, case, clerk):
+    """A PDF is attached; a file that only claims to be a PDF is refused with a message."""
+    client = logged_in(client, clerk)
+    url = reverse("cases:evidence_upload", args=[case.pk])
+    good = SimpleUploadedFile("证明.pdf", PDF, content_type="application/pdf")
+    client.post(url, {"file": good, "description": "社保记录"})
+    assert case.evidence.count() == 1
+    fake = SimpleUploadedFile("假.pdf", b"just text", content_type="application/pdf")
+    response = client.post(url, {"file": fake}, follow=True)
+    assert "证据材料：" in response.content.decode()
+    assert case.evidence.count() == 1
