@@ -398,84 +398,102 @@ def reports_open_month(*, month: datetime.date) -> int:
     return len(created)
 
 
-def _open_reports(month: datetime.date):
-    return Report.objects.filter(
-        month=month, status__in=[Report.Status.DRAFT, Report.Status.RETURNED]
-    ).select_related("agency", "agency__parent")
+def _pending(*, today: datetime.date):
+    """Yield (agency, month, due) for reports not yet submitted, of last month and this month.
+
+    Agencies without a draft count too: with the default deadlines a county's report can fall
+    due before the month ends, i.e. before the drafts are opened.
+    """
+    rules = deadlines.deadline_rules()
+    this_month = today.replace(day=1)
+    for month in (deadlines.previous_month(this_month), this_month):
+        done = Report.objects.filter(
+            month=month, status__in=[Report.Status.SUBMITTED, Report.Status.APPROVED]
+        ).values("agency_id")
+        agencies = (
+            Agency.objects.filter(is_active=True, department__code__in=REPORTING_DEPARTMENTS)
+            .exclude(pk__in=done)
+            .select_related("parent")
+            .order_by("path")
+        )
+        dues = {level: deadlines.due_date(level, month, rules) for level in rules}
+        for agency in agencies:
+            yield agency, month, dues[agency.level], rules[agency.level]
+
+
+def _users_by_agency(agency_ids, roles) -> dict[int, list]:
+    result: dict[int, list] = {}
+    for m in Membership.objects.filter(
+        agency_id__in=agency_ids, role__in=roles, user__is_active=True
+    ).select_related("user"):
+        result.setdefault(m.agency_id, []).append(m.user)
+    return result
 
 
 def report_reminders_send(*, today: datetime.date) -> int:
-    """Remind agencies whose report for last month is not submitted and falls due soon."""
-    month = deadlines.previous_month(today)
-    rules = deadlines.deadline_rules()
+    """Remind agencies whose report is not submitted and falls due within N working days."""
+    due_soon = [
+        (agency, month, due)
+        for agency, month, due, rule in _pending(today=today)
+        if today <= due and deadlines.working_days_between(today, due) <= rule.reminder_working_days
+    ]
+    staff = _users_by_agency([a.pk for a, _m, _d in due_soon], WRITE_ROLES)
     sent = 0
-    for report in _open_reports(month):
-        level = report.agency.level
-        due = deadlines.due_date(level, month, rules)
-        remaining = deadlines.working_days_between(today, due)
-        if today > due or remaining > rules[level].reminder_working_days:
-            continue
+    for agency, month, due in due_soon:
         sent += notification_send(
-            users=_staff_of(report.agency_id),
-            key=f"report-reminder:{report.pk}:{due.isoformat()}",
+            users=staff.get(agency.pk, []),
+            key=f"report-reminder:{agency.pk}:{month:%Y-%m}:{due.isoformat()}",
             title=_("请于%(due)s前报送%(month)s的附件1")
             % {"due": f"{due.month}月{due.day}日", "month": month_label(month)},
             body=_("%(agency)s %(month)s的月报尚未报送。")
-            % {"agency": report.agency.name, "month": month_label(month)},
-            url=_report_url(report),
+            % {"agency": agency.name, "month": month_label(month)},
+            url=reverse("reports:list") + f"?month={month:%Y-%m}",
         )
     return sent
 
 
 def reports_overdue_notify(*, today: datetime.date) -> int:
     """List overdue reports for the parent agency's reviewers and for 住建厅."""
-    from django.contrib.auth import get_user_model
-
-    month = deadlines.previous_month(today)
-    rules = deadlines.deadline_rules()
-    overdue = [
-        report
-        for report in _open_reports(month)
-        if today > deadlines.due_date(report.agency.level, month, rules)
+    overdue: dict[datetime.date, list[Agency]] = {}
+    for agency, month, due, _rule in _pending(today=today):
+        if today > due:
+            overdue.setdefault(month, []).append(agency)
+    if not overdue:
+        return 0
+    parents = {a.parent_id for agencies in overdue.values() for a in agencies if a.parent_id}
+    reviewers = _users_by_agency(parents, [Membership.Role.REVIEWER])
+    consolidators = [
+        m.user
+        for m in Membership.objects.filter(
+            role=Membership.Role.REVIEWER,
+            agency__department__code=CONSOLIDATOR_DEPARTMENT,
+            agency__level=Region.Level.PROVINCE,
+            user__is_active=True,
+        ).select_related("user")
     ]
     sent = 0
-    by_parent: dict[int | None, list[Report]] = {}
-    for report in overdue:
-        by_parent.setdefault(report.agency.parent_id, []).append(report)
-    for parent_id, reports in by_parent.items():
-        if parent_id is None:
-            continue
-        sent += notification_send(
-            users=get_user_model()
-            .objects.filter(
-                is_active=True,
-                memberships__agency_id=parent_id,
-                memberships__role=Membership.Role.REVIEWER,
+    for month, agencies in overdue.items():
+        url = reverse("reports:list") + f"?month={month:%Y-%m}"
+        by_parent: dict[int, list[Agency]] = {}
+        for agency in agencies:
+            if agency.parent_id:
+                by_parent.setdefault(agency.parent_id, []).append(agency)
+        for parent_id, children in by_parent.items():
+            sent += notification_send(
+                users=reviewers.get(parent_id, []),
+                key=f"report-overdue:{parent_id}:{month:%Y-%m}",
+                title=_("%(month)s附件1逾期未报：%(n)d 个下级机构")
+                % {"month": month_label(month), "n": len(children)},
+                body="、".join(a.name for a in children),
+                url=url,
             )
-            .distinct(),
-            key=f"report-overdue:{parent_id}:{month.isoformat()}",
-            title=_("%(month)s附件1逾期未报：%(n)d 个下级机构")
-            % {"month": month_label(month), "n": len(reports)},
-            body="、".join(r.agency.name for r in reports),
-            url=reverse("reports:list") + f"?month={month:%Y-%m}",
-        )
-    if overdue:
-        consolidators = (
-            get_user_model()
-            .objects.filter(
-                is_active=True,
-                memberships__role=Membership.Role.REVIEWER,
-                memberships__agency__department__code=CONSOLIDATOR_DEPARTMENT,
-                memberships__agency__level=Region.Level.PROVINCE,
-            )
-            .distinct()
-        )
+        province = [a for a in agencies if a.level == Region.Level.PROVINCE]
         sent += notification_send(
             users=consolidators,
-            key=f"report-overdue:province:{month.isoformat()}",
+            key=f"report-overdue:province:{month:%Y-%m}",
             title=_("%(month)s附件1逾期未报：全省 %(n)d 个机构")
-            % {"month": month_label(month), "n": len(overdue)},
-            body="、".join(r.agency.name for r in overdue[:200]),
-            url=reverse("reports:list") + f"?month={month:%Y-%m}",
+            % {"month": month_label(month), "n": len(agencies)},
+            body=_("省级部门：%(names)s") % {"names": "、".join(a.name for a in province) or "无"},
+            url=url,
         )
     return sent

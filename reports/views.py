@@ -1,4 +1,4 @@
-"""Pages of the monthly report: the reviewers' index, a report, the 住建厅/ministry consolidations."""
+"""Pages of the monthly report: reviewers' index, a report, 住建厅 and ministry consolidations."""
 
 import datetime
 
@@ -83,7 +83,6 @@ def report_index(request):
             "reviewed": reviewed,
             "is_consolidator": user_is_consolidator(request.user),
             "is_ministry": user_is_ministry(request.user),
-            "rules": deadlines.deadline_rules(),
         },
     )
 

@@ -1,0 +1,100 @@
+from rest_framework import serializers
+
+from reports.compile import ROW_FIELDS
+from reports.models import Consolidation, Report, ReportRevision
+
+
+class RevisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReportRevision
+        fields = [
+            "number",
+            "submitter_name",
+            "submitted_at",
+            "row_count",
+            "outcome",
+            "approver_name",
+            "reviewed_at",
+            "return_reason",
+        ]
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    agency_name = serializers.CharField(source="agency.name", read_only=True)
+    month = serializers.DateField(format="%Y-%m", read_only=True)
+    current_revision = RevisionSerializer(read_only=True)
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "agency",
+            "agency_name",
+            "month",
+            "status",
+            "return_reason",
+            "current_revision",
+            "updated_at",
+        ]
+
+
+class RowSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    id_number = serializers.CharField()
+    certificate_number = serializers.CharField()
+    certificate_title = serializers.CharField()
+    registered_unit = serializers.CharField()
+    actual_unit = serializers.CharField()
+    unit_name = serializers.CharField()
+    unit_uscc = serializers.CharField()
+    self_correction = serializers.CharField()
+    penalty = serializers.CharField()
+    remarks = serializers.CharField()
+    kind = serializers.CharField()
+
+
+assert {*ROW_FIELDS} <= set(RowSerializer().fields)  # noqa: S101 — the columns stay in step
+
+
+class ReportDetailSerializer(ReportSerializer):
+    rows = serializers.SerializerMethodField()
+    frozen = serializers.SerializerMethodField()
+
+    class Meta(ReportSerializer.Meta):
+        fields = [*ReportSerializer.Meta.fields, "frozen", "rows"]
+
+    def _rows(self, report):
+        from reports.selectors import report_rows
+
+        cache = self.context.setdefault("rows", {})
+        if report.pk not in cache:
+            cache[report.pk] = report_rows(report)
+        return cache[report.pk]
+
+    def get_rows(self, report) -> list[dict]:
+        return RowSerializer(self._rows(report)[0], many=True).data
+
+    def get_frozen(self, report) -> bool:
+        return self._rows(report)[1]
+
+
+class ReportCreateSerializer(serializers.Serializer):
+    agency = serializers.IntegerField()
+    month = serializers.CharField()
+
+
+class ReturnSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class ConsolidationSerializer(serializers.ModelSerializer):
+    month = serializers.DateField(format="%Y-%m", read_only=True)
+    row_count = serializers.IntegerField(source="row_count_total", read_only=True, default=0)
+
+    class Meta:
+        model = Consolidation
+        fields = ["id", "month", "status", "row_count", "created_at", "reported_at"]
+
+
+class MonthSerializer(serializers.Serializer):
+    month = serializers.CharField()

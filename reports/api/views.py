@@ -1,0 +1,163 @@
+import json
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.renderers import BaseRenderer
+from rest_framework.response import Response
+
+from agencies.models import Agency
+from reports import selectors, services
+from reports.api.serializers import (
+    ConsolidationSerializer,
+    MonthSerializer,
+    ReportCreateSerializer,
+    ReportDetailSerializer,
+    ReportSerializer,
+    ReturnSerializer,
+)
+from reports.views import XLSX
+
+
+class XlsxRenderer(BaseRenderer):
+    """Let ``…/annex1.xlsx`` resolve through DRF's format suffix; errors still go out as JSON."""
+
+    media_type = XLSX
+    format = "xlsx"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes):
+            return data
+        return json.dumps(data, ensure_ascii=False).encode()
+
+
+MONTH = OpenApiParameter("month", str, description="YYYY-MM，如 2019-03")
+
+
+def _month(request):
+    value = request.query_params.get("month")
+    return services.parse_month(value) if value else None
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Monthly reports (附件1) visible to the caller; state changes are explicit actions."""
+
+    serializer_class = ReportSerializer
+
+    def get_queryset(self):
+        month = _month(self.request) if self.action == "list" else None
+        return selectors.report_list(user=self.request.user, month=month)
+
+    def get_serializer_class(self):
+        return ReportDetailSerializer if self.action == "retrieve" else ReportSerializer
+
+    @extend_schema(parameters=[MONTH])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=ReportCreateSerializer, responses=ReportSerializer)
+    def create(self, request):
+        """Create the agency's report for the month, or return the existing one."""
+        payload = ReportCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        agency = get_object_or_404(
+            Agency.objects.restrict(request.user, "change").select_related("department"),
+            pk=payload.validated_data["agency"],
+        )
+        month = services.parse_month(payload.validated_data["month"])
+        existed = (
+            selectors.report_list(user=request.user).filter(agency=agency, month=month).exists()
+        )
+        report = services.report_get_or_create(agency=agency, month=month, user=request.user)
+        code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+        report = selectors.report_list(user=request.user).get(pk=report.pk)
+        return Response(ReportSerializer(report).data, status=code)
+
+    def _respond(self, report):
+        report = selectors.report_list(user=self.request.user).get(pk=report.pk)
+        return Response(ReportSerializer(report).data)
+
+    @extend_schema(request=None, responses=ReportSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._respond(
+            services.report_submit(report=self.get_object(), submitted_by=request.user)
+        )
+
+    @extend_schema(request=None, responses=ReportSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._respond(
+            services.report_approve(report=self.get_object(), approved_by=request.user)
+        )
+
+    @extend_schema(request=ReturnSerializer, responses=ReportSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request, pk=None):
+        payload = ReturnSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return self._respond(
+            services.report_return(
+                report=self.get_object(),
+                returned_by=request.user,
+                reason=payload.validated_data["reason"],
+            )
+        )
+
+    @extend_schema(responses={(200, XLSX): bytes})
+    @action(detail=True, methods=["get"], url_path="annex1", renderer_classes=[XlsxRenderer])
+    def annex1(self, request, pk=None, format=None):
+        report = self.get_object()
+        return _xlsx(selectors.report_annex1_xlsx(report), selectors.report_filename(report))
+
+
+class ConsolidationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """住建厅's consolidations; ministry users see only those reported upward."""
+
+    serializer_class = ConsolidationSerializer
+
+    def get_queryset(self):
+        month = _month(self.request) if self.action == "list" else None
+        return selectors.consolidation_list(user=self.request.user, month=month)
+
+    @extend_schema(parameters=[MONTH])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=MonthSerializer, responses=ConsolidationSerializer)
+    def create(self, request):
+        payload = MonthSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        consolidation = services.consolidation_create(
+            month=payload.validated_data["month"], created_by=request.user
+        )
+        consolidation = self.get_queryset().get(pk=consolidation.pk)
+        return Response(ConsolidationSerializer(consolidation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=ConsolidationSerializer)
+    @action(detail=True, methods=["post"])
+    def report(self, request, pk=None):
+        consolidation = services.consolidation_report(
+            consolidation=self.get_object(), reported_by=request.user
+        )
+        return Response(ConsolidationSerializer(self.get_queryset().get(pk=consolidation.pk)).data)
+
+    @extend_schema(responses={(200, XLSX): bytes})
+    @action(detail=True, methods=["get"], url_path="annex1", renderer_classes=[XlsxRenderer])
+    def annex1(self, request, pk=None, format=None):
+        consolidation = self.get_object()
+        return _xlsx(
+            selectors.consolidation_annex1_xlsx(consolidation),
+            selectors.consolidation_filename(consolidation),
+        )

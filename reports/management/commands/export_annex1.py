@@ -1,0 +1,44 @@
+"""Write a month's 附件1 workbook to a file: one agency's report, or the province consolidation."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from config.errors import DomainError
+from reports import selectors, services
+from reports.models import Consolidation, Report
+
+
+class Command(BaseCommand):
+    help = "导出附件1：--agency 指定机构的月报，否则导出该月全省汇总表。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--month", required=True, help="YYYY-MM，如 2019-03")
+        parser.add_argument("--agency", type=int, help="机构 ID；省略则导出全省汇总")
+        parser.add_argument("--output", required=True, help="输出的 .xlsx 文件")
+
+    def handle(self, *args, month, agency, output, **options):
+        try:
+            month = services.parse_month(month)
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
+        if agency:
+            report = (
+                Report.objects.select_related("agency", "current_revision")
+                .filter(agency_id=agency, month=month)
+                .first()
+            )
+            if report is None:
+                raise CommandError(f"机构 {agency} 没有 {month:%Y-%m} 的月报。")
+            content = selectors.report_annex1_xlsx(report)
+        else:
+            consolidation = (
+                Consolidation.objects.select_related("agency", "created_by", "reported_by")
+                .filter(month=month)
+                .first()
+            )
+            if consolidation is None:
+                raise CommandError(f"{month:%Y-%m} 尚未生成全省汇总；可用 --agency 导出单个机构。")
+            content = selectors.consolidation_annex1_xlsx(consolidation)
+        Path(output).write_bytes(content)
+        self.stdout.write(self.style.SUCCESS(f"已写入 {output}（{len(content)} 字节）"))
