@@ -79,7 +79,7 @@ class CaseListSerializer(serializers.ModelSerializer):
     def get_agency(self, case) -> dict:
         return {"id": case.agency_id, "name": case.agency.name}
 
-    def get_decided_on(self, case):
+    def get_decided_on(self, case) -> str | None:
         decision = decision_of(case)
         return decision.decided_on.isoformat() if decision else None
 
