@@ -22,7 +22,6 @@ from django.views.decorators.http import require_GET, require_POST
 from agencies.models import Region
 from agencies.querysets import WRITE_ROLES, memberships_of
 from agencies.selectors import agencies_for_role, agency_directory
-from audit.services import audit_history
 from cases import imports, selectors, services
 from cases.filters import CaseFilterSet
 from cases.forms import (
@@ -145,7 +144,8 @@ def case_detail(request, pk: int):
     """Show one case: parties, units, decision, timeline, evidence, history and actions."""
     case = selectors.case_get(user=request.user, pk=pk)
     can_change = selectors.can_change(user=request.user, case=case)
-    history = [event for event in audit_history(target=case) if event.changes]
+    timeline = list(selectors.case_timeline(case=case))
+    history = [event for event in timeline if event.changes]
     return render(
         request,
         "cases/detail.html",
@@ -154,7 +154,7 @@ def case_detail(request, pk: int):
             "parties": list(case.parties.all()),
             "full_id": selectors.can_see_full_id(user=request.user, case=case),
             "decision": getattr(case, "decision", None),
-            "timeline": selectors.case_timeline(case=case),
+            "timeline": timeline,
             "history": history,
             "evidence": selectors.evidence_list(case=case),
             "duplicates": selectors.case_duplicate_notices(case=case, user=request.user),
