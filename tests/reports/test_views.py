@@ -1,0 +1,103 @@
+"""The report pages: anonymous → login, another jurisdiction → 404, the right user → 200."""
+
+import datetime
+
+import pytest
+
+from reports import services
+from reports.models import Consolidation, Report
+from tests.reports.conftest import decided_case
+
+pytestmark = pytest.mark.django_db
+
+MARCH = datetime.date(2019, 3, 1)
+
+
+@pytest.fixture
+def county_report(agency):
+    return services.report_get_or_create(agency=agency("ZJ", "510104"), month=MARCH)
+
+
+def test_anonymous_is_sent_to_login(client, county_report):
+    """Every report page asks an anonymous visitor to log in."""
+    for url in ("/reports/", f"/reports/{county_report.pk}/", "/reports/consolidations/"):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]
+
+
+def test_other_jurisdiction_gets_404(client, member, county_report):
+    """Another county's clerk cannot open, submit or download the report."""
+    client.force_login(member("ZJ", "510105", "clerk"))
+    assert client.get(f"/reports/{county_report.pk}/").status_code == 404
+    assert client.post(f"/reports/{county_report.pk}/submit/").status_code == 404
+    assert client.get(f"/reports/{county_report.pk}/annex1.xlsx").status_code == 404
+    assert client.get("/reports/consolidations/").status_code == 404
+
+
+def test_clerk_sees_rows_and_submits(client, member, agency, county_report):
+    """The county clerk sees the preview rows and submits with one click."""
+    decided_case(agency("ZJ", "510104"), parties=2)
+    client.force_login(member("ZJ", "510104", "clerk"))
+    page = client.get(f"/reports/{county_report.pk}/")
+    assert page.status_code == 200
+    assert "预览" in page.content.decode()
+    assert len(page.context["rows"]) == 2
+    client.post(f"/reports/{county_report.pk}/submit/")
+    county_report.refresh_from_db()
+    assert county_report.status == Report.Status.SUBMITTED
+
+
+def test_reviewer_index_lists_children_with_status_and_returns(client, member, agency):
+    """The city reviewer sees its counties (未报 / 已报送) and returns one with a reason."""
+    report = services.report_get_or_create(agency=agency("ZJ", "510104"), month=MARCH)
+    services.report_submit(report=report, submitted_by=member("ZJ", "510104", "clerk"))
+    client.force_login(member("ZJ", "510100", "reviewer"))
+    page = client.get("/reports/?month=2019-03").content.decode()
+    assert "成都市锦江区住房和城乡建设局" in page
+    assert "未报" in page
+    assert "已报送" in page
+    client.post(f"/reports/{report.pk}/return/", {"reason": "缺少文号"})
+    report.refresh_from_db()
+    assert (report.status, report.return_reason) == ("returned", "缺少文号")
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_index_query_count_is_pinned(client, member, agency, django_assert_max_num_queries, count):
+    """The reviewer's index costs a fixed number of queries whatever the number of counties."""
+    clerk = member("ZJ", "510104", "clerk")
+    city = agency("ZJ", "510100")
+    for child in list(city.children.all())[:count]:
+        services.report_get_or_create(agency=child, month=MARCH)
+    services.report_submit(
+        report=Report.objects.get(agency=agency("ZJ", "510104"), month=MARCH), submitted_by=clerk
+    )
+    client.force_login(member("ZJ", "510100", "reviewer"))
+    with django_assert_max_num_queries(16):
+        assert client.get("/reports/?month=2019-03").status_code == 200
+
+
+def test_consolidation_page_for_zj_and_list_for_ministry(client, member, agency):
+    """住建厅 sees the five departments and the chart; the ministry only reported months."""
+    client.force_login(member("ZJ", "510000", "reviewer"))
+    page = client.get("/reports/consolidations/?month=2019-03").content.decode()
+    for name in ("四川省住房和城乡建设厅", "四川省人力资源和社会保障厅", "四川省通信管理局"):
+        assert name in page
+    assert "vendor/chartjs/chart.umd.min.js" in page
+    Consolidation.objects.create(month=MARCH, agency=agency("ZJ", "510000"))
+    client.force_login(member("BU", "510000", "ministry"))
+    listing = client.get("/reports/consolidations/")
+    assert listing.status_code == 200
+    assert "暂无已上报的汇总表" in listing.content.decode()
+    assert client.get("/reports/").status_code == 302
+
+
+def test_submitted_report_page_shows_frozen_rows(client, member, agency, county_report):
+    """After submission the page shows the frozen revision and the revision history."""
+    decided_case(agency("ZJ", "510104"))
+    clerk = member("ZJ", "510104", "clerk")
+    services.report_submit(report=county_report, submitted_by=clerk)
+    client.force_login(clerk)
+    page = client.get(f"/reports/{county_report.pk}/")
+    assert page.status_code == 200
+    assert "已冻结" in page.content.decode()
