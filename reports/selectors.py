@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, Department, Region
 from reports import compile as compiler
-from reports import deadlines, excel
+from reports import deadlines, excel, layout
 from reports.models import (
     REPORTING_DEPARTMENTS,
     Consolidation,
@@ -18,6 +18,7 @@ from reports.models import (
 )
 
 ROW_KEYS = (*compiler.ROW_FIELDS, "remarks")
+HEADERS = {column.key: column.header for column in layout.COLUMNS}
 
 
 def report_list(*, user, month: datetime.date | None = None, action: str = "view") -> QuerySet:
@@ -91,7 +92,9 @@ def revision_diff(report: Report) -> dict | None:
             {
                 "row": new[k],
                 "fields": [
-                    (f, old[k][f], new[k][f]) for f in compiler.ROW_FIELDS if old[k][f] != new[k][f]
+                    (HEADERS[f], old[k][f], new[k][f])
+                    for f in compiler.ROW_FIELDS
+                    if old[k][f] != new[k][f]
                 ],
             }
             for k in new

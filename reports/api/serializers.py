@@ -23,6 +23,12 @@ class ReportSerializer(serializers.ModelSerializer):
     agency_name = serializers.CharField(source="agency.name", read_only=True)
     month = serializers.DateField(format="%Y-%m", read_only=True)
     current_revision = RevisionSerializer(read_only=True)
+    # Plain strings: the choices (draft/submitted/approved/returned) are listed in the help text
+    # rather than as a schema enum, whose "status" name would collide across apps.
+    status = serializers.CharField(
+        read_only=True,
+        help_text="draft 未报 · submitted 已报送 · approved 已通过 · returned 已退回",
+    )
 
     class Meta:
         model = Report
@@ -90,6 +96,7 @@ class ReturnSerializer(serializers.Serializer):
 class ConsolidationSerializer(serializers.ModelSerializer):
     month = serializers.DateField(format="%Y-%m", read_only=True)
     row_count = serializers.IntegerField(source="row_count_total", read_only=True, default=0)
+    status = serializers.CharField(read_only=True, help_text="draft 待上报 · reported 已上报")
 
     class Meta:
         model = Consolidation

@@ -245,3 +245,25 @@ def test_ministry_sees_only_reported_consolidations(agency, member):
     assert visible == [reported]
     assert draft not in visible
     assert not selectors.report_list(user=ministry).exists()
+
+
+@pytest.mark.django_db
+def test_resubmission_diff_shows_what_changed_since_the_returned_revision(agency, member):
+    """The report page's diff lists rows added and fields changed between revisions."""
+    county = agency("ZJ", "510104")
+    clerk, reviewer = member("ZJ", "510104", "clerk"), member("ZJ", "510100", "reviewer")
+    case = decided_case(county)
+    report = services.report_submit(report=report_for(county), submitted_by=clerk)
+    services.report_return(report=report, returned_by=reviewer, reason="实际工作单位有误")
+    unit = case.parties.get().actual_unit
+    unit.name = "核实后的实际工作单位"
+    unit.save()
+    decided_case(county)
+    report = services.report_submit(report=report, submitted_by=clerk)
+    diff = selectors.revision_diff(report)
+    assert (diff["from"], diff["to"]) == (1, 2)
+    assert len(diff["added"]) == 1
+    assert diff["removed"] == []
+    (change,) = diff["changed"]
+    assert change["fields"][0][0] == "实际工作单位"
+    assert change["fields"][0][2] == "核实后的实际工作单位"
