@@ -697,7 +697,10 @@ def main() -> None:
     with connection.cursor() as cursor:
         for table in tables.values():
             cursor.execute(f"ANALYZE {table.name}")
-        cursor.execute("ANALYZE cases_casesequence")
+        # The agency tables too: fresh from load_reference_data they have no statistics yet, and
+        # the visibility rule's ``path LIKE`` is planned from them.
+        for name in ("cases_casesequence", "agencies_agency", "agencies_region"):
+            cursor.execute(f"ANALYZE {name}")
     analyze_seconds = time.perf_counter() - analyze_started
 
     total_rows = sum(t.rows for t in tables.values())
