@@ -528,24 +528,34 @@ def _link_duplicates(case: Case, actor) -> int:
         [CaseLink(from_case=case, to_case_id=other, kind=kind) for other, kind in links],
         ignore_conflicts=True,
     )
-    others = Case.objects.filter(pk__in={d.other_case_id for d in duplicates}).select_related(
-        "agency"
+    # One notification per other agency (not per case), and none to the registering agency,
+    # whose clerk sees the notice on the case page already.
+    others = (
+        Case.objects.filter(pk__in={d.other_case_id for d in duplicates})
+        .exclude(agency=case.agency)
+        .select_related("agency")
+        .order_by("agency_id", "reference")
     )
-    user_model = get_user_model()
+    by_agency: dict[int, list[Case]] = {}
     for other in others:
-        subjects = sorted({d.subject for d in duplicates if d.other_case_id == other.pk})
+        by_agency.setdefault(other.agency_id, []).append(other)
+    user_model = get_user_model()
+    for agency_id, cases in by_agency.items():
+        ids = {c.pk for c in cases}
+        subjects = sorted({d.subject for d in duplicates if d.other_case_id in ids})
         users = user_model.objects.filter(
             is_active=True,
-            memberships__agency=other.agency,
+            memberships__agency_id=agency_id,
             memberships__role__in=WRITE_ROLES,
         ).distinct()
+        references = "、".join(c.reference for c in cases)
         notification_send(
             users=users,
-            key=f"case-duplicate:{other.pk}:{case.pk}",
-            title=_("案件%(ref)s涉及的人员或单位在另一案件中也有登记") % {"ref": other.reference},
+            key=f"case-duplicate:{agency_id}:{case.pk}",
+            title=_("案件%(ref)s涉及的人员或单位在另一机构的案件中也有登记") % {"ref": references},
             body=_("%(agency)s登记的案件也涉及：%(subjects)s。请核实是否需要协同处理。")
             % {"agency": case.agency.name, "subjects": "、".join(subjects)},
-            url=f"/cases/{other.pk}/",
+            url=f"/cases/{cases[0].pk}/",
         )
     return len(links)
 
