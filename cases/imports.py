@@ -20,6 +20,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from cases.forms import PERSON_PATHS
 from cases.identifiers import normalize_document, normalize_uscc
 from cases.models import Case, CertificateType, Person
 from config.errors import DomainError
@@ -429,23 +430,7 @@ def _check_same_case(row: _Row, group: CaseGroup) -> None:
 def _map_domain_error(error: DomainError, group: CaseGroup) -> list[RowError]:
     """Turn a service's field paths (``persons[1].id_number``) into row/column errors."""
     headers = {c.key: c.header for c in columns()}
-    person_fields = {
-        "name": "name",
-        "id_type": "id_type",
-        "id_number": "id_number",
-        "is_public_employee": "is_public_employee",
-        "certificate": "cert_number",
-        "certificate.category": "cert_category",
-        "certificate.level": "cert_level",
-        "certificate.specialty": "cert_specialty",
-        "certificate.number": "cert_number",
-        "registered_unit": "reg_unit_name",
-        "registered_unit.name": "reg_unit_name",
-        "registered_unit.uscc": "reg_unit_uscc",
-        "actual_unit": "act_unit_name",
-        "actual_unit.name": "act_unit_name",
-        "actual_unit.uscc": "act_unit_uscc",
-    }
+    person_fields = PERSON_PATHS
     case_fields = {
         "certificate_user_unit": "cuu_name",
         "certificate_user_unit.name": "cuu_name",
