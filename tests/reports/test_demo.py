@@ -1,0 +1,103 @@
+"""The demo reports: January and February 2019 reported to the ministry, March in progress."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from notifications.models import Notification
+from reports import selectors, services
+from reports.demo import demo_reports_create
+from reports.models import Consolidation, Report, ReportRevision, ReportRow
+
+pytestmark = pytest.mark.django_db
+
+JAN, FEB, MAR = (datetime.date(2019, m, 1) for m in (1, 2, 3))
+
+
+def seed():
+    call_command("seed_demo", stdout=StringIO())
+
+
+def user(username):
+    return get_user_model().objects.get(username=username)
+
+
+def report(department, region, month):
+    return Report.objects.select_related("agency", "current_revision").get(
+        agency__department__code=department, agency__region__code=region, month=month
+    )
+
+
+def test_january_and_february_reach_the_ministry(reference, client):
+    """Both months are approved up to 住建厅, consolidated and reported; the ministry downloads."""
+    seed()
+    for month in (JAN, FEB):
+        statuses = {
+            d.agency.department.code: d.status_label for d in selectors.province_status(month=month)
+        }
+        assert statuses == dict.fromkeys(("ZJ", "RS", "JT", "SL", "TX"), "已通过")
+    ministry = user("ministry")
+    visible = selectors.consolidation_list(user=ministry)
+    assert [c.month for c in visible] == [FEB, JAN]
+    assert {c.status for c in visible} == {Consolidation.Status.REPORTED}
+    client.force_login(ministry)
+    for consolidation in visible:
+        response = client.get(reverse("reports:consolidation_xlsx", args=[consolidation.pk]))
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_february_rows_roll_up_the_chengdu_chain(reference):
+    """锦江区 and 青羊区 roll up through 成都市 into 住建厅's report; quiet offices file zero."""
+    seed()
+    province = report("ZJ", "510000", FEB)
+    origins = set(
+        ReportRow.objects.filter(revision=province.current_revision).values_list(
+            "origin_name", flat=True
+        )
+    )
+    assert origins == {
+        "成都市锦江区住房和城乡建设局",
+        "成都市青羊区住房和城乡建设局",
+        "成都市住房和城乡建设局",
+    }
+    assert province.current_revision.approver_name == user("province_reviewer").first_name
+    for department in ("JT", "SL", "TX"):
+        zero = report(department, "510000", JAN)
+        assert zero.status == Report.Status.APPROVED
+        assert zero.current_revision.row_count == 0
+
+
+def test_march_waits_for_chengdu_and_for_qingyang_to_resubmit(reference):
+    """锦江区's March report awaits the city reviewer; 青羊区's was returned with a reason."""
+    seed()
+    jinjiang, qingyang = report("ZJ", "510104", MAR), report("ZJ", "510105", MAR)
+    assert jinjiang.status == Report.Status.SUBMITTED
+    assert services.user_may_review(user("city_reviewer"), jinjiang)
+    assert qingyang.status == Report.Status.RETURNED
+    assert "实际工作单位" in qingyang.return_reason
+    assert services.user_may_submit(user("county2_clerk"), qingyang)
+    assert set(Report.objects.filter(month=MAR).values_list("agency__region__code", flat=True)) == {
+        "510104",
+        "510105",
+    }
+    assert not Consolidation.objects.filter(month=MAR).exists()
+
+
+def test_running_seed_demo_again_creates_nothing(reference):
+    """A second run adds no report, revision, consolidation, audit event or notification."""
+    seed()
+    # Someone approves 锦江区's March report by hand; a later run must not undo or repeat it.
+    services.report_approve(report=report("ZJ", "510104", MAR), approved_by=user("city_reviewer"))
+    models = (Report, ReportRevision, ReportRow, Consolidation, AuditEvent, Notification)
+    before = {model: model.objects.count() for model in models}
+    seed()
+    assert demo_reports_create() == 0
+    assert {model: model.objects.count() for model in models} == before
+    assert report("ZJ", "510104", MAR).status == Report.Status.APPROVED
+    assert report("ZJ", "510105", MAR).status == Report.Status.RETURNED
