@@ -3,19 +3,18 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from agencies.selectors import membership_list, user_is_consolidator, user_is_ministry
+from agencies.selectors import membership_list
+from config.selectors import dashboard_for
 
 
 @login_required
 def home(request):
-    """Show the user's memberships and the entry points their roles allow."""
-    memberships = membership_list(user=request.user)
+    """Show what needs the user's attention, as far as their roles let them see."""
     return render(
         request,
         "home.html",
         {
-            "memberships": memberships,
-            "is_consolidator": user_is_consolidator(request.user),
-            "is_ministry": user_is_ministry(request.user),
+            "memberships": membership_list(user=request.user),
+            "board": dashboard_for(user=request.user),
         },
     )

@@ -1,0 +1,201 @@
+"""Reads for the home page: a dashboard per role, each part from a restricted queryset.
+
+The number of queries does not depend on how many cases or reports there are: counts are one
+aggregate each, and lists are cut short.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from agencies.models import Agency, Membership, Region
+from agencies.querysets import READ_ROLES, WRITE_ROLES, memberships_of
+from agencies.selectors import agency_directory, user_is_consolidator, user_is_ministry
+from cases.models import Case
+from cases.selectors import case_list
+from reports import deadlines
+from reports import selectors as report_selectors
+from reports.models import REPORTING_DEPARTMENTS, Consolidation, Report
+
+INCOMING_LIMIT = 5
+
+
+@dataclass
+class OwnReport:
+    """One of the user's agencies with its report for a month and when that report is due."""
+
+    agency: Agency
+    month: datetime.date
+    report: Report | None
+    due: datetime.date | None
+    today: datetime.date
+
+    @property
+    def is_open(self) -> bool:
+        return self.report is None or self.report.is_open
+
+    @property
+    def is_late(self) -> bool:
+        return bool(self.is_open and self.due and self.today > self.due)
+
+
+@dataclass
+class Dashboard:
+    """What the home page shows; a part left empty (None) is not shown for the user's roles."""
+
+    this_month: datetime.date
+    last_month: datetime.date
+    ministry_only: bool = False
+    case_counts: list[tuple[str, str, int]] | None = None  # (status, label, count)
+    case_total: int = 0
+    incoming_count: int | None = None
+    incoming: list[Case] = field(default_factory=list)
+    own_reports: list[OwnReport] | None = None
+    returned_reports: list[Report] = field(default_factory=list)  # any month: to resubmit
+    submitted_reports: list[Report] = field(default_factory=list)  # any month: awaiting review
+    pending_review: list[dict] | None = None  # [{"month": date, "n": int}]
+    province: list | None = None  # reports.selectors.ChildStatus of the five departments
+    province_consolidation: Consolidation | None = None
+    consolidations: list[Consolidation] | None = None
+
+
+def _case_counts(user, incoming: Q | None) -> tuple[list[tuple[str, str, int]], int, int | None]:
+    """Return visible cases per status, their total and how many await the user's acceptance."""
+    aggregates = {status: Count("pk", filter=Q(status=status)) for status in Case.Status.values} | {
+        "total": Count("pk")
+    }
+    if incoming is not None:
+        aggregates["incoming"] = Count("pk", filter=incoming)
+    result = case_list(user=user).aggregate(**aggregates)
+    counts = [(status, label, result[status]) for status, label in Case.Status.choices]
+    return counts, result["total"], result.get("incoming")
+
+
+def _own_reports(user, agencies: list[Agency], months: list[datetime.date], today, rules):
+    """Return each agency's report for each month (with due dates) and, of any month, its
+    returned and its submitted reports (few: each is soon resubmitted or reviewed)."""
+    in_flight = (Report.Status.RETURNED, Report.Status.SUBMITTED)
+    reports = report_selectors.report_list(user=user).filter(
+        Q(month__in=months) | Q(status__in=in_flight), agency__in=agencies
+    )
+    by_key, by_status = {}, {status: [] for status in in_flight}
+    for report in reports:
+        by_key[report.agency_id, report.month] = report
+        if report.status in by_status:
+            by_status[report.status].append(report)
+    own = [
+        OwnReport(
+            agency,
+            month,
+            by_key.get((agency.pk, month)),
+            deadlines.due_date(agency.level, month, rules),
+            today,
+        )
+        for agency in agencies
+        for month in months
+    ]
+    return own, by_status[Report.Status.RETURNED], by_status[Report.Status.SUBMITTED]
+
+
+def _pending_review(user, reviewed: list[Agency], consolidator: bool) -> list[dict]:
+    """Return, per month, how many submitted reports of agencies below wait for the user."""
+    condition = Q(agency__parent__in=reviewed)
+    if consolidator:  # province-level department reports are reviewed by 住建厅
+        condition |= Q(
+            agency__level=Region.Level.PROVINCE,
+            agency__department__code__in=REPORTING_DEPARTMENTS,
+        )
+    return list(
+        Report.objects.restrict(user, "view")
+        .filter(condition, status=Report.Status.SUBMITTED)
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by("month")
+    )
+
+
+def dashboard_for(*, user, today: datetime.date | None = None) -> Dashboard:
+    """Return the home page's content for ``user``'s roles."""
+    today = today or timezone.localdate()
+    this_month = today.replace(day=1)
+    last_month = deadlines.previous_month(this_month)
+    board = Dashboard(this_month=this_month, last_month=last_month)
+    memberships = memberships_of(user)
+    readers = [m for m in memberships if m.role in READ_ROLES]
+    writers = [m for m in memberships if m.role in WRITE_ROLES]
+
+    if user_is_ministry(user) and not readers and not user.is_superuser:
+        # The ministry receives the consolidated 附件1 and nothing of the case register.
+        board.ministry_only = True
+        board.consolidations = list(
+            report_selectors.consolidation_list(user=user).filter(
+                status=Consolidation.Status.REPORTED
+            )
+        )
+        return board
+
+    if readers or user.is_superuser:
+        incoming = None
+        if writers:
+            incoming = Q(pk__in=[])
+            for m in writers:
+                incoming |= Q(transfer_to__path__startswith=m.agency.path)
+        board.case_counts, board.case_total, board.incoming_count = _case_counts(user, incoming)
+        if board.incoming_count:
+            board.incoming = list(
+                case_list(user=user)
+                .prefetch_related(None)
+                .filter(incoming)
+                .order_by("-updated_at")[:INCOMING_LIMIT]
+            )
+
+    consolidator = user_is_consolidator(user)
+    reporting = _unique(
+        m.agency for m in writers if m.agency.department.code in REPORTING_DEPARTMENTS
+    )
+    # Due dates per level are data (ReportDeadline): read once, only when a part shows them.
+    rules = deadlines.deadline_rules() if reporting or consolidator else None
+    if reporting:
+        board.own_reports, board.returned_reports, board.submitted_reports = _own_reports(
+            user, reporting, [this_month, last_month], today, rules
+        )
+
+    reviewed = _unique(m.agency for m in writers if m.role == Membership.Role.REVIEWER)
+    if reviewed:
+        board.pending_review = _pending_review(user, reviewed, consolidator)
+    if consolidator:
+        board.province = _province_status(user, last_month, rules)
+        board.province_consolidation = report_selectors.consolidation_list(
+            user=user, month=last_month
+        ).first()
+    return board
+
+
+def _province_status(user, month: datetime.date, rules) -> list:
+    """Return the five departments' province-level agencies with their reports for ``month``."""
+    agencies = agency_directory().filter(
+        level=Region.Level.PROVINCE, department__code__in=REPORTING_DEPARTMENTS
+    )
+    reports = {
+        r.agency_id: r
+        for r in report_selectors.report_list(user=user, month=month).filter(
+            agency__level=Region.Level.PROVINCE,
+            agency__department__code__in=REPORTING_DEPARTMENTS,
+        )
+    }
+    due = deadlines.due_date(Region.Level.PROVINCE, month, rules)
+    return [
+        report_selectors.ChildStatus(agency, reports.get(agency.pk), due)
+        for agency in agencies.order_by("department__sort_order")
+    ]
+
+
+def _unique(agencies) -> list[Agency]:
+    seen, result = set(), []
+    for agency in agencies:
+        if agency.pk not in seen:
+            seen.add(agency.pk)
+            result.append(agency)
+    return result
