@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -131,13 +132,24 @@ def report_detail(request, pk: int):
     )
 
 
+def _next_url(request, pk: int) -> str:
+    """Return the POSTed ``next`` when it stays on this site, else the report's page."""
+    target = request.POST.get("next", "")
+    # An unchecked ``next`` would let a crafted form send a reviewer to a phishing site.
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("reports:detail", args=[pk])
+
+
 def _act(request, pk: int, action) -> HttpResponse:
     report = _report(request, pk)
     try:
         action(report)
     except DomainError as exc:
         messages.error(request, exc.message)
-    return redirect(request.POST.get("next") or reverse("reports:detail", args=[pk]))
+    return redirect(_next_url(request, pk))
 
 
 @login_required

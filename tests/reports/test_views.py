@@ -101,3 +101,27 @@ def test_submitted_report_page_shows_frozen_rows(client, member, agency, county_
     page = client.get(f"/reports/{county_report.pk}/")
     assert page.status_code == 200
     assert "已冻结" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["https://evil.example/phish", "//evil.example/phish", "javascript:alert(1)", ""],
+)
+def test_approve_never_redirects_off_site(client, member, agency, county_report, target):
+    """A ``next`` pointing off the site is ignored: the reviewer lands on the report page."""
+    services.report_submit(report=county_report, submitted_by=member("ZJ", "510104", "clerk"))
+    client.force_login(member("ZJ", "510100", "reviewer"))
+    response = client.post(f"/reports/{county_report.pk}/approve/", {"next": target})
+    assert response.status_code == 302
+    assert response["Location"] == f"/reports/{county_report.pk}/"
+
+
+def test_return_redirects_to_a_local_next(client, member, agency, county_report):
+    """A ``next`` on this site (the reviewer's index) is followed after a return."""
+    services.report_submit(report=county_report, submitted_by=member("ZJ", "510104", "clerk"))
+    client.force_login(member("ZJ", "510100", "reviewer"))
+    response = client.post(
+        f"/reports/{county_report.pk}/return/",
+        {"next": "/reports/?month=2019-03", "reason": "缺少文号"},
+    )
+    assert response["Location"] == "/reports/?month=2019-03"
