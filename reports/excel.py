@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -18,6 +19,9 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 # Excel sheet names: at most 31 characters, none of these.
 FORBIDDEN_IN_SHEET_NAME = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
+# A text starting with one of these is taken as a formula by Excel or LibreOffice (CSV/DDE
+# injection): names and units come from case entry and Excel imports, i.e. from outside.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -40,6 +44,15 @@ class Statistics:
 
 def _font(size=layout.FONT_SIZE, *, bold=False, name=layout.BODY_FONT_NAME) -> Font:
     return Font(name=name, size=size, bold=bold)
+
+
+def _put(cell: Cell, value) -> Cell:
+    """Write ``value`` to ``cell``; a text never becomes a formula, whatever it starts with."""
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        cell.data_type = "s"
+        cell.quotePrefix = True  # Excel keeps it text even after the cell is edited
+    return cell
 
 
 def _merge(ws: Worksheet, first: str, last: str, row: int, last_row: int | None = None) -> None:
@@ -84,8 +97,8 @@ def write_annex1_sheet(ws: Worksheet, data: SheetData) -> None:
     _merge(ws, "A", last, layout.ROW_TITLE)
     ws.row_dimensions[layout.ROW_TITLE].height = 30
 
-    agency = ws.cell(
-        row=layout.ROW_AGENCY, column=1, value=f"{layout.AGENCY_LABEL}{data.agency_name}"
+    agency = _put(
+        ws.cell(row=layout.ROW_AGENCY, column=1), f"{layout.AGENCY_LABEL}{data.agency_name}"
     )
     agency.font = _font(layout.HEADER_FONT_SIZE, name=layout.FONT_NAME)
     agency.alignment = LEFT
@@ -121,10 +134,10 @@ def write_annex1_sheet(ws: Worksheet, data: SheetData) -> None:
             cell = ws.cell(row=row_number, column=index)
             if column.as_text:
                 # Identifiers stay text: no scientific notation, no lost leading zeros.
-                cell.value = "" if value is None else str(value)
+                _put(cell, "" if value is None else str(value))
                 cell.number_format = "@"
             else:
-                cell.value = value if value is not None else ""
+                _put(cell, value if value is not None else "")
             cell.font = _font()
             cell.border = BORDER
             cell.alignment = CENTER if column.key in ("seq", "name") else LEFT
@@ -136,8 +149,7 @@ def write_annex1_sheet(ws: Worksheet, data: SheetData) -> None:
         layout.FOOTER_DATE: _date_text(data.submitted_on),
     }
     for first, group_last, label in layout.FOOTER_GROUPS:
-        cell = ws[f"{first}{row_number}"]
-        cell.value = f"{label}{footer_values[label]}"
+        cell = _put(ws[f"{first}{row_number}"], f"{label}{footer_values[label]}")
         cell.font = _font(layout.HEADER_FONT_SIZE, name=layout.FONT_NAME)
         cell.alignment = LEFT
         _merge(ws, first, group_last, row_number)
@@ -156,14 +168,14 @@ def write_annex1_sheet(ws: Worksheet, data: SheetData) -> None:
 
 def _write_table(ws: Worksheet, start_row: int, headers: Sequence[str], rows: Iterable) -> int:
     for col, header in enumerate(headers, start=1):
-        cell = ws.cell(row=start_row, column=col, value=header)
+        cell = _put(ws.cell(row=start_row, column=col), header)
         cell.font = _font(layout.HEADER_FONT_SIZE, bold=True, name=layout.FONT_NAME)
         cell.alignment = CENTER
         cell.border = BORDER
     row_number = start_row + 1
     for values in rows:
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=row_number, column=col, value=value)
+            cell = _put(ws.cell(row=row_number, column=col), value)
             cell.font = _font()
             cell.border = BORDER
         row_number += 1

