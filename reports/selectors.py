@@ -7,6 +7,8 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from agencies.models import Agency, Department, Region
+from agencies.querysets import WRITE_ROLES, memberships_of
+from cases.identifiers import mask_id_number
 from reports import compile as compiler
 from reports import deadlines, excel, layout
 from reports.models import (
@@ -41,6 +43,37 @@ def consolidation_list(*, user, month: datetime.date | None = None) -> QuerySet:
     return qs.annotate(row_count_total=Count("revisions__rows")).order_by("-month")
 
 
+def user_sees_full_ids(*, user, target: Report | Consolidation) -> bool:
+    """Return True when ``user`` needs the full ID numbers of ``target``'s rows.
+
+    The one rule for pages, API and workbooks, in step with the case register
+    (``cases.selectors.can_see_full_id``): the clerks and reviewers of the report's agency and of
+    the agencies above it in its department (who file and review it), 住建厅's reviewers for the
+    province-level reports they approve and for the consolidation, and ministry users for a
+    consolidation reported to them. Everyone else who may see the report (inspectors doing spot
+    checks, other departments' staff at 住建厅) reads masked numbers.
+    """
+    from agencies.selectors import user_is_consolidator, user_is_ministry
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if isinstance(target, Consolidation):
+        if user_is_consolidator(user):
+            return True
+        return target.status == Consolidation.Status.REPORTED and user_is_ministry(user)
+    path = target.agency.path
+    if any(m.role in WRITE_ROLES and path.startswith(m.agency.path) for m in memberships_of(user)):
+        return True
+    return target.agency.level == Region.Level.PROVINCE and user_is_consolidator(user)
+
+
+def mask_rows(rows: list[dict]) -> list[dict]:
+    """Return copies of display rows with the ID numbers masked (510104********002X)."""
+    return [{**row, "id_number": mask_id_number(row["id_number"])} for row in rows]
+
+
 def display_rows(rows, *, report_agency_id: int | None) -> list[dict]:
     """Return row dicts for a sheet; rows from other agencies name their origin in 备注."""
     result = []
@@ -61,28 +94,36 @@ def revision_rows(revision: ReportRevision) -> list[ReportRow]:
     return list(ReportRow.objects.filter(revision=revision).order_by("seq"))
 
 
-def report_rows(report: Report) -> tuple[list[dict], bool]:
+def report_rows(report: Report, *, full_ids: bool) -> tuple[list[dict], bool]:
     """Return the report's rows and whether they are frozen (else a live preview)."""
     if report.current_revision_id and not report.is_open:
-        rows = revision_rows(report.current_revision)
-        return display_rows(rows, report_agency_id=report.agency_id), True
-    rows = compiler.report_rows(
-        agency_id=report.agency_id, agency_name=report.agency.name, month=report.month
-    )
-    return display_rows(rows, report_agency_id=report.agency_id), False
+        rows, frozen = revision_rows(report.current_revision), True
+    else:
+        rows, frozen = (
+            compiler.report_rows(
+                agency_id=report.agency_id, agency_name=report.agency.name, month=report.month
+            ),
+            False,
+        )
+    shown = display_rows(rows, report_agency_id=report.agency_id)
+    return (shown if full_ids else mask_rows(shown)), frozen
 
 
 def _row_key(row: dict) -> str:
     return f"p{row['case_party_id']}" if row.get("case_party_id") else row["id_number"]
 
 
-def revision_diff(report: Report) -> dict | None:
+def revision_diff(report: Report, *, full_ids: bool) -> dict | None:
     """Return the rows added, removed and changed since the previous revision (or None)."""
     revisions = list(report.revisions.order_by("-number")[:2])
     if len(revisions) < 2:
         return None
-    new = {_row_key(r): r for r in display_rows(revision_rows(revisions[0]), report_agency_id=0)}
-    old = {_row_key(r): r for r in display_rows(revision_rows(revisions[1]), report_agency_id=0)}
+
+    def keyed(revision):
+        rows = display_rows(revision_rows(revision), report_agency_id=0)
+        return {_row_key(r): r for r in (rows if full_ids else mask_rows(rows))}
+
+    new, old = keyed(revisions[0]), keyed(revisions[1])
     return {
         "from": revisions[1].number,
         "to": revisions[0].number,
@@ -191,9 +232,9 @@ def _local_date(moment) -> datetime.date | None:
     return timezone.localtime(moment).date() if moment else None
 
 
-def report_sheet(report: Report) -> excel.SheetData:
+def report_sheet(report: Report, *, full_ids: bool) -> excel.SheetData:
     """Return the sheet data of a report's workbook (frozen rows once submitted)."""
-    rows, _frozen = report_rows(report)
+    rows, _frozen = report_rows(report, full_ids=full_ids)
     revision = report.current_revision if not report.is_open else None
     return excel.SheetData(
         agency_name=report.agency.name,
@@ -204,8 +245,9 @@ def report_sheet(report: Report) -> excel.SheetData:
     )
 
 
-def consolidation_workbook_data(consolidation: Consolidation) -> dict:
+def consolidation_workbook_data(consolidation: Consolidation, *, full_ids: bool) -> dict:
     """Return the sheets and statistics of a consolidation's workbook."""
+    shown = (lambda rows: rows) if full_ids else mask_rows
     revisions = list(
         consolidation.revisions.select_related("report__agency__department").order_by(
             "report__agency__department__sort_order"
@@ -221,7 +263,7 @@ def consolidation_workbook_data(consolidation: Consolidation) -> dict:
         departments.append(
             excel.SheetData(
                 agency_name=report.agency.name,
-                rows=display_rows(rows, report_agency_id=report.agency_id),
+                rows=shown(display_rows(rows, report_agency_id=report.agency_id)),
                 submitter=revision.submitter_name,
                 approver=revision.approver_name,
                 submitted_on=_local_date(revision.submitted_at),
@@ -229,7 +271,7 @@ def consolidation_workbook_data(consolidation: Consolidation) -> dict:
             )
         )
         # The 汇总 sheet names every row's originating agency in 备注.
-        summary_rows.extend(display_rows(rows, report_agency_id=None))
+        summary_rows.extend(shown(display_rows(rows, report_agency_id=None)))
     summary = excel.SheetData(
         agency_name=consolidation.agency.name,
         rows=summary_rows,
@@ -252,12 +294,17 @@ def _name(user) -> str:
     return display_name(user) if user else ""
 
 
-def report_annex1_xlsx(report: Report) -> bytes:
-    return excel.annex1_workbook(report_sheet(report))
+# Users who may see a report but do not need full ID numbers (e.g. inspectors doing spot checks)
+# still download its workbook, with the numbers masked, rather than being refused: the sheet is
+# what they check against, and a masked copy carries everything but the numbers.
+def report_annex1_xlsx(report: Report, *, full_ids: bool) -> bytes:
+    """Return the report's workbook, with ID numbers masked unless ``full_ids``."""
+    return excel.annex1_workbook(report_sheet(report, full_ids=full_ids))
 
 
-def consolidation_annex1_xlsx(consolidation: Consolidation) -> bytes:
-    data = consolidation_workbook_data(consolidation)
+def consolidation_annex1_xlsx(consolidation: Consolidation, *, full_ids: bool) -> bytes:
+    """Return the consolidation's workbook, with ID numbers masked unless ``full_ids``."""
+    data = consolidation_workbook_data(consolidation, full_ids=full_ids)
     return excel.consolidation_workbook(
         departments=data["departments"], summary=data["summary"], stats=data["stats"]
     )

@@ -113,7 +113,8 @@ def _report(request, pk: int) -> Report:
 def report_detail(request, pk: int):
     """Show a report's rows (frozen or a live preview), its revisions and the diff."""
     report = _report(request, pk)
-    rows, frozen = selectors.report_rows(report)
+    full_ids = selectors.user_sees_full_ids(user=request.user, target=report)
+    rows, frozen = selectors.report_rows(report, full_ids=full_ids)
     return render(
         request,
         "reports/detail.html",
@@ -122,7 +123,7 @@ def report_detail(request, pk: int):
             "rows": rows,
             "frozen": frozen,
             "revisions": report.revisions.order_by("-number"),
-            "diff": selectors.revision_diff(report),
+            "diff": selectors.revision_diff(report, full_ids=full_ids),
             "children": selectors.children_status(agency=report.agency, month=report.month),
             "may_submit": report.is_open and services.user_may_submit(request.user, report),
             "may_review": report.status == Report.Status.SUBMITTED
@@ -194,7 +195,11 @@ def report_return(request, pk: int):
 def report_xlsx(request, pk: int):
     """Download the report's 附件1 workbook."""
     report = _report(request, pk)
-    return _xlsx(selectors.report_annex1_xlsx(report), selectors.report_filename(report))
+    full_ids = selectors.user_sees_full_ids(user=request.user, target=report)
+    return _xlsx(
+        selectors.report_annex1_xlsx(report, full_ids=full_ids),
+        selectors.report_filename(report),
+    )
 
 
 @login_required
@@ -266,6 +271,9 @@ def consolidation_xlsx(request, pk: int):
         pk=pk,
     )
     return _xlsx(
-        selectors.consolidation_annex1_xlsx(consolidation),
+        selectors.consolidation_annex1_xlsx(
+            consolidation,
+            full_ids=selectors.user_sees_full_ids(user=request.user, target=consolidation),
+        ),
         selectors.consolidation_filename(consolidation),
     )

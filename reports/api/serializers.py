@@ -70,11 +70,14 @@ class ReportDetailSerializer(ReportSerializer):
         fields = [*ReportSerializer.Meta.fields, "frozen", "rows"]
 
     def _rows(self, report):
-        from reports.selectors import report_rows
+        from reports.selectors import report_rows, user_sees_full_ids
 
         cache = self.context.setdefault("rows", {})
         if report.pk not in cache:
-            cache[report.pk] = report_rows(report)
+            request = self.context.get("request")
+            user = getattr(request, "user", None)
+            full_ids = user_sees_full_ids(user=user, target=report)
+            cache[report.pk] = report_rows(report, full_ids=full_ids)
         return cache[report.pk]
 
     def get_rows(self, report) -> list[dict]:

@@ -119,7 +119,11 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, methods=["get"], url_path="annex1", renderer_classes=[XlsxRenderer])
     def annex1(self, request, pk=None, format=None):
         report = self.get_object()
-        return _xlsx(selectors.report_annex1_xlsx(report), selectors.report_filename(report))
+        full_ids = selectors.user_sees_full_ids(user=request.user, target=report)
+        return _xlsx(
+            selectors.report_annex1_xlsx(report, full_ids=full_ids),
+            selectors.report_filename(report),
+        )
 
 
 class ConsolidationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -158,6 +162,9 @@ class ConsolidationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def annex1(self, request, pk=None, format=None):
         consolidation = self.get_object()
         return _xlsx(
-            selectors.consolidation_annex1_xlsx(consolidation),
+            selectors.consolidation_annex1_xlsx(
+                consolidation,
+                full_ids=selectors.user_sees_full_ids(user=request.user, target=consolidation),
+            ),
             selectors.consolidation_filename(consolidation),
         )

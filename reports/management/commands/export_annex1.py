@@ -30,7 +30,8 @@ class Command(BaseCommand):
             )
             if report is None:
                 raise CommandError(f"机构 {agency} 没有 {month:%Y-%m} 的月报。")
-            content = selectors.report_annex1_xlsx(report)
+            # Run by an operator on the server: the full sheet, as filed.
+            content = selectors.report_annex1_xlsx(report, full_ids=True)
         else:
             consolidation = (
                 Consolidation.objects.select_related("agency", "created_by", "reported_by")
@@ -39,6 +40,6 @@ class Command(BaseCommand):
             )
             if consolidation is None:
                 raise CommandError(f"{month:%Y-%m} 尚未生成全省汇总；可用 --agency 导出单个机构。")
-            content = selectors.consolidation_annex1_xlsx(consolidation)
+            content = selectors.consolidation_annex1_xlsx(consolidation, full_ids=True)
         Path(output).write_bytes(content)
         self.stdout.write(self.style.SUCCESS(f"已写入 {output}（{len(content)} 字节）"))
