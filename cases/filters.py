@@ -7,7 +7,9 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from agencies.querysets import CHANGE
 from cases.models import Case, CaseParty, CertificateType
+from cases.selectors import complete_document_number
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -87,9 +89,17 @@ class CaseFilterSet(django_filters.FilterSet):
         if not text:
             return queryset
         upper = text.upper()
+        # Digits inside a document number match only on cases the caller may change (where the
+        # number is shown in full); elsewhere the middle is masked and a partial match would
+        # reveal it digit by digit, so only the complete number matches there.
+        changeable = Case.objects.restrict(getattr(self.request, "user", None), CHANGE)
+        by_number = Q(person__id_number__contains=upper.replace(" ", ""), case__in=changeable)
+        complete = complete_document_number(text)
+        if complete:
+            by_number |= Q(person__id_number=complete)
         parties = CaseParty.objects.filter(case=OuterRef("pk")).filter(
             Q(person__name__icontains=text)
-            | Q(person__id_number__contains=upper)
+            | by_number
             | Q(certificate__number__icontains=text)
             | Q(registered_unit__name__icontains=text)
             | Q(actual_unit__name__icontains=text)

@@ -1,17 +1,22 @@
 """Reads of the case register; every one starts from ``Case.objects.restrict(user, action)``."""
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from agencies.querysets import VIEW, WRITE_ROLES, memberships_of
+from agencies.querysets import CHANGE, VIEW, WRITE_ROLES, memberships_of
 from audit.services import audit_history
+from cases.identifiers import normalize_resident_id
 from cases.models import Case, CaseLink, CaseParty, Evidence, Measure, Person, Unit
 
 PICKER_LIMIT = 20
+# A passport or permanent-residence number typed in full: letters and digits, 6 to 32 long.
+DOCUMENT = re.compile(r"^[0-9A-Z]{6,32}$")
 
 
 def roles_covering(*, user, agency) -> set[str]:
@@ -209,17 +214,34 @@ def case_duplicate_notices(*, case: Case, user) -> list[str]:
     return notices
 
 
+def complete_document_number(text: str) -> str | None:
+    """Return ``text`` as a complete document number (canonical form), or None.
+
+    A 居民身份证 (or 港澳台居住证) number must be valid, 15 digits upgraded to 18; other documents
+    (passports, permanent residence cards) are taken as typed when they look like one.
+    """
+    text = (text or "").strip().replace(" ", "").upper()
+    try:
+        return normalize_resident_id(text)
+    except ValidationError:
+        pass
+    if DOCUMENT.match(text):
+        return text
+    return None
+
+
 def person_search(*, user, q: str) -> QuerySet[Person]:
     """Return persons in cases ``user`` may see matching a name or document number (pickers).
 
     Each person carries ``full_id_visible``: True when they appear in a case the user may change.
+    A number matches by prefix only for those persons; others need the complete number.
     """
     q = (q or "").strip()
     visible_parties = CaseParty.objects.filter(
         person=OuterRef("pk"), case__in=Case.objects.restrict(user, VIEW)
     )
     own_parties = CaseParty.objects.filter(
-        person=OuterRef("pk"), case__in=Case.objects.restrict(user, "change")
+        person=OuterRef("pk"), case__in=Case.objects.restrict(user, CHANGE)
     )
     queryset = (
         Person.objects.filter(Exists(visible_parties))
@@ -227,7 +249,12 @@ def person_search(*, user, q: str) -> QuerySet[Person]:
         .order_by("name", "id")
     )
     if q:
-        queryset = queryset.filter(Q(name__icontains=q) | Q(id_number__startswith=q.upper()))
+        number = q.replace(" ", "").upper()
+        by_number = Q(full_id_visible=True, id_number__startswith=number)
+        complete = complete_document_number(q)
+        if complete:
+            by_number |= Q(id_number=complete)
+        queryset = queryset.filter(Q(name__icontains=q) | by_number)
     return queryset[:PICKER_LIMIT]
 
 

@@ -324,6 +324,47 @@ def test_person_picker_only_lists_persons_of_visible_cases(api, case, clerk, mem
     assert "********" in inspector[0]["masked_id_number"]
 
 
+def test_readers_outside_the_writing_chain_find_a_number_only_when_typed_in_full(
+    api, case, clerk, member
+):
+    """Inspectors cannot recover masked digits by prefix search; a complete number still finds."""
+    full = case.parties.get().person.id_number
+    inspector = api(member("ZJ", JINJIANG, "inspector"))
+    for prefix in (full[:12], full[:17], full[6:14]):
+        assert inspector.get("/api/v1/cases/", {"q": prefix}).json()["count"] == 0
+        assert inspector.get("/api/v1/persons/", {"q": prefix}).json() == []
+    assert inspector.get("/api/v1/cases/", {"q": full.lower()}).json()["count"] == 1
+    found = inspector.get("/api/v1/persons/", {"q": full}).json()
+    assert [p["name"] for p in found] == ["李1"]
+    assert found[0]["id_number"] is None  # still masked
+    # The owning clerk, who sees the full number anyway, keeps searching by part of it.
+    own = api(clerk)
+    assert own.get("/api/v1/cases/", {"q": full[6:14]}).json()["count"] == 1
+    assert own.get("/api/v1/persons/", {"q": full[:12]}).json()[0]["id_number"] == full
+
+
+def test_receiving_agency_of_a_transfer_finds_a_number_only_when_typed_in_full(
+    api, case, clerk, member, agency
+):
+    """The agency a case is offered to sees it masked, so partial numbers do not match there."""
+    services.case_transfer(
+        actor=clerk, case=case, to_agency=agency("ZJ", QINGYANG), reason="管辖调整"
+    )
+    receiver = api(member("ZJ", QINGYANG, "clerk"))
+    full = case.parties.get().person.id_number
+    assert receiver.get("/api/v1/cases/", {"q": full[:14]}).json()["count"] == 0
+    assert receiver.get("/api/v1/persons/", {"q": full[:14]}).json() == []
+    assert receiver.get("/api/v1/cases/", {"q": full}).json()["count"] == 1
+
+
+def test_html_list_search_does_not_match_partial_masked_numbers(client, case, member):
+    """The list page shares the filter: an inspector's partial number finds nothing."""
+    full = case.parties.get().person.id_number
+    client.force_login(member("ZJ", CHENGDU, "inspector"))
+    assert case.reference not in client.get("/cases/", {"q": full[:12]}).content.decode()
+    assert case.reference in client.get("/cases/", {"q": full}).content.decode()
+
+
 def test_unit_picker_searches_names_and_codes(api, case, member):
     client = api(member("RS", QINGYANG, "clerk"))
     by_name = client.get("/api/v1/units/?q=设计院").json()
@@ -414,4 +455,7 @@ def test_list_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(6):
         response = client.get("/api/v1/cases/?q=李&ordering=-opened_on")
     assert response.status_code == 200
+    assert len(response.json()["results"]) == rows
+    with django_assert_max_num_queries(6):  # a number search checks the scope inside the query
+        response = client.get("/api/v1/cases/?q=510104&ordering=-opened_on")
     assert len(response.json()["results"]) == rows
