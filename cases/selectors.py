@@ -9,9 +9,9 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from agencies.querysets import CHANGE, VIEW, WRITE_ROLES, memberships_of
+from agencies.querysets import CHANGE, READ_ROLES, VIEW, WRITE_ROLES, memberships_of
 from audit.services import audit_history
-from cases.identifiers import normalize_resident_id
+from cases.identifiers import normalize_resident_id, normalize_uscc
 from cases.models import Case, CaseLink, CaseParty, Evidence, Measure, Person, Unit
 
 PICKER_LIMIT = 20
@@ -259,14 +259,42 @@ def person_search(*, user, q: str) -> QuerySet[Person]:
 
 
 def unit_search(*, user, q: str) -> QuerySet[Unit]:
-    """Return units matching a name or credit code; units are shared reference data for members."""
-    if not user.is_authenticated or not (user.is_superuser or memberships_of(user)):
+    """Return units of cases ``user`` may see matching a name or credit code (pickers).
+
+    A writer may also pick any known unit by typing its complete credit code, so entry does not
+    create a second row for it; browsing by name or partial code stays within the user's cases.
+    Ministry users and users without a reading role get nothing.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
         return Unit.objects.none()
+    roles = {"clerk", "reviewer", "inspector"} if user.is_superuser else set()
+    roles |= {m.role for m in memberships_of(user)}
+    if not roles & READ_ROLES:
+        return Unit.objects.none()
+    visible = Case.objects.restrict(user, VIEW)
+    parties = CaseParty.objects.filter(case__in=visible)
+    in_scope = (
+        Q(pk__in=parties.values("registered_unit"))
+        | Q(pk__in=parties.values("actual_unit"))
+        | Q(pk__in=visible.values("certificate_user_unit"))
+        | Q(pk__in=visible.values("hr_agency"))
+    )
     q = (q or "").strip()
-    queryset = Unit.objects.select_related("region").order_by("name", "id")
     if q:
-        queryset = queryset.filter(Q(name__icontains=q) | Q(uscc__startswith=q.upper()))
-    return queryset[:PICKER_LIMIT]
+        in_scope &= Q(name__icontains=q) | Q(uscc__startswith=q.replace(" ", "").upper())
+    code = _complete_uscc(q) if roles & WRITE_ROLES else None
+    if code:
+        in_scope |= Q(uscc=code)
+    return (
+        Unit.objects.filter(in_scope).select_related("region").order_by("name", "id")[:PICKER_LIMIT]
+    )
+
+
+def _complete_uscc(text: str) -> str | None:
+    try:
+        return normalize_uscc(text)
+    except ValidationError:
+        return None
 
 
 def evidence_list(*, case: Case) -> QuerySet[Evidence]:

@@ -365,12 +365,36 @@ def test_html_list_search_does_not_match_partial_masked_numbers(client, case, me
     assert case.reference in client.get("/cases/", {"q": full}).content.decode()
 
 
-def test_unit_picker_searches_names_and_codes(api, case, member):
-    client = api(member("RS", QINGYANG, "clerk"))
-    by_name = client.get("/api/v1/units/?q=设计院").json()
+def test_unit_picker_searches_names_and_codes_of_visible_cases(api, case, clerk, member):
+    """Readers browse the units of cases they may see, by name or the start of the code."""
+    by_name = api(clerk).get("/api/v1/units/?q=设计院").json()
     assert [u["name"] for u in by_name] == ["成都某某设计院1"]
     code = unit_payload(1)["uscc"]
-    assert client.get(f"/api/v1/units/?q={code}").json()[0]["uscc"] == code
+    assert api(clerk).get(f"/api/v1/units/?q={code[:10]}").json()[0]["uscc"] == code
+    inspector = api(member("ZJ", CHENGDU, "inspector"))
+    assert [u["name"] for u in inspector.get("/api/v1/units/?q=设计院").json()] == [
+        "成都某某设计院1"
+    ]
+
+
+def test_unit_picker_hides_other_jurisdictions_units_but_finds_a_full_code(api, case, member):
+    """Another department's clerk cannot browse the unit; typing its whole code picks it."""
+    client = api(member("RS", QINGYANG, "clerk"))
+    assert client.get("/api/v1/units/?q=设计院").json() == []
+    assert client.get("/api/v1/units/").json() == []
+    code = unit_payload(1)["uscc"]
+    assert client.get(f"/api/v1/units/?q={code[:17]}").json() == []
+    assert [u["uscc"] for u in client.get(f"/api/v1/units/?q={code.lower()}").json()] == [code]
+    # An inspector elsewhere does not enter cases, so the full code finds nothing for them.
+    inspector = api(member("RS", QINGYANG, "inspector"))
+    assert inspector.get(f"/api/v1/units/?q={code}").json() == []
+
+
+def test_unit_picker_gives_ministry_users_nothing(api, case, member):
+    """Ministry users (no reading role) cannot enumerate units, not even by a full code."""
+    ministry = api(member("BU", "510000", "ministry"))
+    assert ministry.get("/api/v1/units/").json() == []
+    assert ministry.get(f"/api/v1/units/?q={unit_payload(1)['uscc']}").json() == []
 
 
 # --------------------------------------------------------------------------- filters
