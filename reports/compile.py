@@ -7,7 +7,10 @@ A report's rows are, in this order:
 2. the frozen rows of the *approved* reports of the agencies directly below it, for the month;
 3. late facts (补报): own facts dated in an earlier month whose report was already submitted and
    which no earlier report carried, and approved child reports of such months not yet carried;
-4. corrections (更正): own facts reported earlier whose content has changed since.
+4. corrections (更正): own facts reported earlier whose content has changed since, and own rows
+   reported earlier whose decision was withdrawn (the case reopened) or changed to not
+   established; such a row repeats the person with empty outcome columns and says why in 备注,
+   and is marked by ``RETRACTED`` as its fingerprint so that it is carried only once.
 
 Earlier reports are read from their frozen rows (``ReportRow``), never recomputed, so late facts
 never rewrite history.
@@ -22,6 +25,11 @@ from reports.deadlines import next_month
 
 # Text for the 自查自纠 column when the decision says self-corrected but gives no details.
 DEFAULT_SELF_CORRECTION = "已整改"
+# The fingerprint of a row that retracts an earlier one (no outcome stands any more).
+RETRACTED = "retracted"
+# 备注 of a retraction, after "更正（2019年3月）：".
+WITHDRAWN_TEXT = "处理决定已撤销"
+NOT_ESTABLISHED_TEXT = "改为不构成挂证"
 
 ROW_FIELDS = (
     "name",
@@ -116,7 +124,7 @@ fingerprinted AS (
     FROM facts f
 ),
 prior AS (
-    SELECT DISTINCT ON (rr.case_party_id) rr.case_party_id, rr.fingerprint
+    SELECT DISTINCT ON (rr.case_party_id) rr.*
     FROM reports_reportrow rr
     JOIN reports_report r ON r.current_revision_id = rr.revision_id
     WHERE r.agency_id = %(agency)s AND r.month < %(month)s
@@ -132,6 +140,17 @@ own AS (
     FROM fingerprinted f
     LEFT JOIN prior pr ON pr.case_party_id = f.case_party_id
     WHERE pr.case_party_id IS NULL OR pr.fingerprint <> f.fingerprint
+),
+retracted AS (
+    -- Rows reported earlier whose case party has no established decision any more.
+    SELECT pr.*,
+           CASE WHEN d.outcome = 'not_established' THEN %(not_established_text)s
+                ELSE %(withdrawn_text)s END AS reason
+    FROM prior pr
+    LEFT JOIN cases_caseparty cp ON cp.id = pr.case_party_id
+    LEFT JOIN cases_decision d ON d.case_id = cp.case_id
+    WHERE pr.fingerprint <> %(retracted)s
+      AND (d.id IS NULL OR d.outcome <> 'established')
 ),
 children AS (
     SELECT r.month AS child_month, a.name AS child_name, rg.code AS child_region, rr.*
@@ -167,6 +186,16 @@ SELECT * FROM (
     FROM own
     UNION ALL
     SELECT
+        3, 0, rt.fact_month, '', NULL::date, '', 0, rt.case_party_id,
+        rt.name, rt.id_number, rt.certificate_number, rt.certificate_title,
+        rt.registered_unit, rt.actual_unit, rt.unit_name, rt.unit_uscc,
+        '', '',
+        '更正（' || to_char(rt.fact_month, 'YYYY"年"FMMM"月"') || '）：' || rt.reason,
+        'correction', rt.case_party_id, rt.fact_month, %(retracted)s,
+        %(agency)s::bigint, %(agency_name)s::text, NULL::bigint, ''
+    FROM retracted rt
+    UNION ALL
+    SELECT
         CASE WHEN ch.child_month < %(month)s THEN 2 ELSE 1 END,
         1, ch.child_month, ch.child_region, NULL::date, '', ch.seq, ch.id,
         ch.name, ch.id_number, ch.certificate_number, ch.certificate_title,
@@ -197,6 +226,9 @@ def report_rows(*, agency_id: int, agency_name: str, month: datetime.date) -> li
         "kinds": [kind for kind, _label in Measure.Kind.choices],
         "labels": [str(label) for _kind, label in Measure.Kind.choices],
         "default_sc": DEFAULT_SELF_CORRECTION,
+        "retracted": RETRACTED,
+        "withdrawn_text": WITHDRAWN_TEXT,
+        "not_established_text": NOT_ESTABLISHED_TEXT,
     }
     with connection.cursor() as cursor:
         cursor.execute(_COMPILE_SQL, params)
@@ -222,7 +254,8 @@ rows AS (
     JOIN agencies_department dep ON dep.id = a.department_id
     JOIN agencies_region rg ON rg.id = a.region_id
     LEFT JOIN agencies_region prg ON prg.id = rg.parent_id
-    WHERE rr.revision_id = ANY(%(revisions)s)
+    -- A retraction is no handled person: it takes back an earlier month's row.
+    WHERE rr.revision_id = ANY(%(revisions)s) AND rr.fingerprint <> %(retracted)s
 ),
 measures AS (
     SELECT rows.id, COALESCE(l.label, mk) AS measure
@@ -249,6 +282,7 @@ def statistics(*, revision_ids: list[int]) -> dict:
     """Return counts of frozen rows by department × category × measure and by 市州."""
     params = {
         "revisions": list(revision_ids),
+        "retracted": RETRACTED,
         "kinds": [kind for kind, _label in Measure.Kind.choices],
         "labels": [str(label) for _kind, label in Measure.Kind.choices],
     }
