@@ -85,9 +85,105 @@ def case_get(*, user, pk, action: str = VIEW) -> Case:
         raise Http404(_("未找到该案件。")) from exc
 
 
-def case_timeline(*, case: Case):
-    """Return the case's audit events (its transitions and edits), oldest first."""
-    return audit_history(target=case)
+# What the timeline and history show of an audit event, by key. The audit log keeps everything it
+# recorded (e.g. the reference of a joined case in another jurisdiction); readers of the case get
+# only these keys, and a joined case only when they may see it.
+TIMELINE_CHANGES = frozenset(
+    {
+        "source",
+        "violations",
+        "opened_on",
+        "summary",
+        "certificate_user_unit",
+        "hr_agency",
+        "persons",
+        "status",
+        "agency",
+        "transfer_to",
+    }
+)
+_DECISION_KEYS = (
+    "decided_on",
+    "outcome",
+    "exemption",
+    "exemption_evidence",
+    "self_corrected",
+    "self_correction_text",
+    "document_number",
+    "penalty_text",
+)
+_MEASURE_KEYS = ("kind", "ends_on")
+
+
+def _only(value, keys) -> dict:
+    return {k: value[k] for k in keys if k in value} if isinstance(value, dict) else {}
+
+
+def _measures(value) -> list[dict]:
+    return [_only(m, _MEASURE_KEYS) for m in value] if isinstance(value, list) else []
+
+
+def _withdrawn(value) -> dict:
+    if not isinstance(value, dict) or not value:
+        return {}
+    return {
+        "decision": _only(value.get("decision"), _DECISION_KEYS),
+        "measures": _measures(value.get("measures")),
+    }
+
+
+def _plain(value):
+    return value
+
+
+TIMELINE_DATA = {
+    "reason": _plain,
+    "reference": _plain,  # the case's own reference (case.created)
+    "links": _plain,  # how many duplicate links were made, never which cases
+    "to_agency": _plain,
+    "from_agency": _plain,
+    "evidence": _plain,
+    "name": _plain,
+    "size": _plain,
+    "sha256": _plain,
+    "decision": lambda v: _only(v, _DECISION_KEYS),
+    "measures": _measures,
+    "certificates": _plain,  # this case's certificate numbers and their state
+    "withdrawn": _withdrawn,
+}
+
+
+def case_timeline(*, case: Case, user) -> list[dict]:
+    """Return the case's events (transitions and edits) for ``user``, oldest first.
+
+    Each is ``{created_at, actor, action, changes, data}`` with only the allowed keys; a joined
+    case is named (``other``, ``other_reference``) only when ``user`` may see it.
+    """
+    events = list(audit_history(target=case))
+    others = {e.data.get("other") for e in events if isinstance(e.data, dict)} - {None}
+    visible = (
+        set(Case.objects.restrict(user, VIEW).filter(pk__in=others).values_list("pk", flat=True))
+        if others
+        else set()
+    )
+    entries = []
+    for event in events:
+        recorded = event.data if isinstance(event.data, dict) else {}
+        data = {k: TIMELINE_DATA[k](v) for k, v in recorded.items() if k in TIMELINE_DATA}
+        if recorded.get("other") in visible:
+            data["other"] = recorded["other"]
+            data["other_reference"] = recorded.get("other_reference")
+        changes = event.changes if isinstance(event.changes, dict) else {}
+        entries.append(
+            {
+                "created_at": event.created_at,
+                "actor": event.actor_name,
+                "action": event.action,
+                "changes": {k: v for k, v in changes.items() if k in TIMELINE_CHANGES},
+                "data": data,
+            }
+        )
+    return entries
 
 
 def case_links(*, case: Case, user) -> list[tuple[str, Case]]:

@@ -144,8 +144,8 @@ def case_detail(request, pk: int):
     """Show one case: parties, units, decision, timeline, evidence, history and actions."""
     case = selectors.case_get(user=request.user, pk=pk)
     can_change = selectors.can_change(user=request.user, case=case)
-    timeline = list(selectors.case_timeline(case=case))
-    history = [event for event in timeline if event.changes]
+    timeline = selectors.case_timeline(case=case, user=request.user)
+    history = [event for event in timeline if event["changes"]]
     return render(
         request,
         "cases/detail.html",

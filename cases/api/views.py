@@ -172,16 +172,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["get"])
     def timeline(self, request, pk=None):
         case = self.get_object()
-        events = [
-            {
-                "created_at": event.created_at,
-                "actor": event.actor_name,
-                "action": event.action,
-                "changes": event.changes,
-                "data": event.data,
-            }
-            for event in selectors.case_timeline(case=case)
-        ]
+        events = selectors.case_timeline(case=case, user=request.user)
         return Response(events)
 
     @extend_schema(request=EvidenceUploadSerializer, responses=EvidenceSerializer(many=True))

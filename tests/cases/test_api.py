@@ -297,6 +297,87 @@ def test_join_through_the_api(api, case, clerk, agency):
     assert [link["id"] for link in response.json()["links"]] == [other.pk]
 
 
+@pytest.fixture
+def joined_across_counties(agency, member):
+    """Return (a, b): a 锦江 case and a 青羊 case joined by a Chengdu city clerk."""
+    city_clerk = member("ZJ", CHENGDU, "clerk")
+    a = services.case_create(actor=city_clerk, agency=agency("ZJ", JINJIANG), **case_payload())
+    b = services.case_create(
+        actor=city_clerk,
+        agency=agency("ZJ", QINGYANG),
+        **case_payload(persons=[person_payload(7)], certificate_user_unit=unit_payload(7)),
+    )
+    services.case_join(actor=city_clerk, case=a, other=b)
+    return a, b
+
+
+def test_timeline_names_a_joined_case_only_to_those_who_may_see_it(
+    api, member, joined_across_counties
+):
+    """A county clerk sees that its case was joined, not the other county's reference or id."""
+    a, b = joined_across_counties
+    county = api(member("ZJ", JINJIANG, "clerk"))
+    assert county.get(f"/api/v1/cases/{b.pk}/").status_code == 404
+    response = county.get(f"/api/v1/cases/{a.pk}/timeline/")
+    assert response.status_code == 200
+    joined = [e for e in response.json() if e["action"] == "case.joined"]
+    assert joined == [{**joined[0], "data": {}}]
+    assert b.reference not in response.content.decode()
+    city = api(member("ZJ", CHENGDU, "inspector")).get(f"/api/v1/cases/{a.pk}/timeline/").json()
+    data = next(e["data"] for e in city if e["action"] == "case.joined")
+    assert data == {"other": b.pk, "other_reference": b.reference}
+
+
+def test_timeline_shows_only_allowed_keys(api, case, clerk):
+    """Timeline data passes an allow-list: recorded ids and unknown keys stay in the audit log."""
+    from audit.services import audit_record
+
+    services.case_decide(
+        actor=clerk,
+        case=case,
+        decided_on=datetime.date(2019, 3, 20),
+        outcome="established",
+        measures=["bad_record"],
+    )
+    audit_record(
+        actor=clerk,
+        action="case.noted",
+        target=case,
+        changes={"internal": [1, 2], "status": ["a", "b"]},
+        data={"secret": "x", "reason": "备注"},
+    )
+    events = api(clerk).get(f"/api/v1/cases/{case.pk}/timeline/").json()
+    decided = next(e for e in events if e["action"] == "case.decided")
+    assert set(decided["data"]["decision"]) <= {
+        "decided_on",
+        "outcome",
+        "exemption",
+        "exemption_evidence",
+        "self_corrected",
+        "self_correction_text",
+        "document_number",
+        "penalty_text",
+    }
+    assert decided["data"]["decision"]["decided_on"] == "2019-03-20"
+    assert decided["data"]["measures"][0] == {"kind": "bad_record", "ends_on": None}
+    noted = events[-1]
+    assert noted["data"] == {"reason": "备注"}
+    assert noted["changes"] == {"status": ["a", "b"]}
+
+
+def test_case_page_names_a_joined_case_only_to_those_who_may_see_it(
+    client, member, joined_across_counties
+):
+    """The case page's timeline and history hide the other county's reference too."""
+    a, b = joined_across_counties
+    client.force_login(member("ZJ", JINJIANG, "clerk"))
+    html = client.get(f"/cases/{a.pk}/").content.decode()
+    assert "关联案件" in html
+    assert b.reference not in html
+    client.force_login(member("ZJ", CHENGDU, "clerk"))
+    assert b.reference in client.get(f"/cases/{a.pk}/").content.decode()
+
+
 def test_duplicate_notice_in_the_create_response(api, case, member):
     """An RS clerk entering a person ZJ has is told only that the person is known elsewhere."""
     rs = api(member("RS", JINJIANG, "clerk"))
