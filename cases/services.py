@@ -303,6 +303,19 @@ def _clean_person(value, index: int, errors: _Errors) -> _PersonInput | None:
             id_number = normalize_document(id_type, str(value.get("id_number")))
         except ValidationError as exc:
             errors.add(f"{path}.id_number", exc.messages[0])
+    if name and id_number and id_type in Person.IdType.values:
+        registered = (
+            Person.objects.filter(id_type=id_type, id_number=id_number)
+            .values_list("name", flat=True)
+            .first()
+        )
+        # One person per document across all departments: a clerk may not rename someone other
+        # agencies' cases name. The message must not give the stored name away, since the clerk
+        # may see none of that person's cases.
+        if registered is not None and registered != name:
+            errors.add(
+                f"{path}.name", _("证件号码已登记为其他姓名（与已登记姓名不一致），请核对。")
+            )
     certificate_type, number = _clean_certificate(
         value.get("certificate"), f"{path}.certificate", errors
     )
@@ -405,25 +418,27 @@ def _unit_resolve(data: _UnitInput | None, *, kind: str | None = None) -> Unit |
 
 
 def _person_resolve(data: _PersonInput, actor) -> Person:
-    """Return the one person with this document, creating it or bringing name and status current."""
+    """Return the one person with this document, creating it; mark a public employee if newly told.
+
+    The name was checked against the register while cleaning and is never rewritten here. Being
+    国家机关/事业单位工作人员 only switches on through entry: it obliges notifying the employer,
+    so one clerk's unticked box must not silently lift that duty for every other case.
+    """
     defaults = {"name": data.name, "is_public_employee": data.is_public_employee}
     if data.id_type in (Person.IdType.RESIDENT_ID, Person.IdType.HMT_PERMIT):
         defaults["sex"], defaults["birth_date"] = resident_id_facts(data.id_number)
     person, created = Person.objects.get_or_create(
         id_type=data.id_type, id_number=data.id_number, defaults=defaults
     )
-    if not created:
-        before = snapshot(person, ["name", "is_public_employee"])
-        person.name, person.is_public_employee = data.name, data.is_public_employee
-        after = snapshot(person, ["name", "is_public_employee"])
-        if before != after:
-            person.save(update_fields=["name", "is_public_employee"])
-            audit_record(
-                actor=actor,
-                action="person.updated",
-                target=person,
-                changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
-            )
+    if not created and data.is_public_employee and not person.is_public_employee:
+        person.is_public_employee = True
+        person.save(update_fields=["is_public_employee"])
+        audit_record(
+            actor=actor,
+            action="person.updated",
+            target=person,
+            changes={"is_public_employee": [False, True]},
+        )
     return person
 
 

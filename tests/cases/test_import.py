@@ -126,6 +126,24 @@ def test_dry_run_reports_errors_the_services_find(clerk_client):
     assert Person.objects.count() == 0
 
 
+def test_dry_run_refuses_another_name_for_a_registered_document(clerk_client, agency, member):
+    """A row renaming a registered person is refused on the 姓名 column, naming no one."""
+    from cases import services
+    from tests.cases.payloads import case_payload, person_payload
+
+    registered = person_payload(1, name="张一", id_number=valid_resident_id(1, birth="19750315"))
+    services.case_create(
+        actor=member("RS", "511002", "clerk"),
+        agency=agency("RS", "511002"),
+        **case_payload(persons=[registered]),
+    )
+    response = upload(clerk_client, workbook([row("1", "张改", 1, **CASE)]))
+    assert [str(e) for e in response.context["errors"]] == [
+        "第2行「姓名」：证件号码已登记为其他姓名（与已登记姓名不一致），请核对。"
+    ]
+    assert Person.objects.get().name == "张一"
+
+
 def test_a_file_with_one_bad_row_imports_nothing(clerk_client):
     """One bad row among good ones: nothing is imported and confirming is not offered."""
     rows = [*good_rows(), row("3", "张四", 4, **CASE, reg_unit_uscc="91510000XXXXXXXXX1")]

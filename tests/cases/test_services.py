@@ -122,12 +122,42 @@ def test_persons_are_matched_by_document_after_upgrading_15_digits(create):
     eighteen = valid_resident_id(7, birth="19650412")
     fifteen = eighteen[:6] + eighteen[8:17]
     create(persons=[person_payload(7, id_number=eighteen)])
-    create(persons=[person_payload(7, id_number=fifteen, name="王七")])
+    create(persons=[person_payload(7, id_number=fifteen)])
     person = Person.objects.get()
     assert person.id_number == eighteen
-    assert person.name == "王七"  # the later entry corrects the name, audited
-    assert AuditEvent.objects.filter(action="person.updated").exists()
+    assert person.case_parties.count() == 2
     assert person.birth_date == datetime.date(1965, 4, 12)
+
+
+def test_entry_never_renames_a_registered_person(create, agency, member):
+    """Another name for a registered document is refused on the name, without telling the name."""
+    create(persons=[person_payload(1, name="李一")])
+    other = member("JT", "511002", "clerk")
+    with pytest.raises(DomainError) as refused:
+        create(
+            actor=other,
+            where=("JT", "511002"),
+            persons=[person_payload(1, name="改名", certificate=None)],
+            certificate_user_unit=None,
+        )
+    message = "证件号码已登记为其他姓名（与已登记姓名不一致），请核对。"
+    assert refused.value.fields == {"persons[0].name": [message]}
+    assert "李一" not in refused.value.message
+    assert Person.objects.get().name == "李一"
+    assert not AuditEvent.objects.filter(action="person.updated").exists()
+
+
+def test_public_employee_status_is_only_ever_switched_on_by_entry(create):
+    """Entry may mark a person as public-sector staff, never silently clear it."""
+    create(persons=[person_payload(1)])
+    create(persons=[person_payload(1, is_public_employee=True)])
+    person = Person.objects.get()
+    assert person.is_public_employee is True
+    event = AuditEvent.objects.get(action="person.updated")
+    assert event.changes == {"is_public_employee": [False, True]}
+    create(persons=[person_payload(1, is_public_employee=False)])
+    person.refresh_from_db()
+    assert person.is_public_employee is True
 
 
 def test_lower_case_x_is_accepted():
