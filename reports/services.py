@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -309,6 +309,26 @@ def _consolidator_agency() -> Agency:
     return Agency.objects.get(department__code=CONSOLIDATOR_DEPARTMENT, level=Region.Level.PROVINCE)
 
 
+def _consolidation_get_or_create(*, month, created_by) -> tuple[Consolidation, bool]:
+    """Return the month's consolidation, locked, creating it if there is none.
+
+    Two 住建厅 reviewers may press 生成全省汇总 at once: the second INSERT waits on the unique
+    month, fails, and is rolled back to its savepoint; that caller then locks and uses the row
+    the first one created, instead of answering 500.
+    """
+    created = False
+    if not Consolidation.objects.filter(month=month).exists():
+        try:
+            with transaction.atomic():
+                Consolidation.objects.create(
+                    month=month, agency=_consolidator_agency(), created_by=created_by
+                )
+            created = True
+        except IntegrityError:
+            pass
+    return Consolidation.objects.select_for_update().get(month=month), created
+
+
 @transaction.atomic
 def consolidation_create(*, month, created_by) -> Consolidation:
     """Consolidate the five departments' approved provincial reports for the month."""
@@ -330,11 +350,7 @@ def consolidation_create(*, month, created_by) -> Consolidation:
             % {"month": month_label(month), "names": "、".join(missing)},
             fields={"month": missing},
         )
-    consolidation = Consolidation.objects.select_for_update().filter(
-        month=month
-    ).first() or Consolidation.objects.create(
-        month=month, agency=_consolidator_agency(), created_by=created_by
-    )
+    consolidation, created = _consolidation_get_or_create(month=month, created_by=created_by)
     if consolidation.status == Consolidation.Status.REPORTED:
         raise ConflictError(
             _("%(month)s的全省汇总已上报，不能重新汇总。") % {"month": month_label(month)}
@@ -344,7 +360,7 @@ def consolidation_create(*, month, created_by) -> Consolidation:
     consolidation.revisions.set([r.current_revision_id for r in reports.values()])
     audit_record(
         actor=created_by,
-        action="consolidation.created",
+        action="consolidation.created" if created else "consolidation.recompiled",
         target=consolidation,
         agency=consolidation.agency,
         data={

@@ -267,3 +267,37 @@ def test_resubmission_diff_shows_what_changed_since_the_returned_revision(agency
     (change,) = diff["changed"]
     assert change["fields"][0][0] == "实际工作单位"
     assert change["fields"][0][2] == "核实后的实际工作单位"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_consolidators_creating_at_once_make_one_consolidation(reference, agency, member):
+    """Two 住建厅 reviewers consolidating the same month at once get the same one, no error."""
+    consolidators = [member("ZJ", "510000", "reviewer") for _ in range(2)]
+    for code in ("ZJ", *OTHER_DEPARTMENTS):
+        report = services.report_submit(
+            report=report_for(agency(code, "510000")),
+            submitted_by=member(code, "510000", "clerk"),
+        )
+        services.report_approve(report=report, approved_by=consolidators[0])
+    barrier, outcomes = threading.Barrier(2), []
+
+    def consolidate(user):
+        try:
+            barrier.wait()
+            outcomes.append(services.consolidation_create(month=MARCH, created_by=user).pk)
+        except Exception as exc:  # any error (an IntegrityError above all) fails the test
+            outcomes.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=consolidate, args=(user,)) for user in consolidators]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    (consolidation,) = Consolidation.objects.all()
+    assert outcomes == [consolidation.pk, consolidation.pk]
+    assert consolidation.revisions.count() == 5
+    from audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="consolidation.created").count() == 1
