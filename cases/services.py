@@ -564,12 +564,17 @@ def _link_duplicates(case: Case, actor) -> int:
             memberships__role__in=WRITE_ROLES,
         ).distinct()
         references = "、".join(c.reference for c in cases)
+        # The recipients may not see the new case: tell them only that their own case's persons
+        # or units appear in a case registered elsewhere, never by whom (this text is e-mailed).
         notification_send(
             users=users,
             key=f"case-duplicate:{agency_id}:{case.pk}",
             title=_("案件%(ref)s涉及的人员或单位在另一机构的案件中也有登记") % {"ref": references},
-            body=_("%(agency)s登记的案件也涉及：%(subjects)s。请核实是否需要协同处理。")
-            % {"agency": case.agency.name, "subjects": "、".join(subjects)},
+            body=_(
+                "本机构案件%(ref)s中的%(subjects)s也出现在其他机构登记的案件中。"
+                "请核实是否需要协同处理。"
+            )
+            % {"ref": references, "subjects": "、".join(subjects)},
             url=f"/cases/{cases[0].pk}/",
         )
     return len(links)

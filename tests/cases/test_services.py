@@ -706,6 +706,36 @@ def test_duplicate_across_departments_is_told_without_details(agency, member):
     assert zj_notices == ["人员李1在其他机构的案件中也有登记（已通知有权查看的人员）。"]
 
 
+def test_duplicate_notification_does_not_name_the_registering_agency(
+    agency, member, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The agency told about a duplicate learns only that its case's person is known elsewhere."""
+    zj_clerk = member("ZJ", JINJIANG, "clerk", email="zj@example.org")
+    zj_case = services.case_create(actor=zj_clerk, agency=agency("ZJ", JINJIANG), **case_payload())
+    rs_agency = agency("RS", "511002")
+    with django_capture_on_commit_callbacks(execute=True):
+        rs_case = services.case_create(
+            actor=member("RS", "511002", "clerk"),
+            agency=rs_agency,
+            **case_payload(
+                persons=[
+                    person_payload(1, registered_unit=None, actual_unit=None, certificate=None)
+                ],
+                certificate_user_unit=None,
+            ),
+        )
+    notice = Notification.objects.get(user=zj_clerk, key__startswith="case-duplicate")
+    assert notice.body == (
+        f"本机构案件{zj_case.reference}中的李1也出现在其他机构登记的案件中。"
+        "请核实是否需要协同处理。"
+    )
+    mail = next(m for m in mailoutbox if m.to == ["zj@example.org"])
+    for text in (notice.title, notice.body, mail.subject, mail.body):
+        assert rs_agency.name not in text
+        assert rs_agency.department.name not in text
+        assert rs_case.reference not in text
+
+
 def test_duplicate_in_own_scope_names_the_case(create, clerk):
     """Within the clerk's own scope the other case is named by its reference."""
     first = create()
