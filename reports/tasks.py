@@ -14,9 +14,11 @@ def _day(value: str | None) -> datetime.date:
 
 @shared_task(name="reports.open_month")
 def reports_open_month(today: str | None = None, force: bool = False) -> int:
-    """On the first working day after month end, create last month's draft reports."""
+    """From the first working day after month end, create last month's missing draft reports."""
     day = _day(today)
-    if not force and day != deadlines.first_working_day_of(day):
+    # Not only *on* that day: a beat or worker down that day must not leave the month unopened.
+    # Creating drafts is idempotent, so later runs in the month create only what is missing.
+    if not force and day < deadlines.first_working_day_of(day):
         return 0
     return services.reports_open_month(month=deadlines.previous_month(day))
 

@@ -63,7 +63,7 @@ def test_beat_tasks_run_twice_on_a_real_worker_send_nothing_twice(
     assert created > 800
     assert again == 0
     assert Report.objects.filter(month=march).count() == created + 1
-    assert run(tasks.reports_open_month, today="2019-04-02") == 0  # not its day
+    assert run(tasks.reports_open_month, today="2019-04-02") == 0  # nothing missing any more
 
     overdue = run(tasks.reports_list_overdue, today="2019-04-02")
     assert overdue > 0
@@ -78,3 +78,16 @@ def test_beat_tasks_run_twice_on_a_real_worker_send_nothing_twice(
         "report-overdue:province:2019-03",
     }
     assert Notification.objects.count() == len(set(Notification.objects.values_list("user", "key")))
+
+
+@pytest.mark.django_db
+def test_drafts_are_opened_on_a_later_day_when_the_first_working_day_was_missed(agency):
+    """Missed on 8 October 2019, September's drafts are created on the 9th, and only once."""
+    county = agency("ZJ", "510104")
+    september = datetime.date(2019, 9, 1)
+    assert tasks.reports_open_month(today="2019-10-07") == 0  # National Day: not yet
+    assert not Report.objects.filter(month=september).exists()
+    assert tasks.reports_open_month(today="2019-10-09") > 800
+    assert Report.objects.filter(month=september, agency=county).count() == 1
+    Report.objects.filter(month=september, agency=county).delete()
+    assert tasks.reports_open_month(today="2019-10-21") == 1  # only what is missing
