@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import hashlib
+import logging
 from dataclasses import dataclass
 
 import filetype
@@ -49,6 +50,8 @@ from cases.reference import normalize_level
 from cases.selectors import can_view, case_duplicates, roles_covering
 from config.errors import ConflictError, DomainError
 from notifications.services import notification_send
+
+logger = logging.getLogger(__name__)
 
 REVIEWER_ONLY = frozenset({"reviewer"})
 EDITABLE_FIELDS = (
@@ -1113,11 +1116,36 @@ def case_join(*, actor, case: Case, other: Case) -> CaseLink:
 # --------------------------------------------------------------------------- evidence
 
 
-@transaction.atomic
 def evidence_add(*, actor, case: Case, uploaded_file, description: str = "") -> Evidence:
-    """Attach a file to a case after checking its real type and size; store its SHA-256."""
-    _require(actor, case, WRITE_ROLES, _("您无权为该案件上传证据材料。"))
-    if case.status == Case.Status.CLOSED:
+    """Attach a file to a case after checking its real type and size; store its SHA-256.
+
+    The file is written before its row, so when anything after the write fails (the row, the
+    audit event) the transaction is rolled back and the file just written is deleted again.
+    """
+    stored: list[str] = []
+    try:
+        return _evidence_create(
+            actor=actor,
+            case=case,
+            uploaded_file=uploaded_file,
+            description=description,
+            stored=stored,
+        )
+    except BaseException:
+        # The transaction is over here (rolled back to its savepoint when nested), so the
+        # reference check below reads the state without this upload's row.
+        for name in stored:
+            _evidence_file_discard(name)
+        raise
+
+
+@transaction.atomic
+def _evidence_create(
+    *, actor, case: Case, uploaded_file, description: str, stored: list
+) -> Evidence:
+    locked = _lock(case)  # a concurrent close waits for this upload, or this upload sees it
+    _require(actor, locked, WRITE_ROLES, _("您无权为该案件上传证据材料。"))
+    if locked.status == Case.Status.CLOSED:
         raise _state_error(_("已结案的案件不能再上传证据材料。"))
     if uploaded_file is None:
         raise DomainError(_("文件：请选择文件。"), fields={"file": [_("请选择文件。")]})
@@ -1141,7 +1169,7 @@ def evidence_add(*, actor, case: Case, uploaded_file, description: str = "") -> 
         message = _("说明不能超过200个字。")
         raise DomainError(message, fields={"description": [message]})
     evidence = Evidence(
-        case=case,
+        case=locked,
         original_name=(getattr(uploaded_file, "name", "") or "file")[-255:],
         content_type=kind.mime,
         size=uploaded_file.size,
@@ -1150,12 +1178,13 @@ def evidence_add(*, actor, case: Case, uploaded_file, description: str = "") -> 
         uploaded_by=actor,
     )
     evidence.file.save(evidence.sha256, uploaded_file, save=False)
+    stored.append(evidence.file.name)
     evidence.save()
     audit_record(
         actor=actor,
         action="case.evidence_added",
-        target=case,
-        agency=case.agency,
+        target=locked,
+        agency=locked.agency,
         data={
             "evidence": evidence.pk,
             "name": evidence.original_name,
@@ -1164,3 +1193,17 @@ def evidence_add(*, actor, case: Case, uploaded_file, description: str = "") -> 
         },
     )
     return evidence
+
+
+def _evidence_file_discard(name: str) -> None:
+    """Delete a stored evidence file unless an evidence row still refers to it.
+
+    Paths are content-addressed (evidence/<sha256>), so a storage that reuses a path for equal
+    content would let two rows share one file; such a file is kept.
+    """
+    storage = Evidence._meta.get_field("file").storage
+    try:
+        if not Evidence.objects.filter(file=name).exists():
+            storage.delete(name)
+    except Exception:  # cleanup must not hide the error that caused it
+        logger.exception("could not remove the evidence file %s of a failed upload", name)

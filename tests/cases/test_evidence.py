@@ -1,5 +1,6 @@
 """Evidence files: type checked by content, size limited, hashed, downloaded through scope."""
 
+import datetime
 import hashlib
 import io
 import zipfile
@@ -9,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from audit.models import AuditEvent
 from cases import services
-from cases.models import Evidence
+from cases.models import Case, Evidence
 from config.errors import DomainError
 from tests.cases.payloads import case_payload, pdf_file
 
@@ -140,3 +141,54 @@ def test_inspector_cannot_attach(api, case, member):
         f"/api/v1/cases/{case.pk}/evidence/", {"file": pdf_file()}, format="multipart"
     )
     assert response.status_code == 403
+
+
+def stored_files(root) -> list:
+    return (
+        [p for p in (root / "evidence").rglob("*") if p.is_file()]
+        if (root / "evidence").exists()
+        else []
+    )
+
+
+def test_a_failure_after_the_file_is_stored_removes_the_file(case, clerk, monkeypatch, tmp_path):
+    """When recording the upload fails, neither the row nor the file written for it remains."""
+    real_record = services.audit_record
+
+    def failing_record(**kwargs):
+        if kwargs["action"] == "case.evidence_added":
+            raise RuntimeError("audit log unavailable")
+        return real_record(**kwargs)
+
+    monkeypatch.setattr(services, "audit_record", failing_record)
+    with pytest.raises(RuntimeError):
+        services.evidence_add(actor=clerk, case=case, uploaded_file=pdf_file())
+    assert not Evidence.objects.exists()
+    assert stored_files(tmp_path) == []
+
+
+def test_a_file_another_evidence_row_refers_to_is_never_removed(case, clerk, tmp_path):
+    """Cleaning up after a failed upload keeps any file that an evidence row still refers to."""
+    kept = services.evidence_add(actor=clerk, case=case, uploaded_file=pdf_file())
+    services._evidence_file_discard(kept.file.name)
+    assert kept.file.storage.exists(kept.file.name)
+    assert len(stored_files(tmp_path)) == 1
+
+
+def test_upload_to_a_case_closed_meanwhile_is_refused_and_stores_nothing(case, clerk, tmp_path):
+    """The status is read from the locked row, not from the caller's possibly stale copy."""
+    stale = Case.objects.get(pk=case.pk)
+    services.case_decide(
+        actor=clerk,
+        case=case,
+        decided_on=datetime.date(2019, 3, 20),
+        outcome="established",
+        measures=["bad_record"],
+    )
+    services.case_close(actor=clerk, case=case)
+    assert stale.status == Case.Status.REGISTERED
+    with pytest.raises(DomainError) as refused:
+        services.evidence_add(actor=clerk, case=stale, uploaded_file=pdf_file())
+    assert refused.value.status_code == 409
+    assert not Evidence.objects.exists()
+    assert stored_files(tmp_path) == []
