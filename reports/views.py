@@ -122,7 +122,7 @@ def report_detail(request, pk: int):
             "report": report,
             "rows": rows,
             "frozen": frozen,
-            "revisions": report.revisions.order_by("-number"),
+            "revisions": report.revisions.select_related("reviewed_by").order_by("-number"),
             "diff": selectors.revision_diff(report, full_ids=full_ids),
             "children": selectors.children_status(agency=report.agency, month=report.month),
             "may_submit": report.is_open and services.user_may_submit(request.user, report),

@@ -125,3 +125,25 @@ def test_return_redirects_to_a_local_next(client, member, agency, county_report)
         {"next": "/reports/?month=2019-03", "reason": "缺少文号"},
     )
     assert response["Location"] == "/reports/?month=2019-03"
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_report_page_query_count_is_pinned(
+    client, member, agency, county_report, django_assert_max_num_queries, count
+):
+    """The report page costs a fixed number of queries whatever its revisions and rows."""
+    county = agency("ZJ", "510104")
+    clerk, reviewer = member("ZJ", "510104", "clerk"), member("ZJ", "510100", "reviewer")
+    report = county_report
+    for number in range(1, count + 1):
+        decided_case(county)
+        report = services.report_submit(report=report, submitted_by=clerk)
+        if number < count:  # each returned revision names its reviewer on the page
+            services.report_return(report=report, returned_by=reviewer, reason=f"第{number}次退回")
+    services.report_approve(report=report, approved_by=reviewer)
+    client.force_login(reviewer)
+    with django_assert_max_num_queries(17):
+        page = client.get(f"/reports/{report.pk}/")
+    assert page.status_code == 200
+    assert len(page.context["rows"]) == count
+    assert len(page.context["revisions"]) == count
