@@ -14,13 +14,20 @@ when the server closes them) for ``--requests`` requests or ``--seconds``, which
 The physical limit: the very SQL statements one such request executes (captured in-process with
 Django's test client: token, memberships, count, page, parties), replayed through psycopg2 over
 ``--clients`` concurrent connections. The ratio says how much the app adds on top of the
-database work it cannot avoid.
+database work it issues.
+
+What-if (``--no-what-if`` skips it): the same statements with the visibility condition
+``(agency.path LIKE p OR transfer_to.path LIKE p)`` rewritten to the case's own columns
+``(agency_id IN (ids) OR transfer_to_id IN (ids))`` for the agencies under ``p`` — the SQL an
+index-friendly visibility rule would issue (docs/performance.md, finding 1). Bench-only: the app
+is not changed; shown as n/a when the app already filters on the case's own columns.
 """
 
 import argparse
 import http.client
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -39,6 +46,24 @@ QUERIES = (
     ("first page", "/api/v1/cases/"),
     ("decided 2019-03", "/api/v1/cases/?status=decided&decided_month=2019-03"),
 )
+
+
+SCOPE = re.compile(
+    r"""\("agencies_agency"\."path"::text LIKE '([^']+)' OR T3\."path"::text LIKE '\1'\)"""
+)
+
+
+def rewrite_scope(statements: list[str]) -> list[str]:
+    """Return ``statements`` with the path-LIKE visibility condition on the case's own ids."""
+    from agencies.models import Agency
+
+    def ids_for(match: re.Match) -> str:
+        prefix = match.group(1).rstrip("%")
+        agencies = Agency.objects.filter(path__startswith=prefix).values_list("pk", flat=True)
+        ids = ",".join(str(pk) for pk in agencies)
+        return f'("cases_case"."agency_id" IN ({ids}) OR "cases_case"."transfer_to_id" IN ({ids}))'
+
+    return [SCOPE.sub(ids_for, sql) for sql in statements]
 
 
 def free_port() -> int:
@@ -234,6 +259,7 @@ def run(args) -> list[dict]:
                     "path": path,
                     "token": tokens[username],
                     "sql": statements,
+                    "what_if_sql": rewrite_scope(statements),
                     "rows": rows,
                 }
             )
@@ -265,13 +291,23 @@ def run(args) -> list[dict]:
                 args.seconds,
                 args.warmup,
             )
-            for kind, figures in (("API", api), ("raw SQL", raw)):
-                if figures["errors"]:
+            what_if = None
+            # Only when the app still scopes by path LIKE across joins; otherwise nothing to try.
+            if args.what_if and scenario["what_if_sql"] != scenario["sql"]:
+                what_if = drive(
+                    sql_task(scenario["what_if_sql"], params),
+                    args.clients,
+                    args.requests,
+                    args.seconds,
+                    args.warmup,
+                )
+            for kind, figures in (("API", api), ("raw SQL", raw), ("what-if", what_if or {})):
+                if figures.get("errors"):
                     print(
                         f"{scenario['user']} {scenario['query']} {kind}: "
                         f"{figures['errors']} errors, first {figures['first_error']}"
                     )
-            results.append({**scenario, "api": api, "raw": raw})
+            results.append({**scenario, "api": api, "raw": raw, "what_if": what_if})
             print(
                 f"  {scenario['user']:<30} {scenario['query']:<16} "
                 f"API p50 {api['p50']:.1f} ms  raw p50 {raw['p50']:.1f} ms",
@@ -290,42 +326,45 @@ def run(args) -> list[dict]:
     )
     rows = []
     for r in results:
-        api, raw = r["api"], r["raw"]
-        rows.append(
-            [
-                r["user"],
-                r["query"],
-                r["rows"],
-                len(r["sql"]),
-                api["n"],
-                f"{api['p50']:.1f}",
-                f"{api['p95']:.1f}",
-                f"{api['p99']:.1f}",
-                f"{api['rps']:.1f}",
-                f"{raw['p50']:.1f}",
-                f"{raw['p95']:.1f}",
-                f"{raw['rps']:.1f}",
-                f"{api['p50'] / raw['p50']:.1f}×",
-            ]
-        )
-    print_table(
-        [
-            "user",
-            "query",
-            "rows",
-            "queries",
-            "requests",
-            "API p50",
-            "API p95",
-            "API p99",
-            "API req/s",
-            "SQL p50",
-            "SQL p95",
-            "SQL req/s",
-            "p50 ratio",
-        ],
-        rows,
-    )
+        api, raw, what_if = r["api"], r["raw"], r["what_if"]
+        row = [
+            r["user"],
+            r["query"],
+            r["rows"],
+            len(r["sql"]),
+            api["n"],
+            f"{api['p50']:.1f}",
+            f"{api['p95']:.1f}",
+            f"{api['p99']:.1f}",
+            f"{api['rps']:.1f}",
+            f"{raw['p50']:.1f}",
+            f"{raw['p95']:.1f}",
+            f"{raw['rps']:.1f}",
+            f"{api['p50'] / raw['p50']:.1f}×",
+        ]
+        if what_if:
+            row += [f"{what_if['p50']:.1f}", f"{what_if['p95']:.1f}", f"{what_if['rps']:.1f}"]
+        elif args.what_if:
+            row += ["n/a", "n/a", "n/a"]
+        rows.append(row)
+    headers = [
+        "user",
+        "query",
+        "rows",
+        "queries",
+        "requests",
+        "API p50",
+        "API p95",
+        "API p99",
+        "API req/s",
+        "SQL p50",
+        "SQL p95",
+        "SQL req/s",
+        "p50 ratio",
+    ]
+    if args.what_if:
+        headers += ["what-if p50", "what-if p95", "what-if req/s"]
+    print_table(headers, rows)
     return results
 
 
@@ -339,11 +378,17 @@ def main() -> None:
     parser.add_argument("--worker-class", default="sync", help="sync (as deployed) or gthread")
     parser.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
     parser.add_argument("--show-sql", action="store_true", help="print the captured SQL")
+    parser.add_argument(
+        "--no-what-if",
+        dest="what_if",
+        action="store_false",
+        help="skip replaying the SQL with the scope rewritten to agency ids",
+    )
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
     results = run(args)
     if args.json:
-        keep = ("user", "query", "path", "rows", "api", "raw")
+        keep = ("user", "query", "path", "rows", "api", "raw", "what_if")
         Path(args.json).write_text(
             json.dumps([{k: r[k] for k in keep} for r in results], indent=2, default=str)
         )

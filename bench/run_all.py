@@ -38,6 +38,7 @@ def main() -> None:
             worker_class="sync",
             threads=1,
             show_sql=False,
+            what_if=True,
         )
     )
     print("\n== 2. Compile one province-month of 附件1 ==")
