@@ -162,17 +162,24 @@ class ChildStatus:
         return bool(open_ and self.due and timezone.localdate() > self.due)
 
 
-def children_status(*, agency: Agency, month: datetime.date) -> list[ChildStatus]:
-    """Return each agency directly below ``agency`` with its report for the month (未报/退回…)."""
-    children = Agency.objects.filter(parent=agency, is_active=True).select_related(
-        "department", "region"
+def children_status(*, user, agency: Agency, month: datetime.date) -> list[ChildStatus]:
+    """Return each agency below ``agency`` in the user's scope with its report (未报/退回…).
+
+    Only children whose reports the user may read are listed: 住建厅 reads the other
+    departments' province-level reports, not their cities', so their page shows no children
+    rather than statuses it could not open (or a false 未报).
+    """
+    children = (
+        Agency.objects.restrict(user, "view")
+        .filter(parent=agency, is_active=True)
+        .select_related("department", "region")
     )
     children = list(children.order_by("region__code"))
     reports = {
         r.agency_id: r
-        for r in Report.objects.filter(month=month, agency__in=children).select_related(
-            "current_revision"
-        )
+        for r in Report.objects.restrict(user, "view")
+        .filter(month=month, agency__in=children)
+        .select_related("current_revision")
     }
     rules = deadlines.deadline_rules()
     return [
@@ -181,8 +188,11 @@ def children_status(*, agency: Agency, month: datetime.date) -> list[ChildStatus
     ]
 
 
-def province_status(*, month: datetime.date) -> list[ChildStatus]:
-    """Return the five departments' province-level agencies with their reports for the month."""
+def province_status(*, user, month: datetime.date) -> list[ChildStatus]:
+    """Return the five departments' province-level agencies with the user's view of their reports.
+
+    The agencies' names are public; a report the user may not read counts as not reported.
+    """
     agencies = list(
         Agency.objects.filter(
             level=Region.Level.PROVINCE, department__code__in=REPORTING_DEPARTMENTS
@@ -192,18 +202,19 @@ def province_status(*, month: datetime.date) -> list[ChildStatus]:
     )
     reports = {
         r.agency_id: r
-        for r in Report.objects.filter(month=month, agency__in=agencies).select_related(
-            "current_revision"
-        )
+        for r in Report.objects.restrict(user, "view")
+        .filter(month=month, agency__in=agencies)
+        .select_related("current_revision")
     }
     due = deadlines.due_date("province", month)
     return [ChildStatus(a, reports.get(a.pk), due) for a in agencies]
 
 
-def consolidation_chart(*, months: int = 12) -> dict:
-    """Return approved province-level row counts by month × department for the chart."""
+def consolidation_chart(*, user, months: int = 12) -> dict:
+    """Return approved province-level row counts by month × department the user may read."""
     rows = (
-        Report.objects.filter(
+        Report.objects.restrict(user, "view")
+        .filter(
             agency__level=Region.Level.PROVINCE,
             agency__department__code__in=REPORTING_DEPARTMENTS,
             status=Report.Status.APPROVED,

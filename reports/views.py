@@ -60,7 +60,7 @@ def report_index(request):
     own = [(a, own_reports.get(a.pk)) for a in own_agencies]
     reviewed = []
     for agency in selectors.reviewable_agencies(user=request.user):
-        children = selectors.children_status(agency=agency, month=month)
+        children = selectors.children_status(user=request.user, agency=agency, month=month)
         if children:
             reviewed.append((agency, children))
     if user_is_consolidator(request.user):
@@ -68,7 +68,7 @@ def report_index(request):
             0,
             (
                 _("各部门省级月报（由住房城乡建设厅审核）"),
-                selectors.province_status(month=month),
+                selectors.province_status(user=request.user, month=month),
             ),
         )
     months = [month]
@@ -124,7 +124,9 @@ def report_detail(request, pk: int):
             "frozen": frozen,
             "revisions": report.revisions.select_related("reviewed_by").order_by("-number"),
             "diff": selectors.revision_diff(report, full_ids=full_ids),
-            "children": selectors.children_status(agency=report.agency, month=report.month),
+            "children": selectors.children_status(
+                user=request.user, agency=report.agency, month=report.month
+            ),
             "may_submit": report.is_open and services.user_may_submit(request.user, report),
             "may_review": report.status == Report.Status.SUBMITTED
             and services.user_may_review(request.user, report),
@@ -212,7 +214,7 @@ def consolidation_index(request):
             raise Http404
         return render(request, "reports/consolidations.html", {"consolidations": consolidations})
     month = _month_from(request)
-    departments = selectors.province_status(month=month)
+    departments = selectors.province_status(user=request.user, month=month)
     current = consolidations.filter(month=month).first()
     return render(
         request,
@@ -230,7 +232,7 @@ def consolidation_index(request):
             ),
             "consolidation": current,
             "consolidations": consolidations,
-            "chart": selectors.consolidation_chart(),
+            "chart": selectors.consolidation_chart(user=request.user),
         },
     )
 

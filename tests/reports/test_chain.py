@@ -181,7 +181,9 @@ def test_children_status_shows_who_has_not_reported_or_was_returned(agency, memb
     services.report_return(report=report, returned_by=reviewer, reason="缺少文号")
     status = {
         s.agency.region.code: s.status_label
-        for s in selectors.children_status(agency=agency("ZJ", "510100"), month=MARCH)
+        for s in selectors.children_status(
+            user=reviewer, agency=agency("ZJ", "510100"), month=MARCH
+        )
     }
     assert status["510104"] == "已退回"
     assert status["510105"] == "未报"
