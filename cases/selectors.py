@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from agencies.models import Agency, Department
 from agencies.querysets import CHANGE, READ_ROLES, VIEW, WRITE_ROLES, memberships_of
 from audit.services import audit_history
 from cases.identifiers import normalize_resident_id, normalize_uscc
@@ -391,6 +392,19 @@ def _complete_uscc(text: str) -> str | None:
         return normalize_uscc(text)
     except ValidationError:
         return None
+
+
+# Departments whose agencies handle cases; ministry (部委) agencies only read reported figures.
+TRANSFER_DEPARTMENT_KINDS = (Department.Kind.REPORTING, Department.Kind.SUPERVISING)
+
+
+def transfer_targets(*, case: Case) -> QuerySet[Agency]:
+    """Return the agencies ``case`` may be offered to: active, of a case-handling department."""
+    return (
+        Agency.objects.filter(is_active=True, department__kind__in=TRANSFER_DEPARTMENT_KINDS)
+        .exclude(pk=case.agency_id)
+        .select_related("department", "region")
+    )
 
 
 def evidence_list(*, case: Case) -> QuerySet[Evidence]:

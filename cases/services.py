@@ -9,6 +9,7 @@ Who may do what (a membership covers its agency and every agency below it):
   evidence: a clerk or reviewer of the owning agency's chain (clerks record decisions taken by
   their leadership; reviewers may record them too);
 - reopen a decided or closed case: a reviewer of the owning agency's chain only;
+- withdraw a pending transfer: a clerk or reviewer of the owning agency's chain;
 - accept or refuse a transfer: a clerk or reviewer of the receiving agency's chain.
 """
 
@@ -47,7 +48,7 @@ from cases.models import (
     Unit,
 )
 from cases.reference import normalize_level
-from cases.selectors import can_view, case_duplicates, roles_covering
+from cases.selectors import can_view, case_duplicates, roles_covering, transfer_targets
 from config.errors import ConflictError, DomainError
 from notifications.services import notification_send
 
@@ -989,6 +990,9 @@ def case_transfer(*, actor, case: Case, to_agency: Agency, reason: str) -> Case:
         errors.add("to_agency", _("请选择接收机构。"))
     elif to_agency.pk == locked.agency_id:
         errors.add("to_agency", _("不能移交给本机构。"))
+    elif not transfer_targets(case=locked).filter(pk=to_agency.pk).exists():
+        # Ministry agencies have no clerks to accept it; the case would be stuck there.
+        errors.add("to_agency", _("只能移交给报送部门或监督部门的机构。"))
     reason = (reason or "").strip()
     if not reason:
         errors.add("reason", _("请填写移交理由。"))
@@ -1010,6 +1014,36 @@ def case_transfer(*, actor, case: Case, to_agency: Agency, reason: str) -> Case:
         % {"agency": locked.agency.name, "ref": locked.reference},
         body=reason,
         url=f"/cases/{locked.pk}/",
+    )
+    _refresh(case, locked)
+    return case
+
+
+@transaction.atomic
+def case_transfer_cancel(*, actor, case: Case, reason: str = "") -> Case:
+    """Withdraw a pending transfer before the receiving agency answers; the case stays put."""
+    locked = _lock(case)
+    _require(actor, locked, WRITE_ROLES, _("您无权撤回该案件的移交。"))
+    if locked.transfer_to_id is None:
+        raise _state_error(_("该案件没有待接收的移交。"))
+    receiver = Agency.objects.get(pk=locked.transfer_to_id)
+    reason = (reason or "").strip()
+    locked.transfer_to, locked.transfer_reason = None, ""
+    locked.save(update_fields=["transfer_to", "transfer_reason", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="case.transfer_cancelled",
+        target=locked,
+        agency=locked.agency,
+        changes={"transfer_to": [receiver.pk, None]},
+        data={"to_agency": receiver.name, "reason": reason},
+    )
+    notification_send(
+        users=_agency_writers(receiver),
+        key=f"case-transfer-cancelled:{locked.pk}:{receiver.pk}:{timezone.now():%Y%m%d%H%M%S%f}",
+        title=_("%(agency)s撤回了向本机构移交的案件%(ref)s")
+        % {"agency": locked.agency.name, "ref": locked.reference},
+        body=reason,
     )
     _refresh(case, locked)
     return case

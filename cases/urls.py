@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/transfer/", views.case_transfer, name="transfer"),
     path("<int:pk>/transfer/accept/", views.case_transfer_accept, name="transfer_accept"),
     path("<int:pk>/transfer/reject/", views.case_transfer_reject, name="transfer_reject"),
+    path("<int:pk>/transfer/cancel/", views.case_transfer_cancel, name="transfer_cancel"),
     path("<int:pk>/join/", views.case_join, name="join"),
     path("<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
 ]

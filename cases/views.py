@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from agencies.models import Region
 from agencies.querysets import WRITE_ROLES, memberships_of
-from agencies.selectors import agencies_for_role, agency_directory
+from agencies.selectors import agencies_for_role
 from cases import imports, selectors, services
 from cases.filters import CaseFilterSet
 from cases.forms import (
@@ -133,6 +133,7 @@ def _actions(user, case, can_change: bool) -> dict:
         "reopen": "reviewer" in selectors.roles_covering(user=user, agency=case.agency)
         and status in (Case.Status.DECIDED, Case.Status.CLOSED),
         "transfer": can_change and status != Case.Status.CLOSED and not pending,
+        "cancel_transfer": can_change and pending,
         "receive": _can_receive(user, case),
         "join": can_change,
         "attach": can_change and status != Case.Status.CLOSED,
@@ -162,7 +163,7 @@ def case_detail(request, pk: int):
             "actions": _actions(request.user, case, can_change),
             "badges": STATUS_BADGES,
             "reason_form": ReasonForm(),
-            "transfer_form": TransferForm(agencies=_transfer_targets(case)),
+            "transfer_form": TransferForm(agencies=selectors.transfer_targets(case=case)),
             "evidence_form": EvidenceForm(),
             "join_form": JoinForm(),
         },
@@ -322,15 +323,11 @@ def case_transfer_reject(request, pk: int):
     )
 
 
-def _transfer_targets(case):
-    return agency_directory().exclude(pk=case.agency_id)
-
-
 @login_required
 def case_transfer(request, pk: int):
     """Hand a case over to another agency, which accepts or rejects it."""
     case = selectors.case_get(user=request.user, pk=pk, action="change")
-    form = TransferForm(request.POST or None, agencies=_transfer_targets(case))
+    form = TransferForm(request.POST or None, agencies=selectors.transfer_targets(case=case))
     if request.method == "POST" and form.is_valid():
         try:
             services.case_transfer(
@@ -346,6 +343,20 @@ def case_transfer(request, pk: int):
             return redirect("cases:detail", pk=case.pk)
     return _small_form(
         request, case, form, title=_("移交案件"), submit=_("确认移交"), url=request.path
+    )
+
+
+@login_required
+def case_transfer_cancel(request, pk: int):
+    """Withdraw a pending transfer, with an optional reason recorded."""
+    return _reason_action(
+        request,
+        pk,
+        service=services.case_transfer_cancel,
+        title=_("撤回移交"),
+        submit=_("确认撤回"),
+        done=_("已撤回移交。"),
+        required=False,
     )
 
 

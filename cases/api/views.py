@@ -144,6 +144,14 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         )
         return self._detail(case)
 
+    @extend_schema(request=ReasonSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="cancel-transfer")
+    def cancel_transfer(self, request, pk=None):
+        case = self.get_object()
+        data = _valid(ReasonSerializer, request)
+        services.case_transfer_cancel(actor=request.user, case=case, **data)
+        return self._detail(case)
+
     @extend_schema(request=None, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"], url_path="accept-transfer")
     def accept_transfer(self, request, pk=None):

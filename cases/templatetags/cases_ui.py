@@ -43,6 +43,7 @@ EVENTS = {
     "case.transfer_requested": "提出移交",
     "case.transfer_accepted": "接收移交",
     "case.transfer_rejected": "退回移交",
+    "case.transfer_cancelled": "撤回移交",
     "case.joined": "关联案件",
     "case.linked": "关联案件",
     "case.duplicate_found": "发现重复",

@@ -286,6 +286,30 @@ def test_transfer_accept_and_reject_through_the_api(api, case, clerk, agency, me
     assert api(clerk).get(f"/api/v1/cases/{case.pk}/").status_code == 404
 
 
+def test_owner_withdraws_a_transfer_through_the_api(api, case, clerk, agency, member):
+    """POST cancel-transfer/ by the owner clears the offer; the receiver loses sight of it."""
+    receiver = api(member("RS", JINJIANG, "clerk"))
+    target = agency("RS", JINJIANG).pk
+    api(clerk).post(f"/api/v1/cases/{case.pk}/transfer/", {"to_agency": target, "reason": "x"})
+    assert receiver.post(f"/api/v1/cases/{case.pk}/cancel-transfer/").status_code == 403
+    response = api(clerk).post(f"/api/v1/cases/{case.pk}/cancel-transfer/", {"reason": "选错"})
+    assert response.status_code == 200
+    assert response.json()["transfer_to"] is None
+    assert receiver.get(f"/api/v1/cases/{case.pk}/").status_code == 404
+    again = api(clerk).post(f"/api/v1/cases/{case.pk}/cancel-transfer/")
+    assert again.status_code == 409
+
+
+def test_transfer_to_a_ministry_agency_answers_400(api, case, clerk, agency):
+    """The ministry has no one to accept a case, so it is not a transfer target."""
+    response = api(clerk).post(
+        f"/api/v1/cases/{case.pk}/transfer/",
+        {"to_agency": agency("BU", "510000").pk, "reason": "误选"},
+    )
+    assert response.status_code == 400
+    assert "to_agency" in response.json()["extra"]["fields"]
+
+
 def test_join_through_the_api(api, case, clerk, agency):
     other = services.case_create(
         actor=clerk,

@@ -663,6 +663,55 @@ def test_transfer_validation_and_pending_guard(create, clerk, agency):
     assert error.value.status_code == 409
 
 
+def test_owner_withdraws_a_pending_transfer(create, clerk, agency, member):
+    """The owning chain withdraws an offer; it is audited and the receiver is told and loses it."""
+    case = create()
+    receiver = agency("RS", JINJIANG)
+    receiver_clerk = member("RS", JINJIANG, "clerk")
+    services.case_transfer(actor=clerk, case=case, to_agency=receiver, reason="涉及社保")
+    with pytest.raises(DomainError) as refused:  # the receiver may refuse, not withdraw
+        services.case_transfer_cancel(actor=receiver_clerk, case=case)
+    assert refused.value.status_code == 403
+    with pytest.raises(DomainError) as refused:
+        services.case_transfer_cancel(actor=member("ZJ", QINGYANG, "clerk"), case=case)
+    assert refused.value.status_code == 404
+    services.case_transfer_cancel(actor=clerk, case=case, reason="选错机构")
+    assert case.transfer_to is None
+    assert case.transfer_reason == ""
+    event = AuditEvent.objects.get(action="case.transfer_cancelled")
+    assert event.changes == {"transfer_to": [receiver.pk, None]}
+    assert event.data == {"to_agency": receiver.name, "reason": "选错机构"}
+    assert Notification.objects.filter(
+        user=receiver_clerk, key__startswith="case-transfer-cancelled"
+    ).exists()
+    assert not selectors.case_list(user=receiver_clerk).filter(pk=case.pk).exists()
+    with pytest.raises(DomainError) as refused:  # nothing left to withdraw
+        services.case_transfer_cancel(actor=clerk, case=case)
+    assert refused.value.status_code == 409
+    decide(clerk, case)  # the case is workable again
+
+
+def test_transfer_targets_are_active_case_handling_agencies(create, clerk, agency):
+    """A case goes only to another active agency of a reporting or supervising department."""
+    case = create()
+    targets = selectors.transfer_targets(case=case)
+    assert not targets.filter(department__code="BU").exists()
+    assert not targets.filter(pk=case.agency_id).exists()
+    assert targets.filter(pk=agency("RS", JINJIANG).pk).exists()
+    assert targets.filter(department__code="TL").exists()
+    inactive = agency("ZJ", QINGYANG)
+    inactive.is_active = False
+    inactive.save()
+    assert not selectors.transfer_targets(case=case).filter(pk=inactive.pk).exists()
+    with pytest.raises(DomainError) as refused:
+        services.case_transfer(
+            actor=clerk, case=case, to_agency=agency("BU", PROVINCE), reason="误选"
+        )
+    assert refused.value.fields == {"to_agency": ["只能移交给报送部门或监督部门的机构。"]}
+    case.refresh_from_db()
+    assert case.transfer_to is None
+
+
 def test_join_links_two_visible_cases(create, clerk, member):
     first = create()
     second = create(persons=[person_payload(2)], certificate_user_unit=None)

@@ -14,8 +14,9 @@ from tests.factories import CaseFactory, CasePartyFactory, valid_resident_id, va
 pytestmark = pytest.mark.django_db
 
 JINJIANG, QINGYANG = "510104", "510105"
-# Session, user, memberships, notifications badge, regions, count, page, parties: a fixed few.
-QUERIES = 11
+# Session, user, memberships, visible agency ids, notifications badge, regions, count, page,
+# parties: a fixed few.
+QUERIES = 12
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -54,6 +55,7 @@ CASE_PAGES = [
     "cases:reopen",
     "cases:transfer",
     "cases:transfer_reject",
+    "cases:transfer_cancel",
 ]
 
 
@@ -418,6 +420,34 @@ def test_transfer_is_offered_and_accepted_through_the_pages(client, case, clerk,
     case.refresh_from_db()
     assert case.agency == target
     assert case.transfer_to is None
+
+
+def test_owner_withdraws_a_transfer_from_the_case_page(client, case, clerk, member, agency):
+    """The case page offers the owner 撤回移交 while a transfer is pending; posting withdraws it."""
+    services.case_transfer(actor=clerk, case=case, to_agency=agency("ZJ", QINGYANG), reason="x")
+    url = reverse("cases:transfer_cancel", args=[case.pk])
+    page = logged_in(client, clerk).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert url in page
+    assert "撤回移交" in page
+    receiver_page = logged_in(client, member("ZJ", QINGYANG, "clerk")).get(
+        reverse("cases:detail", args=[case.pk])
+    )
+    assert url not in receiver_page.content.decode()
+    response = logged_in(client, clerk).post(url, {"reason": "选错机构"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.transfer_to is None
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "撤回移交" in page  # on the timeline now
+    assert url not in page
+
+
+def test_transfer_form_offers_no_ministry_agency(client, case, clerk):
+    """The transfer form lists neither the ministry nor the owning agency."""
+    form = logged_in(client, clerk).get(reverse("cases:transfer", args=[case.pk])).context["form"]
+    offered = form.fields["to_agency"].queryset
+    assert not offered.filter(department__code="BU").exists()
+    assert not offered.filter(pk=case.agency_id).exists()
 
 
 def test_transfer_rejection_needs_a_reason(client, case, clerk, member, agency):
