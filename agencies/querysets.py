@@ -35,6 +35,26 @@ def memberships_of(user) -> list:
     return cached
 
 
+def agency_ids_within(user, roles: frozenset[str]) -> list[int]:
+    """Return the ids of the agencies in the subtrees of the user's memberships with ``roles``.
+
+    Resolved once per user object and role set. Filtering rows on their own ``agency_id IN (…)``
+    lets PostgreSQL use the foreign-key index; a ``path LIKE`` across a join (or an ``OR`` of
+    two such joins) forces a sequential scan of the whole table (see docs/performance.md).
+    """
+    cache = user.__dict__.setdefault("_agency_ids_cache", {})
+    key = frozenset(roles)
+    if key not in cache:
+        from agencies.models import Agency
+
+        condition = Q(pk__in=[])
+        for membership in memberships_of(user):
+            if membership.role in roles:
+                condition |= Q(path__startswith=membership.agency.path)
+        cache[key] = sorted(Agency.objects.filter(condition).values_list("pk", flat=True))
+    return cache[key]
+
+
 class RestrictedQuerySet(models.QuerySet):
     """A queryset that knows which rows a user may see or change.
 
@@ -52,11 +72,8 @@ class RestrictedQuerySet(models.QuerySet):
         if user.is_superuser:
             return self
         roles = WRITE_ROLES if action == CHANGE else READ_ROLES
-        prefix = f"{self.agency_lookup}__" if self.agency_lookup else ""
-        condition = Q(pk__in=[])
-        for membership in memberships_of(user):
-            if membership.role in roles:
-                condition |= Q(**{f"{prefix}path__startswith": membership.agency.path})
+        column = f"{self.agency_lookup}_id__in" if self.agency_lookup else "pk__in"
+        condition = Q(**{column: agency_ids_within(user, roles)})
         extra = self.restrict_extra(user, action, memberships_of(user))
         if extra is not None:
             condition |= extra

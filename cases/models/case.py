@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from agencies.querysets import READ_ROLES, VIEW, RestrictedQuerySet
+from agencies.querysets import READ_ROLES, VIEW, RestrictedQuerySet, agency_ids_within
 
 
 class CaseQuerySet(RestrictedQuerySet):
@@ -17,12 +17,7 @@ class CaseQuerySet(RestrictedQuerySet):
         """Let the receiving agency's chain read a case offered to it, to accept or refuse."""
         if action != VIEW:
             return None
-        condition = None
-        for membership in memberships:
-            if membership.role in READ_ROLES:
-                offered = Q(transfer_to__path__startswith=membership.agency.path)
-                condition = offered if condition is None else condition | offered
-        return condition
+        return Q(transfer_to_id__in=agency_ids_within(user, READ_ROLES))
 
 
 class Case(models.Model):
