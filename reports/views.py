@@ -128,6 +128,7 @@ def report_detail(request, pk: int):
                 user=request.user, agency=report.agency, month=report.month
             ),
             "may_submit": report.is_open and services.user_may_submit(request.user, report),
+            "month_running": report.month >= timezone.localdate().replace(day=1),
             "may_review": report.status == Report.Status.SUBMITTED
             and services.user_may_review(request.user, report),
             "due": deadlines.due_date(report.agency.level, report.month),

@@ -303,3 +303,43 @@ def test_two_consolidators_creating_at_once_make_one_consolidation(reference, ag
     from audit.models import AuditEvent
 
     assert AuditEvent.objects.filter(action="consolidation.created").count() == 1
+
+
+def _shanghai_now(monkeypatch, moment: str):
+    """Make ``timezone.now()`` answer ``moment`` (an ISO instant in UTC)."""
+    from django.utils import timezone
+
+    fixed = datetime.datetime.fromisoformat(moment).replace(tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: fixed)
+
+
+@pytest.mark.django_db
+def test_a_month_cannot_be_submitted_before_it_ends_in_shanghai(agency, member, monkeypatch):
+    """At 23:30 on 31 March in Shanghai March is refused; at 00:30 on 1 April it is accepted."""
+    county, clerk = agency("ZJ", "510104"), member("ZJ", "510104", "clerk")
+    report = report_for(county)
+    _shanghai_now(monkeypatch, "2019-03-31T15:30:00")  # 23:30 in Asia/Shanghai
+    with pytest.raises(DomainError, match="2019年3月尚未结束") as info:
+        services.report_submit(report=report, submitted_by=clerk)
+    assert "month" in info.value.fields
+    report.refresh_from_db()
+    assert (report.status, report.revisions.count()) == (Report.Status.DRAFT, 0)
+    _shanghai_now(monkeypatch, "2019-03-31T16:30:00")  # 00:30 on 1 April in Asia/Shanghai
+    assert services.report_submit(report=report, submitted_by=clerk).status == "submitted"
+
+
+@pytest.mark.django_db
+def test_the_running_month_can_be_previewed_but_not_submitted(client, agency, member):
+    """The running month's page offers no working submit button, and a POST is refused."""
+    from django.utils import timezone
+
+    this_month = timezone.localdate().replace(day=1)
+    county, clerk = agency("ZJ", "510104"), member("ZJ", "510104", "clerk")
+    report = services.report_get_or_create(agency=county, month=this_month)
+    client.force_login(clerk)
+    page = client.get(f"/reports/{report.pk}/").content.decode()
+    assert "月末之后才能报送" in page
+    response = client.post(f"/reports/{report.pk}/submit/", follow=True)
+    assert "尚未结束" in response.content.decode()
+    report.refresh_from_db()
+    assert report.status == Report.Status.DRAFT
