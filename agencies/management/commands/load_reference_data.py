@@ -26,4 +26,4 @@ class Command(BaseCommand):
     def _analyze():
         with connection.cursor() as cursor:
             for table in ("agencies_region", "agencies_agency", "cases_certificatetype"):
-                cursor.execute(f"ANALYZE {table}")  # noqa: S608 — fixed table names
+                cursor.execute(f"ANALYZE {table}")
