@@ -662,6 +662,8 @@ def case_update(*, actor, case: Case, **fields) -> Case:
     errors = _Errors()
     cleaned = _clean_case_fields(fields, errors)
     errors.raise_if_any()
+    if locked.status == Case.Status.DECIDED:
+        _refuse_decided_changes(locked, cleaned)
     before = _case_state(locked)
     for name in ("source", "violations", "opened_on", "summary"):
         if name in cleaned:
@@ -683,6 +685,69 @@ def case_update(*, actor, case: Case, **fields) -> Case:
         _link_duplicates(locked, actor)
     _refresh(case, locked)
     return case
+
+
+# Fields a decision rests on (its date follows opened_on; its measures name the persons and
+# units), reported in the month's 附件1. Only the narrative may change after the decision.
+DECIDED_EDITABLE = frozenset({"summary"})
+
+
+def _unit_differs(data: _UnitInput | None, unit: Unit | None) -> bool:
+    if data is None or unit is None:
+        return (data is None) != (unit is None)
+    if data.uscc:
+        return data.uscc != unit.uscc
+    return unit.uscc is not None or data.name != unit.name
+
+
+def _persons_differ(persons: list[_PersonInput], case: Case) -> bool:
+    """Return True when ``persons`` would change the case's parties (or a person's status)."""
+    parties = list(
+        case.parties.select_related(
+            "person", "certificate", "registered_unit", "actual_unit"
+        ).order_by("position", "id")
+    )
+    if len(parties) != len(persons):
+        return True
+    for data, party in zip(persons, parties, strict=True):
+        person, certificate = party.person, party.certificate
+        entered = (
+            (data.certificate_type.pk, data.certificate_number) if data.certificate_type else None
+        )
+        current = (certificate.certificate_type_id, certificate.number) if certificate else None
+        if (
+            (data.id_type, data.id_number, data.name)
+            != (person.id_type, person.id_number, person.name)
+            or (data.is_public_employee and not person.is_public_employee)
+            or entered != current
+            or _unit_differs(data.registered_unit, party.registered_unit)
+            or _unit_differs(data.actual_unit, party.actual_unit)
+        ):
+            return True
+    return False
+
+
+def _refuse_decided_changes(case: Case, cleaned: dict) -> None:
+    """Refuse changes to what a recorded decision rests on; the summary stays editable."""
+    changed = []
+    for name, value in cleaned.items():
+        if name in DECIDED_EDITABLE:
+            continue
+        if name == "persons":
+            differs = _persons_differ(value, case)
+        elif name in ("certificate_user_unit", "hr_agency"):
+            differs = _unit_differs(value, getattr(case, name))
+        elif name == "violations":
+            differs = set(value) != set(case.violations)
+        else:
+            differs = value != getattr(case, name)
+        if differs:
+            changed.append(name)
+    if changed:
+        message = _("已作出处理决定的案件需先重新办理后才能修改。")
+        raise ConflictError(
+            f"{field_label(changed[0])}：{message}", fields={name: [message] for name in changed}
+        )
 
 
 # --------------------------------------------------------------------------- workflow

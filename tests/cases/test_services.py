@@ -374,6 +374,57 @@ def decide(actor, case, **overrides):
     return services.case_decide(actor=actor, case=case, **values)
 
 
+DECIDED_CHANGES = [
+    ("opened_on", {"opened_on": datetime.date(2019, 3, 25)}, "立案日期"),
+    ("violations", {"violations": ["certificate_trading"]}, "违法违规行为"),
+    ("persons", {"persons": [person_payload(1), person_payload(2)]}, "涉案人员"),
+    ("persons", {"persons": [person_payload(1, certificate=None)]}, "涉案人员"),
+    ("certificate_user_unit", {"certificate_user_unit": unit_payload(77)}, "买卖租借证书单位"),
+]
+
+
+@pytest.mark.parametrize(
+    ("field", "change", "label"), DECIDED_CHANGES, ids=[c[0] for c in DECIDED_CHANGES]
+)
+def test_decided_case_refuses_changes_to_what_the_decision_rests_on(
+    create, clerk, field, change, label
+):
+    """After the decision, opened_on, violations, persons and units change only after reopening."""
+    case = create()
+    decide(clerk, case)
+    before = counts()
+    with pytest.raises(DomainError) as refused:
+        services.case_update(actor=clerk, case=case, **change)
+    message = "已作出处理决定的案件需先重新办理后才能修改。"
+    assert refused.value.status_code == 409
+    assert refused.value.fields == {field: [message]}
+    assert refused.value.message == f"{label}：{message}"
+    assert counts() == before
+
+
+def test_decided_case_keeps_its_summary_editable(create, clerk):
+    """The summary may still be edited, and unchanged values sent along with it pass."""
+    case = create()
+    decide(clerk, case)
+    unchanged = case_payload()
+    del unchanged["hr_agency"]
+    services.case_update(actor=clerk, case=case, **(unchanged | {"summary": "补充案情说明。"}))
+    case.refresh_from_db()
+    assert case.summary == "补充案情说明。"
+    assert case.status == Case.Status.DECIDED
+
+
+def test_dates_are_checked_against_each_other_and_today(create, clerk):
+    """A decision before the opening date, or an opening date after today, is refused."""
+    case = create()
+    with pytest.raises(DomainError) as refused:
+        decide(clerk, case, decided_on=datetime.date(2019, 3, 1))
+    assert list(refused.value.fields) == ["decided_on"]
+    with pytest.raises(DomainError) as refused:
+        services.case_update(actor=clerk, case=case, opened_on=datetime.date(2099, 1, 1))
+    assert list(refused.value.fields) == ["opened_on"]
+
+
 def test_full_workflow_is_recorded_on_the_timeline(create, clerk, reviewer):
     """registered → investigating → decided → closed → reopened, each an audit event."""
     case = create()

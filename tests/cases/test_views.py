@@ -252,6 +252,47 @@ def test_clerk_edits_case_through_form(client, case, clerk):
     assert case.summary == "修改后的案情"
 
 
+def posted_back(response) -> dict:
+    """Return the POST body a browser sends for the edit page as loaded (nothing changed)."""
+    data = {}
+    forms = [response.context["form"], response.context["formset"].management_form]
+    forms += response.context["formset"].forms
+    for form in forms:
+        for name, field in form.fields.items():
+            value = form.initial.get(name, field.initial)
+            if value is True:
+                data[form.add_prefix(name)] = "on"
+            elif value not in (None, False):
+                data[form.add_prefix(name)] = (
+                    value if isinstance(value, list | int | str) else str(value)
+                )
+    return data
+
+
+def test_decided_case_summary_is_edited_through_the_form_but_not_its_facts(client, case, clerk):
+    """On a decided case the form saves a new summary, and refuses a new opening date by name."""
+    services.case_decide(
+        actor=clerk,
+        case=case,
+        decided_on=datetime.date(2019, 3, 20),
+        outcome="established",
+        measures=["bad_record"],
+    )
+    client = logged_in(client, clerk)
+    url = reverse("cases:edit", args=[case.pk])
+    data = posted_back(client.get(url)) | {"summary": "决定后补充的案情"}
+    assert client.post(url, data).status_code == 302
+    case.refresh_from_db()
+    assert case.summary == "决定后补充的案情"
+    response = client.post(url, data | {"opened_on": "2019-03-10"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["opened_on"] == [
+        "已作出处理决定的案件需先重新办理后才能修改。"
+    ]
+    case.refresh_from_db()
+    assert case.opened_on == datetime.date(2019, 3, 2)
+
+
 def test_clerk_decides_case_through_form(client, case, clerk):
     """The decide form records the decision with its measures."""
     response = logged_in(client, clerk).post(
