@@ -98,7 +98,7 @@ def write_annex1_sheet(ws: Worksheet, data: SheetData) -> None:
     ws.row_dimensions[layout.ROW_TITLE].height = 30
 
     agency = _put(
-        ws.cell(row=layout.ROW_AGENCY, column=1), f"{layout.AGENCY_LABEL}{data.agency_name}"
+        ws.cell(row=layout.ROW_AGENCY, column=1), layout.AGENCY_LINE.format(agency=data.agency_name)
     )
     agency.font = _font(layout.HEADER_FONT_SIZE, name=layout.FONT_NAME)
     agency.alignment = LEFT

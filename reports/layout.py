@@ -10,6 +10,9 @@ ANNEX_LABEL = "附件1"
 TITLE = "工程建设领域专业技术人员职业资格“挂证”等违法违规情况处理汇总表"
 AGENCY_LABEL = "报送部门："
 SEAL_HINT = "（加盖单位印章）"
+# The printed form reads 报送部门：（加盖单位印章）; the sheet fills in the department before the
+# seal hint, which stays so the printed copy shows where the seal goes.
+AGENCY_LINE = AGENCY_LABEL + "{agency}" + SEAL_HINT
 ZERO_REPORT_TEXT = "本月无查处情况"
 FOOTER_SUBMITTER = "填表人："
 FOOTER_APPROVER = "负责人："

@@ -85,6 +85,6 @@ def test_county_report_climbs_to_the_ministry(page, live_server, login, referenc
     workbook = load_workbook(io.BytesIO(download.path().read_bytes()))
     assert workbook.sheetnames[-2:] == ["汇总", "统计"]
     summary = workbook["汇总"]
-    assert summary["A3"].value == "报送部门：四川省住房和城乡建设厅"
+    assert summary["A3"].value == "报送部门：四川省住房和城乡建设厅（加盖单位印章）"
     assert summary["A7"].value == 2
     assert "成都市锦江区住房和城乡建设局" in summary["L6"].value

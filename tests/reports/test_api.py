@@ -91,7 +91,7 @@ def test_report_workbook_downloads(api, member, county_report):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     ws = load_workbook(io.BytesIO(response.content)).active
-    assert ws["A3"].value == "报送部门：成都市锦江区住房和城乡建设局"
+    assert ws["A3"].value == "报送部门：成都市锦江区住房和城乡建设局（加盖单位印章）"
     assert ws["A6"].value == "本月无查处情况"
 
 

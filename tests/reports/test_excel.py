@@ -42,7 +42,7 @@ def test_header_cells_and_merges_follow_the_official_layout():
     ws = read(annex1_workbook(sheet())).active
     assert ws["A1"].value == "附件1"
     assert ws["A2"].value == layout.TITLE
-    assert ws["A3"].value == "报送部门：成都市锦江区住房和城乡建设局"
+    assert ws["A3"].value == "报送部门：成都市锦江区住房和城乡建设局（加盖单位印章）"
     assert [ws[f"{c}4"].value for c in "ABHJL"] == [
         "序号",
         "专业技术人员",
@@ -133,7 +133,7 @@ def test_consolidation_has_a_sheet_per_department_a_summary_and_statistics():
     )
     wb = read(consolidation_workbook(departments=departments, summary=summary, stats=stats))
     assert wb.sheetnames == ["住建", "交通", "汇总", "统计"]
-    assert wb["交通"]["A3"].value == "报送部门：四川省交通运输厅"
+    assert wb["交通"]["A3"].value == "报送部门：四川省交通运输厅（加盖单位印章）"
     assert wb["汇总"]["A7"].value == 2
     values = [c.value for row in wb["统计"].iter_rows() for c in row]
     assert "一级建造师（建筑工程）" in values
@@ -180,7 +180,7 @@ def test_texts_that_look_like_formulas_stay_text_in_every_sheet():
     wb = read(consolidation_workbook(departments=departments, summary=summary, stats=stats))
     for name in ("住建", "汇总"):
         assert_cells_are_text(wb[name][6][1:], expected)
-    assert wb["住建"]["A3"].value == "报送部门：=部门"
+    assert wb["住建"]["A3"].value == "报送部门：=部门（加盖单位印章）"
     values = {(c.value, c.data_type) for row in wb["统计"].iter_rows() for c in row if c.value}
     for text in ("=住建", "@类别", "+撤销注册", "-成都市"):
         assert (text, "s") in values
