@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from agencies.querysets import RestrictedQuerySet
@@ -9,6 +10,12 @@ from agencies.querysets import RestrictedQuerySet
 
 class EvidenceQuerySet(RestrictedQuerySet):
     agency_lookup = "case__agency"
+
+    def restrict_extra(self, user, action, memberships):
+        """Follow the case's own rule exactly, e.g. the receiving agency of a pending transfer."""
+        from cases.models.case import Case
+
+        return Q(case__in=Case.objects.restrict(user, action).values("pk"))
 
 
 def evidence_path(instance, filename: str) -> str:

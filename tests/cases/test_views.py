@@ -126,6 +126,23 @@ def test_evidence_download_three_ways(client, evidence, clerk, stranger):
     assert "attachment" in response["Content-Disposition"]
 
 
+def test_receiving_agency_of_a_pending_transfer_downloads_its_evidence(
+    client, case, evidence, clerk, member, agency
+):
+    """Evidence follows the case's visibility exactly: the agency offered the case reads it."""
+    receiver = member("RS", JINJIANG, "clerk")
+    url = reverse("cases:evidence_download", args=[evidence.pk])
+    assert logged_in(client, receiver).get(url).status_code == 404
+    services.case_transfer(actor=clerk, case=case, to_agency=agency("RS", JINJIANG), reason="x")
+    response = logged_in(client, receiver).get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    api_url = f"/api/v1/evidence/{evidence.pk}/download/"
+    assert client.get(api_url).status_code == 200
+    services.case_transfer_reject(actor=receiver, case=case, reason="非本部门")
+    assert client.get(url).status_code == 404
+
+
 def test_other_countys_clerk_cannot_post_transitions(client, case, stranger):
     """A clerk of another county cannot decide, investigate or attach to the case (404)."""
     client = logged_in(client, stranger)

@@ -3,7 +3,8 @@
 import pytest
 
 from cases import selectors
-from tests.factories import CaseFactory
+from cases.models import Case, Evidence
+from tests.factories import CaseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +67,31 @@ def test_full_id_only_for_the_owning_chain(cases_everywhere, member):
     assert selectors.can_see_full_id(user=member("ZJ", "510104", "clerk"), case=case)
     assert not selectors.can_see_full_id(user=member("ZJ", "510000", "inspector"), case=case)
     assert not selectors.can_see_full_id(user=member("ZJ", SIBLING_COUNTY, "clerk"), case=case)
+
+
+def test_evidence_is_visible_exactly_where_its_case_is(cases_everywhere, member, agency):
+    """For every user, the evidence they may view or change is that of the cases they may."""
+    uploader = UserFactory()
+    for case in cases_everywhere.values():
+        Evidence.objects.create(
+            case=case,
+            file="evidence/x",
+            original_name="x.pdf",
+            content_type="application/pdf",
+            size=1,
+            sha256="0" * 64,
+            uploaded_by=uploader,
+        )
+    offered = cases_everywhere[("ZJ", "510104")]
+    Case.objects.filter(pk=offered.pk).update(transfer_to=agency("RS", "510105"))
+    users = [
+        member(d, LEVELS[lvl], r)
+        for d in ("ZJ", "RS")
+        for lvl in LEVELS
+        for r in ("clerk", "inspector")
+    ] + [member("RS", "510105", "clerk"), member("BU", "510000", "ministry")]
+    for user in users:
+        for action in ("view", "change"):
+            cases = set(Case.objects.restrict(user, action).values_list("pk", flat=True))
+            files = set(Evidence.objects.restrict(user, action).values_list("case_id", flat=True))
+            assert files == cases, (user, action)
