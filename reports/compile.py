@@ -13,7 +13,9 @@ A report's rows are, in this order:
    and is marked by ``RETRACTED`` as its fingerprint so that it is carried only once.
 
 Earlier reports are read from their frozen rows (``ReportRow``), never recomputed, so late facts
-never rewrite history.
+never rewrite history. A row that another month's report of the agency already carries (a later
+month's 补报 or 更正, when this month is resubmitted after a return or submitted out of order) is
+left out, so no row is ever carried twice.
 """
 
 import datetime
@@ -131,6 +133,14 @@ prior AS (
       AND rr.origin_agency_id = %(agency)s AND rr.case_party_id IS NOT NULL
     ORDER BY rr.case_party_id, r.month DESC, rr.seq DESC
 ),
+carried_later AS (
+    -- Own facts a later month already carries (as 补报 or 更正).
+    SELECT DISTINCT rr.case_party_id
+    FROM reports_reportrow rr
+    JOIN reports_report r ON r.current_revision_id = rr.revision_id
+    WHERE r.agency_id = %(agency)s AND r.month > %(month)s
+      AND rr.origin_agency_id = %(agency)s AND rr.case_party_id IS NOT NULL
+),
 own AS (
     SELECT
         CASE WHEN pr.case_party_id IS NOT NULL THEN 'correction'
@@ -139,7 +149,8 @@ own AS (
         f.*
     FROM fingerprinted f
     LEFT JOIN prior pr ON pr.case_party_id = f.case_party_id
-    WHERE pr.case_party_id IS NULL OR pr.fingerprint <> f.fingerprint
+    WHERE (pr.case_party_id IS NULL OR pr.fingerprint <> f.fingerprint)
+      AND NOT EXISTS (SELECT 1 FROM carried_later cl WHERE cl.case_party_id = f.case_party_id)
 ),
 retracted AS (
     -- Rows reported earlier whose case party has no established decision any more.
@@ -151,6 +162,7 @@ retracted AS (
     LEFT JOIN cases_decision d ON d.case_id = cp.case_id
     WHERE pr.fingerprint <> %(retracted)s
       AND (d.id IS NULL OR d.outcome <> 'established')
+      AND NOT EXISTS (SELECT 1 FROM carried_later cl WHERE cl.case_party_id = pr.case_party_id)
 ),
 children AS (
     SELECT r.month AS child_month, a.name AS child_name, rg.code AS child_region, rr.*
@@ -159,13 +171,13 @@ children AS (
     JOIN agencies_region rg ON rg.id = a.region_id
     JOIN reports_reportrow rr ON rr.revision_id = r.current_revision_id
     WHERE a.parent_id = %(agency)s AND r.status = 'approved'
-      AND (r.month = %(month)s
-           OR (r.month IN (SELECT month FROM closed_months)
-               AND NOT EXISTS (
-                   SELECT 1 FROM reports_reportrow carried
-                   JOIN reports_report pr ON pr.current_revision_id = carried.revision_id
-                   WHERE pr.agency_id = %(agency)s AND pr.month < %(month)s
-                     AND carried.source_revision_id = r.current_revision_id)))
+      AND (r.month = %(month)s OR r.month IN (SELECT month FROM closed_months))
+      -- Not if another month's report of this agency carries that child revision already.
+      AND NOT EXISTS (
+          SELECT 1 FROM reports_reportrow carried
+          JOIN reports_report pr ON pr.current_revision_id = carried.revision_id
+          WHERE pr.agency_id = %(agency)s AND pr.month <> %(month)s
+            AND carried.source_revision_id = r.current_revision_id)
 )
 SELECT * FROM (
     SELECT
