@@ -112,6 +112,7 @@ _LABELS = {
     "to_agency": "移交至",
     "other": "关联案件",
     "file": "文件",
+    "description": "说明",
     "status": "状态",
 }
 

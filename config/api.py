@@ -1,6 +1,6 @@
 """API plumbing shared by every app: pagination and the single error shape."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, pagination, status
@@ -26,15 +26,78 @@ def _flatten(detail):
     return str(detail)
 
 
+def _first_error(detail, path: str = "") -> tuple[str, str] | None:
+    """Return (field path, message) of the first error in DRF's nested detail.
+
+    ``{"persons": {"0": {"name": ["…"]}}}`` gives ``("persons[0].name", "…")``, the path shape
+    the services use.
+    """
+    if isinstance(detail, str):
+        return path, detail
+    items = []
+    if isinstance(detail, dict):
+        items = [(str(k), v) for k, v in detail.items()]
+    elif isinstance(detail, list):
+        items = [(str(i) if isinstance(v, dict | list) else "", v) for i, v in enumerate(detail)]
+    for key, value in items:
+        if not key:
+            sub = path
+        elif key.isdigit():
+            sub = f"{path}[{key}]"
+        else:
+            sub = f"{path}.{key}" if path else key
+        found = _first_error(value, sub)
+        if found is not None:
+            return found
+    return None
+
+
+def field_label(path: str, view=None) -> str:
+    """Return the Chinese name of a field path for a message: the view's labels, else the model's.
+
+    A view may offer ``field_label(path)`` (the case register's handles ``persons[0].id_number``);
+    otherwise the leading name is looked up as a field of the view's model; else it stays as is.
+    """
+    labeler = getattr(view, "field_label", None)
+    if callable(labeler):
+        label = labeler(path)
+        if label and label != path:
+            return str(label)
+    model = getattr(getattr(view, "queryset", None), "model", None)
+    if model is None:
+        serializer_class = getattr(view, "serializer_class", None)
+        model = getattr(getattr(serializer_class, "Meta", None), "model", None)
+    name = path.split(".")[0].split("[")[0]
+    if model is not None:
+        try:
+            return str(model._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            return path
+    return path
+
+
+def _message(fields, view) -> str:
+    first = _first_error(fields)
+    if first is None:
+        return _("提交的数据有误，请检查标注的字段。")
+    path, text = first
+    if not path or path == "non_field_errors":
+        return text
+    return f"{field_label(path, view)}：{text}"
+
+
 def exception_handler(exc, context):
     """Answer every error as ``{"message": …, "extra": {"fields": …}}``."""
+    view = context.get("view")
     if isinstance(exc, DomainError):
         return Response(
             {"message": exc.message, "extra": {"fields": exc.fields}}, status=exc.status_code
         )
     if isinstance(exc, ValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {}
-        message = "；".join(exc.messages) or _("提交的数据有误。")
+        message = (
+            _message(fields, view) if fields else "；".join(exc.messages) or _("提交的数据有误。")
+        )
         return Response(
             {"message": message, "extra": {"fields": fields}}, status=status.HTTP_400_BAD_REQUEST
         )
@@ -48,13 +111,7 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         fields = _flatten(exc.detail)
         if isinstance(fields, dict):
-            first = next(iter(fields.items()), None)
-            message = _("提交的数据有误，请检查标注的字段。")
-            if first:
-                key, value = first
-                text = value[0] if isinstance(value, list) and value else value
-                if isinstance(text, str):
-                    message = f"{key}：{text}" if key != "non_field_errors" else text
+            message = _message(fields, view)
         else:
             fields, message = {"non_field_errors": fields}, "；".join(map(str, fields))
         response.data = {"message": message, "extra": {"fields": fields}}

@@ -40,6 +40,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     """Cases visible to the caller; another jurisdiction's case answers 404."""
 
     filterset_class = CaseFilterSet
+    field_label = staticmethod(services.field_label)  # names fields in error messages (config.api)
     http_method_names = ["get", "post", "patch", "head", "options"]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 

@@ -135,7 +135,39 @@ def test_impossible_opening_date_answers_400(api, clerk):
     )
     assert response.status_code == 400
     assert "opened_on" in response.json()["extra"]["fields"]
+    assert response.json()["message"].startswith("立案日期：")
     assert counts() == before
+
+
+@pytest.mark.parametrize(
+    ("url", "payload", "label"),
+    [
+        ("/api/v1/cases/", {"opened_on": "03/02/2019"}, "立案日期："),
+        ("/api/v1/cases/", {"violations": "unit_mismatch"}, "违法违规行为："),
+        ("/api/v1/cases/", {"persons": ["李1"]}, "第1名涉案人员："),
+        ("/api/v1/cases/{pk}/transfer/", {"reason": "x"}, "移交至："),
+        ("/api/v1/cases/{pk}/decide/", {"outcome": "established"}, "处理决定日期："),
+        ("/api/v1/cases/{pk}/evidence/", {"description": "无文件"}, "文件："),
+    ],
+)
+def test_request_errors_name_the_field_in_chinese(api, case, clerk, url, payload, label):
+    """A malformed body is answered with the field's Chinese name, never its API key."""
+    data = payload if "{pk}" in url else {**body(), **payload}
+    response = api(clerk).post(url.format(pk=case.pk), data, format="json")
+    assert response.status_code == 400
+    assert response.json()["message"].startswith(label), response.json()
+
+
+def test_error_labels_fall_back_to_the_model_and_then_the_key():
+    """Views without their own labels get the model field's verbose name, else the key."""
+    from config.api import field_label
+
+    class View:
+        queryset = Case.objects.all()
+
+    assert field_label("opened_on", View()) == "立案日期"
+    assert field_label("unknown_key", View()) == "unknown_key"
+    assert field_label("opened_on") == "opened_on"
 
 
 def test_unknown_source_and_violation_answer_400(api, clerk):
