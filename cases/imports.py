@@ -7,12 +7,18 @@ import itself is all or nothing.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import io
+import os
 import re
+import tempfile
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -492,4 +498,67 @@ def run_import(*, actor, agency, result: ParseResult, commit: bool) -> tuple[lis
 
 
 def content_hash(content: bytes) -> str:
+    """Return the SHA-256 of a workbook's bytes (hex)."""
     return hashlib.sha256(content).hexdigest()
+
+
+# --------------------------------------------------------------------------- the checked file
+
+# Between the dry run and the confirmation the workbook waits in a private folder under
+# MEDIA_ROOT (never served: nginx and the URLconf expose no media), named by its SHA-256; the
+# session holds only that hash and the file name, since it is saved on every request.
+STASH_FOLDER = "imports"
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _stash_path(digest: str) -> Path | None:
+    if not SHA256.match(digest or ""):
+        return None  # the hash comes from a form: never let it name another path
+    return Path(settings.MEDIA_ROOT) / STASH_FOLDER / f"{digest}.xlsx"
+
+
+def stash_save(content: bytes) -> str:
+    """Keep a checked workbook until it is confirmed or cancelled; return its SHA-256."""
+    digest = content_hash(content)
+    path = _stash_path(digest)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _stash_prune(path.parent)
+    # Write aside and rename, so a reader never sees half a file.
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as output:
+            output.write(content)
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return digest
+
+
+def stash_load(digest: str) -> bytes | None:
+    """Return the kept workbook with this SHA-256, or None when it is gone or was altered."""
+    path = _stash_path(digest)
+    if path is None:
+        return None
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return None
+    return content if content_hash(content) == digest else None
+
+
+def stash_discard(digest: str) -> None:
+    """Delete the kept workbook (after its import, a cancellation or a newer upload)."""
+    path = _stash_path(digest)
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+def _stash_prune(folder: Path) -> None:
+    """Delete workbooks left behind by sessions that have expired since."""
+    cutoff = time.time() - settings.SESSION_COOKIE_AGE
+    for stale in folder.iterdir():
+        with contextlib.suppress(OSError):  # another request may be removing it right now
+            if stale.stat().st_mtime < cutoff:
+                stale.unlink()

@@ -4,9 +4,6 @@ Views only collect input and show results: reads go through ``cases.selectors`` 
 visibility rule, so another agency's case answers 404) and writes through ``cases.services``.
 """
 
-import base64
-import hashlib
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -478,26 +475,34 @@ def import_template(request):
     return response
 
 
-def _stash(request, content: bytes, agency) -> str:
-    """Keep the uploaded file in the session between dry run and confirmation."""
-    digest = imports.content_hash(content)
+def _stash(request, content: bytes, name: str, agency) -> str:
+    """Keep the checked file on disk until confirmation; the session holds only its hash."""
+    _unstash_discard(request)
+    digest = imports.stash_save(content)
     request.session[IMPORT_SESSION_KEY] = {
         "sha256": digest,
+        "name": name[-255:],
         "agency": agency.pk,
-        "content": base64.b64encode(content).decode("ascii"),
     }
     return digest
 
 
 def _unstash(request, digest: str) -> tuple[bytes, int] | None:
-    """Return the stashed file and agency id, only if it is the one the clerk checked."""
+    """Return the kept file and agency id, only if it is the one this clerk checked."""
     stash = request.session.get(IMPORT_SESSION_KEY)
     if not stash or stash.get("sha256") != digest:
         return None
-    content = base64.b64decode(stash["content"])
-    if hashlib.sha256(content).hexdigest() != digest:
+    content = imports.stash_load(digest)
+    if content is None:
         return None
     return content, stash["agency"]
+
+
+def _unstash_discard(request) -> None:
+    """Forget the kept file, deleting it from disk."""
+    stash = request.session.pop(IMPORT_SESSION_KEY, None)
+    if stash:
+        imports.stash_discard(stash.get("sha256", ""))
 
 
 @login_required
@@ -507,21 +512,27 @@ def import_cases(request):
     if not agencies:
         raise PermissionDenied
     context = {"form": ImportUploadForm(agencies=agencies)}
+    if request.method == "POST" and "cancel" in request.POST:
+        _unstash_discard(request)
+        messages.info(request, _("已取消导入，未导入任何案件。"))
+        return redirect("cases:import")
     if request.method == "POST" and "confirm" in request.POST:
         stashed = _unstash(request, request.POST.get("sha256", ""))
         agency = next((a for a in agencies if stashed and a.pk == stashed[1]), None)
         if stashed is None or agency is None:
+            _unstash_discard(request)
             messages.error(request, _("导入文件已失效，请重新上传并检查。"))
             return redirect("cases:import")
-        # Re-validate the stashed bytes: the confirmation never trusts the earlier result.
+        # Re-validate the kept bytes: the confirmation never trusts the earlier result.
         result = imports.parse_workbook(stashed[0])
         errors, created = result.errors, []
         if not errors:
             errors, created = imports.run_import(
                 actor=request.user, agency=agency, result=result, commit=True
             )
+        # Imported or refused, this file is done with: a retry starts from a new upload.
+        _unstash_discard(request)
         if not errors:
-            request.session.pop(IMPORT_SESSION_KEY, None)
             messages.success(
                 request,
                 _("已导入 %(cases)d 个案件（%(persons)d 名人员）。")
@@ -533,7 +544,9 @@ def import_cases(request):
         form = ImportUploadForm(request.POST, request.FILES, agencies=agencies)
         context["form"] = form
         if form.is_valid():
-            content = form.cleaned_data["file"].read()
+            _unstash_discard(request)  # a new upload replaces any file checked before
+            upload = form.cleaned_data["file"]
+            content = upload.read()
             agency = form.chosen_agency
             result = imports.parse_workbook(content)
             errors = result.errors
@@ -543,5 +556,6 @@ def import_cases(request):
                 )
             context.update({"result": result, "errors": errors, "agency": agency})
             if not errors:
-                context["sha256"] = _stash(request, content, agency)
+                context["sha256"] = _stash(request, content, upload.name, agency)
+                context["file_name"] = upload.name
     return render(request, "cases/import.html", context)

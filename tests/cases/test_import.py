@@ -70,6 +70,12 @@ def upload(client, content: bytes):
     return client.post(reverse("cases:import"), {"file": file, "check": "1"})
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    return tmp_path
+
+
 @pytest.fixture
 def clerk_client(client, member):
     client.force_login(member("ZJ", "510104", "clerk"))
@@ -214,3 +220,65 @@ def test_parser_rejects_a_file_that_is_not_a_workbook():
     """A file that is not an .xlsx workbook is refused with a Chinese message."""
     result = imports.parse_workbook(b"not a workbook")
     assert "无法读取文件" in str(result.errors[0])
+
+
+def kept_files(media) -> list:
+    """Return the workbooks kept between dry run and confirmation."""
+    folder = media / "imports"
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def test_checked_file_waits_on_disk_and_the_session_holds_only_its_hash(clerk_client, media):
+    """The dry run keeps the workbook in a private file, not base64 in the database session."""
+    content = workbook(good_rows())
+    response = upload(clerk_client, content)
+    digest = response.context["sha256"]
+    assert kept_files(media) == [f"{digest}.xlsx"]
+    assert (media / "imports" / f"{digest}.xlsx").read_bytes() == content
+    assert clerk_client.session["cases_import"] == {
+        "sha256": digest,
+        "name": "cases.xlsx",
+        "agency": response.context["agency"].pk,
+    }
+    assert clerk_client.get(f"/media/imports/{digest}.xlsx").status_code == 404  # not served
+    response = clerk_client.post(reverse("cases:import"), {"confirm": "1", "sha256": digest})
+    assert response.status_code == 302
+    assert Case.objects.count() == 2
+    assert kept_files(media) == []
+    assert "cases_import" not in clerk_client.session
+
+
+def test_cancelling_deletes_the_checked_file_and_imports_nothing(clerk_client, media):
+    """取消 forgets the checked file: deleted from disk, gone from the session."""
+    checked = upload(clerk_client, workbook(good_rows()))
+    digest = checked.context["sha256"]
+    assert 'name="cancel"' in checked.content.decode()
+    response = clerk_client.post(reverse("cases:import"), {"cancel": "1", "sha256": digest})
+    assert response.status_code == 302
+    assert kept_files(media) == []
+    assert "cases_import" not in clerk_client.session
+    response = clerk_client.post(reverse("cases:import"), {"confirm": "1", "sha256": digest})
+    assert Case.objects.count() == 0
+
+
+def test_a_new_upload_replaces_the_file_checked_before(clerk_client, media):
+    """Only the latest checked workbook is kept."""
+    first = upload(clerk_client, workbook(good_rows())).context["sha256"]
+    second = upload(clerk_client, workbook(good_rows()[:1])).context["sha256"]
+    assert first != second
+    assert kept_files(media) == [f"{second}.xlsx"]
+
+
+def test_a_kept_file_altered_on_disk_is_not_imported(clerk_client, media):
+    """The confirmation re-reads and re-hashes the file; altered bytes import nothing."""
+    digest = upload(clerk_client, workbook(good_rows())).context["sha256"]
+    (media / "imports" / f"{digest}.xlsx").write_bytes(workbook(good_rows()[:1]))
+    response = clerk_client.post(reverse("cases:import"), {"confirm": "1", "sha256": digest})
+    assert response.status_code == 302
+    assert Case.objects.count() == 0
+
+
+def test_a_hash_from_the_form_never_names_another_path():
+    """Only a 64-hex-digit hash names a kept file, so the form cannot point elsewhere."""
+    assert imports.stash_load("../../etc/passwd") is None
+    imports.stash_discard("../settings")  # nothing happens
