@@ -324,6 +324,12 @@ def _clean_person(value, index: int, errors: _Errors) -> _PersonInput | None:
     certificate_type, number = _clean_certificate(
         value.get("certificate"), f"{path}.certificate", errors
     )
+    # A certificate (type + number) belongs to one person across all departments (unique in the
+    # database), so entry must refuse it for someone else: otherwise the new party would silently
+    # be linked to the other holder's certificate. The refusal does confirm that the number is
+    # registered to someone, in any jurisdiction; that is the least a clerk must be told to
+    # correct a typo, and certificate numbers are public on the national 建筑市场监管公共服务平台.
+    # It names no holder, case or agency, so nothing beyond that fact is revealed.
     if certificate_type is not None and number and id_number:
         holder = (
             Certificate.objects.filter(certificate_type=certificate_type, number=number)

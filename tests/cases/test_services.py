@@ -298,6 +298,22 @@ def test_certificate_held_by_another_person_is_refused(create):
     assert "persons[0].certificate.number" in error.value.fields
 
 
+def test_certificate_clash_elsewhere_is_refused_without_naming_holder_case_or_agency(
+    create, member
+):
+    """Another jurisdiction's clerk is told only that the number is registered to someone else."""
+    first = create()
+    clash = person_payload(2)
+    clash["certificate"] = person_payload(1)["certificate"]
+    with pytest.raises(DomainError) as error:
+        create(actor=member("RS", "511002", "clerk"), where=("RS", "511002"), persons=[clash])
+    assert error.value.fields == {
+        "persons[0].certificate.number": ["该证书编号已登记在其他人员名下，请核对。"]
+    }
+    for secret in ("李1", first.reference, first.agency.name):
+        assert secret not in error.value.message
+
+
 def test_clerk_cannot_create_for_another_county(agency, clerk):
     """Creating for an agency outside the actor's chain answers as if it did not exist."""
     before = counts()
