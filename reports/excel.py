@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
+from openpyxl.styles.borders import DEFAULT_BORDER
+from openpyxl.styles.fonts import DEFAULT_FONT
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -42,12 +44,69 @@ class Statistics:
     by_prefecture: list[dict] = field(default_factory=list)
 
 
-def _font(size=layout.FONT_SIZE, *, bold=False, name=layout.BODY_FONT_NAME) -> Font:
-    return Font(name=name, size=size, bold=bold)
+HEADER_FONT = Font(name=layout.FONT_NAME, size=layout.HEADER_FONT_SIZE)
+HEADER_BOLD_FONT = Font(name=layout.FONT_NAME, size=layout.HEADER_FONT_SIZE, bold=True)
+TITLE_FONT = Font(name=layout.FONT_NAME, size=layout.TITLE_FONT_SIZE, bold=True)
+BODY_FONT = Font(name=layout.BODY_FONT_NAME, size=layout.FONT_SIZE)
+
+# One named style per kind of cell, so a cell takes its whole style in one assignment: setting
+# font, border, alignment and number format one by one hashes each object against the workbook's
+# style tables, which took most of the writer's time on a large sheet (docs/performance.md §3).
+# Hidden, so Excel's style gallery lists none of them.
+LABEL = "附件1 标签"  # 附件1 above the title
+HEADING = "附件1 小标题"  # a heading on the 统计 sheet
+TITLE_STYLE = "附件1 标题"
+LINE = "附件1 说明行"  # 报送部门 and the footer
+HEADER = "附件1 表头"
+BODY_CENTER = "附件1 正文居中"
+BODY_LEFT = "附件1 正文"
+BODY_TEXT_CENTER = "附件1 正文文本居中"
+BODY_TEXT = "附件1 正文文本"  # identifiers: number format "@" (text)
+CELL = "附件1 统计"  # a 统计 table cell: font and border only
+BOX = "附件1 边框"  # a merged cell's part of the frame: border only
+CELL_STYLES: dict[str, dict] = {
+    LABEL: {"font": HEADER_FONT},
+    HEADING: {"font": HEADER_BOLD_FONT},
+    TITLE_STYLE: {"font": TITLE_FONT, "alignment": CENTER},
+    LINE: {"font": HEADER_FONT, "alignment": LEFT},
+    HEADER: {"font": HEADER_BOLD_FONT, "alignment": CENTER, "border": BORDER},
+    BODY_CENTER: {"font": BODY_FONT, "alignment": CENTER, "border": BORDER},
+    BODY_LEFT: {"font": BODY_FONT, "alignment": LEFT, "border": BORDER},
+    BODY_TEXT_CENTER: {
+        "font": BODY_FONT,
+        "alignment": CENTER,
+        "border": BORDER,
+        "number_format": "@",
+    },
+    BODY_TEXT: {"font": BODY_FONT, "alignment": LEFT, "border": BORDER, "number_format": "@"},
+    CELL: {"font": BODY_FONT, "border": BORDER},
+    BOX: {"border": BORDER},
+}
+# A kind that leaves out font or border gets the workbook's own default, as a cell never given
+# one has (NamedStyle's defaults differ: an empty Font, a Border without sides).
+DEFAULTS = {"font": DEFAULT_FONT, "border": DEFAULT_BORDER}
 
 
-def _put(cell: Cell, value) -> Cell:
+def _register_styles(wb: Workbook) -> None:
+    """Add the cell styles to ``wb`` unless an earlier sheet already did."""
+    # Built per workbook: a NamedStyle holds the ids of the one workbook it is bound to.
+    known = set(wb.named_styles)
+    for name, attributes in CELL_STYLES.items():
+        if name not in known:
+            wb.add_named_style(NamedStyle(name=name, hidden=True, **{**DEFAULTS, **attributes}))
+
+
+def _body_style(column: layout.Column) -> str:
+    center = column.key in ("seq", "name")
+    if column.as_text:
+        return BODY_TEXT_CENTER if center else BODY_TEXT
+    return BODY_CENTER if center else BODY_LEFT
+
+
+def _put(cell: Cell, value, style: str | None = None) -> Cell:
     """Write ``value`` to ``cell``; a text never becomes a formula, whatever it starts with."""
+    if style is not None:
+        cell.style = style  # first: it replaces the whole style, quotePrefix included
     cell.value = value
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         cell.data_type = "s"
@@ -62,7 +121,7 @@ def _merge(ws: Worksheet, first: str, last: str, row: int, last_row: int | None 
 
 def _box(ws: Worksheet, row: int, first_col: int = 1, last_col: int | None = None) -> None:
     for col in range(first_col, (last_col or len(layout.COLUMNS)) + 1):
-        ws.cell(row=row, column=col).border = BORDER
+        ws.cell(row=row, column=col).style = BOX
 
 
 def _date_text(day: datetime.date | None) -> str:
@@ -83,25 +142,22 @@ def _sheet_name(title: str, taken: set[str]) -> str:
 
 def write_annex1_sheet(ws: Worksheet, data: SheetData) -> None:
     """Fill ``ws`` with one 附件1 in the official layout."""
+    _register_styles(ws.parent)
     last = layout.LAST_COLUMN
     ncols = len(layout.COLUMNS)
     for index, column in enumerate(layout.COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
 
-    ws.cell(row=layout.ROW_ANNEX, column=1, value=layout.ANNEX_LABEL).font = _font(
-        layout.HEADER_FONT_SIZE, name=layout.FONT_NAME
-    )
-    title = ws.cell(row=layout.ROW_TITLE, column=1, value=layout.TITLE)
-    title.font = _font(layout.TITLE_FONT_SIZE, bold=True, name=layout.FONT_NAME)
-    title.alignment = CENTER
+    _put(ws.cell(row=layout.ROW_ANNEX, column=1), layout.ANNEX_LABEL, LABEL)
+    _put(ws.cell(row=layout.ROW_TITLE, column=1), layout.TITLE, TITLE_STYLE)
     _merge(ws, "A", last, layout.ROW_TITLE)
     ws.row_dimensions[layout.ROW_TITLE].height = 30
 
-    agency = _put(
-        ws.cell(row=layout.ROW_AGENCY, column=1), layout.AGENCY_LINE.format(agency=data.agency_name)
+    _put(
+        ws.cell(row=layout.ROW_AGENCY, column=1),
+        layout.AGENCY_LINE.format(agency=data.agency_name),
+        LINE,
     )
-    agency.font = _font(layout.HEADER_FONT_SIZE, name=layout.FONT_NAME)
-    agency.alignment = LEFT
     _merge(ws, "A", last, layout.ROW_AGENCY)
 
     for first, group_last, text in layout.H1_GROUPS:
@@ -116,31 +172,28 @@ def write_annex1_sheet(ws: Worksheet, data: SheetData) -> None:
             ws.cell(row=layout.ROW_H2, column=index, value=column.header)
     for row in (layout.ROW_H1, layout.ROW_H2):
         for col in range(1, ncols + 1):
-            cell = ws.cell(row=row, column=col)
-            cell.font = _font(layout.HEADER_FONT_SIZE, bold=True, name=layout.FONT_NAME)
-            cell.alignment = CENTER
-            cell.border = BORDER
+            ws.cell(row=row, column=col).style = HEADER
 
     row_number = layout.FIRST_DATA_ROW
     if not data.rows:
-        ws.cell(row=row_number, column=1, value=layout.ZERO_REPORT_TEXT).alignment = CENTER
+        ws.cell(row=row_number, column=1, value=layout.ZERO_REPORT_TEXT)
         _merge(ws, "A", last, row_number)
-        ws.cell(row=row_number, column=1).font = _font()
-        _box(ws, row_number)
+        _box(ws, row_number, first_col=2)
+        ws.cell(row=row_number, column=1).style = BODY_CENTER
         row_number += 1
+    columns = [
+        (index, column.key, column.as_text, _body_style(column))
+        for index, column in enumerate(layout.COLUMNS, start=1)
+    ]
     for seq, row in enumerate(data.rows, start=1):
-        for index, column in enumerate(layout.COLUMNS, start=1):
-            value = seq if column.key == "seq" else row.get(column.key, "")
-            cell = ws.cell(row=row_number, column=index)
-            if column.as_text:
+        for index, key, as_text, style in columns:
+            value = seq if key == "seq" else row.get(key, "")
+            if value is None:
+                value = ""
+            elif as_text:
                 # Identifiers stay text: no scientific notation, no lost leading zeros.
-                _put(cell, "" if value is None else str(value))
-                cell.number_format = "@"
-            else:
-                _put(cell, value if value is not None else "")
-            cell.font = _font()
-            cell.border = BORDER
-            cell.alignment = CENTER if column.key in ("seq", "name") else LEFT
+                value = str(value)
+            _put(ws.cell(row=row_number, column=index), value, style)
         row_number += 1
 
     footer_values = {
@@ -149,9 +202,7 @@ def write_annex1_sheet(ws: Worksheet, data: SheetData) -> None:
         layout.FOOTER_DATE: _date_text(data.submitted_on),
     }
     for first, group_last, label in layout.FOOTER_GROUPS:
-        cell = _put(ws[f"{first}{row_number}"], f"{label}{footer_values[label]}")
-        cell.font = _font(layout.HEADER_FONT_SIZE, name=layout.FONT_NAME)
-        cell.alignment = LEFT
+        _put(ws[f"{first}{row_number}"], f"{label}{footer_values[label]}", LINE)
         _merge(ws, first, group_last, row_number)
     ws.row_dimensions[row_number].height = 24
 
@@ -168,27 +219,22 @@ def write_annex1_sheet(ws: Worksheet, data: SheetData) -> None:
 
 def _write_table(ws: Worksheet, start_row: int, headers: Sequence[str], rows: Iterable) -> int:
     for col, header in enumerate(headers, start=1):
-        cell = _put(ws.cell(row=start_row, column=col), header)
-        cell.font = _font(layout.HEADER_FONT_SIZE, bold=True, name=layout.FONT_NAME)
-        cell.alignment = CENTER
-        cell.border = BORDER
+        _put(ws.cell(row=start_row, column=col), header, HEADER)
     row_number = start_row + 1
     for values in rows:
         for col, value in enumerate(values, start=1):
-            cell = _put(ws.cell(row=row_number, column=col), value)
-            cell.font = _font()
-            cell.border = BORDER
+            _put(ws.cell(row=row_number, column=col), value, CELL)
         row_number += 1
     return row_number
 
 
 def _write_statistics(ws: Worksheet, stats: Statistics) -> None:
+    _register_styles(ws.parent)
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 26
     ws.column_dimensions["C"].width = 26
     ws.column_dimensions["D"].width = 10
-    ws["A1"] = "按部门、执业资格类别、处理措施统计"
-    ws["A1"].font = _font(layout.HEADER_FONT_SIZE, bold=True, name=layout.FONT_NAME)
+    _put(ws["A1"], "按部门、执业资格类别、处理措施统计", HEADING)
     end = _write_table(
         ws,
         2,
@@ -198,9 +244,7 @@ def _write_statistics(ws: Worksheet, stats: Statistics) -> None:
             for item in stats.by_department
         ),
     )
-    ws.cell(row=end + 1, column=1, value="按市（州）统计").font = _font(
-        layout.HEADER_FONT_SIZE, bold=True, name=layout.FONT_NAME
-    )
+    _put(ws.cell(row=end + 1, column=1), "按市（州）统计", HEADING)
     _write_table(
         ws,
         end + 2,

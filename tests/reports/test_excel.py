@@ -2,8 +2,11 @@
 
 import datetime
 import io
+import zipfile
+from xml.etree import ElementTree
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from reports import layout
 from reports.excel import SheetData, Statistics, annex1_workbook, consolidation_workbook
@@ -187,3 +190,122 @@ def test_texts_that_look_like_formulas_stay_text_in_every_sheet():
     assert not any(
         c.data_type == "f" for ws in wb.worksheets for row in ws.iter_rows() for c in row
     )
+
+
+XLSX = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+RELATION = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def xml(archive: zipfile.ZipFile, name: str) -> ElementTree.Element:
+    return ElementTree.fromstring(archive.read(name))  # noqa: S314 — the writer's own output
+
+
+def written_styles(data: bytes) -> dict[str, dict[str, tuple]]:
+    """Return each stored cell's style per sheet, read from the file's XML as Excel reads it."""
+    # Not through openpyxl: on loading, it drops the styles of merged cells but the anchor, and
+    # Excel draws a merged range's frame from every cell's own border.
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        styles = xml(archive, "xl/styles.xml")
+        book = xml(archive, "xl/workbook.xml")
+        relations = xml(archive, "xl/_rels/workbook.xml.rels")
+        targets = {r.get("Id"): r.get("Target").removeprefix("/xl/") for r in relations}
+        fonts = [
+            (
+                font.find(f"{XLSX}name").get("val"),
+                float(font.find(f"{XLSX}sz").get("val")),
+                font.find(f"{XLSX}b") is not None,
+            )
+            for font in styles.find(f"{XLSX}fonts")
+        ]
+        borders = [
+            tuple(
+                None if border.find(XLSX + side) is None else border.find(XLSX + side).get("style")
+                for side in ("left", "right", "top", "bottom")
+            )
+            for border in styles.find(f"{XLSX}borders")
+        ]
+        xfs = []
+        for xf in styles.find(f"{XLSX}cellXfs"):
+            align = xf.find(f"{XLSX}alignment")
+            xfs.append(
+                (
+                    *fonts[int(xf.get("fontId"))],
+                    borders[int(xf.get("borderId"))],
+                    *(
+                        (None, None, None)
+                        if align is None
+                        else (align.get("horizontal"), align.get("vertical"), align.get("wrapText"))
+                    ),
+                    xf.get("numFmtId"),
+                    xf.get("quotePrefix") == "1",
+                )
+            )
+        sheets = {}
+        for entry in book.find(f"{XLSX}sheets"):
+            root = xml(archive, "xl/" + targets[entry.get(RELATION)])
+            sheets[entry.get("name")] = {
+                cell.get("r"): xfs[int(cell.get("s", 0))] for cell in root.iter(f"{XLSX}c")
+            }
+        return sheets
+
+
+# Every stored cell's style as the writer wrote it before it used named styles: font, size,
+# bold, borders (left, right, top, bottom), horizontal, vertical, wrap, number format (49 is "@",
+# text) and quotePrefix. An upper-case letter is its lower-case kind with quotePrefix set.
+NO_SIDES = (None, None, None, None)
+THIN = ("thin", "thin", "thin", "thin")
+CENTRED = ("center", "center", "1")
+LEFT = ("left", "center", "1")
+PLAIN = (None, None, None)
+BODY = ("仿宋", 10.0, False, THIN)
+WRITTEN_KINDS = {
+    "1": ("宋体", 11.0, False, NO_SIDES, *PLAIN, "0", False),  # 附件1
+    "#": ("宋体", 16.0, True, NO_SIDES, *CENTRED, "0", False),  # the title
+    "i": ("宋体", 11.0, False, NO_SIDES, *LEFT, "0", False),  # 报送部门, the footer
+    "h": ("宋体", 11.0, True, THIN, *CENTRED, "0", False),  # header
+    "g": ("宋体", 11.0, True, NO_SIDES, *PLAIN, "0", False),  # a 统计 heading
+    "c": (*BODY, *CENTRED, "0", False),
+    "C": (*BODY, *CENTRED, "0", True),
+    "b": (*BODY, *LEFT, "0", False),
+    "B": (*BODY, *LEFT, "0", True),
+    "t": (*BODY, *LEFT, "49", False),
+    "T": (*BODY, *LEFT, "49", True),
+    "s": (*BODY, *PLAIN, "0", False),  # a 统计 table cell
+    "S": (*BODY, *PLAIN, "0", True),
+    "x": ("Calibri", 11.0, False, THIN, *PLAIN, "0", False),  # frame of a merged zero report
+}
+# One string per row from row 1, a letter per column from A; a blank is a cell not stored.
+WRITTEN_LAYOUT = {
+    "住建": [
+        "1",
+        "#",
+        "i",
+        "hhhhhhhhhhhh",
+        "hhhhhhhhhhhh",
+        "ccttbbbbtbbb",
+        "cCTTBBBBTBBB",
+        "ccttbbbbtbbb",
+        "i   i  i",
+    ],
+    "汇总": ["1", "#", "i", "hhhhhhhhhhhh", "hhhhhhhhhhhh", "cxxxxxxxxxxx", "i   i  i"],
+    "统计": ["g", "hhhh", "Ssss", "", "g", "hh", "ss"],
+}
+
+
+def test_every_cell_keeps_the_style_it_was_written_with_before_named_styles():
+    """Fonts, borders, alignments, text formats and quotePrefix stay as before, cell by cell."""
+    rows = [ROW, HOSTILE, {**ROW, "id_number": None, "remarks": None}]
+    departments = [SheetData(agency_name="成都市住房和城乡建设局", rows=rows, sheet_title="住建")]
+    summary = SheetData(agency_name="四川省住房和城乡建设厅", rows=[], sheet_title="汇总")
+    stats = Statistics(
+        by_department=[{"department": "=住建", "category": "c", "measure": "m", "count": 1}],
+        by_prefecture=[{"prefecture": "成都市", "count": 2}],
+    )
+    data = consolidation_workbook(departments=departments, summary=summary, stats=stats)
+    for name, cells in written_styles(data).items():
+        stored = {}
+        for row, kinds in enumerate(WRITTEN_LAYOUT[name], start=1):
+            for column, kind in enumerate(kinds, start=1):
+                if kind != " ":
+                    stored[f"{get_column_letter(column)}{row}"] = WRITTEN_KINDS[kind]
+        assert cells == stored, name
