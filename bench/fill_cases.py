@@ -317,6 +317,7 @@ class Generator:
                 case_id, reference, source, violations, opened_on,
                 f"{agency['region_name']}核查发现注册单位与实际工作单位不符。", status, "",
                 created, created, closed_at, agency["id"], None, None, user_unit, hr_agency,
+                decided_on if decided else None,
             )  # fmt: skip
 
             if decided:
@@ -552,6 +553,7 @@ def main() -> None:
                 "id", "reference", "source", "violations", "opened_on", "summary", "status",
                 "transfer_reason", "created_at", "updated_at", "closed_at", "agency_id",
                 "created_by_id", "transfer_to_id", "certificate_user_unit_id", "hr_agency_id",
+                "decided_on",
             ),
         ),
         "caseparty": Table(

@@ -763,7 +763,7 @@ def _refuse_decided_changes(case: Case, cleaned: dict) -> None:
 def _transition(case: Case, actor, *, action: str, status: str, data: dict | None = None) -> None:
     before = case.status
     case.status = status
-    case.save(update_fields=["status", "closed_at", "updated_at"])
+    case.save(update_fields=["status", "closed_at", "decided_on", "updated_at"])
     audit_record(
         actor=actor,
         action=action,
@@ -942,6 +942,7 @@ def case_decide(
         after = snapshot(certificate, ["state", "revoked_on", "reregistration_banned_until"])
         certificates[certificate.number] = {k: [before[k], after[k]] for k in after}
 
+    locked.decided_on = decided  # the list filters and sorts on this copy
     _transition(
         locked,
         actor,
@@ -1027,7 +1028,7 @@ def case_reopen(*, actor, case: Case, reason: str) -> Case:
             certificate.state = Certificate.State.REGISTERED
             certificate.save()
         decision.delete()
-    locked.closed_at = None
+    locked.closed_at = locked.decided_on = None
     _transition(
         locked,
         actor,

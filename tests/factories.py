@@ -105,8 +105,20 @@ class CasePartyFactory(factory.django.DjangoModelFactory):
 class DecisionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "cases.Decision"
+        skip_postgeneration_save = True  # the hook below writes only the case
 
     case = factory.SubFactory(CaseFactory)
     decided_on = factory.LazyFunction(lambda: __import__("datetime").date(2019, 3, 20))
     outcome = "established"
     document_number = factory.Sequence(lambda n: f"川建罚〔2019〕{n}号")
+
+    @factory.post_generation
+    def copy_date_to_case(self, create, extracted, **kwargs):
+        """Keep Case.decided_on equal to the decision's date, as case_decide does."""
+        # A case is decided on or after its opening (case_decide, case_decided_after_opened).
+        self.case.opened_on = min(self.case.opened_on, self.decided_on)
+        self.case.decided_on = self.decided_on
+        if create:
+            type(self.case).objects.filter(pk=self.case_id).update(
+                opened_on=self.case.opened_on, decided_on=self.decided_on
+            )

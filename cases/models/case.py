@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from agencies.querysets import READ_ROLES, VIEW, RestrictedQuerySet, agency_ids_within
@@ -104,6 +104,9 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
+    # A copy of decision.decided_on kept by case_decide/case_reopen, so the month filter and the
+    # visibility scope meet in one index instead of probing every decided case's decision.
+    decided_on = models.DateField(_("处理决定日期"), null=True, blank=True, editable=False)
 
     objects = CaseQuerySet.as_manager()
 
@@ -113,8 +116,19 @@ class Case(models.Model):
         verbose_name_plural = _("案件")
         indexes = [
             models.Index(fields=["agency", "-opened_on", "-id"], name="case_agency_opened"),
+            # The list's default order: a wide scope (a province) walks it and stops at a page.
+            models.Index(fields=["-opened_on", "-id"], name="case_opened"),
+            models.Index(fields=["agency", "decided_on"], name="case_agency_decided"),
+            models.Index(fields=["decided_on"], name="case_decided"),
             models.Index(fields=["status"], name="case_status"),
             GinIndex(fields=["violations"], name="case_violations"),
+        ]
+        constraints = [
+            # case_decide refuses a decision before the opening; the month filter relies on it.
+            models.CheckConstraint(
+                condition=Q(decided_on__isnull=True) | Q(decided_on__gte=F("opened_on")),
+                name="case_decided_after_opened",
+            ),
         ]
 
     def __str__(self):

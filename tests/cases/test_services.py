@@ -520,6 +520,19 @@ def test_reopen_requires_a_reason(create, clerk, reviewer):
     assert "reason" in error.value.fields
 
 
+def test_the_case_carries_its_decision_date_until_reopened(create, clerk, reviewer):
+    """Deciding copies the decision date onto the case, for the list; reopening clears it."""
+    case = create()
+    decide(clerk, case, decided_on=datetime.date(2019, 3, 21))
+    assert Case.objects.get(pk=case.pk).decided_on == datetime.date(2019, 3, 21)
+    assert case.decided_on == datetime.date(2019, 3, 21)
+    services.case_reopen(actor=reviewer, case=case, reason="上级要求复查")
+    assert Case.objects.get(pk=case.pk).decided_on is None
+    decide(clerk, case, decided_on=datetime.date(2019, 4, 2))
+    services.case_close(actor=clerk, case=case)
+    assert Case.objects.get(pk=case.pk).decided_on == datetime.date(2019, 4, 2)
+
+
 @pytest.mark.parametrize(
     ("status", "service"),
     [
