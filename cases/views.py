@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,6 +34,7 @@ from cases.forms import (
 )
 from cases.models import Case, CertificateType
 from config.errors import DomainError
+from config.paginator import IdFirstPaginator
 
 PAGE_SIZE = 50
 # Column headers that sort the list: (ordering value of CaseFilterSet, header).
@@ -63,7 +63,7 @@ def case_list(request):
     queryset = selectors.case_list(user=request.user)
     filterset = CaseFilterSet(request.GET or None, queryset=queryset, request=request)
     _style_filter_form(filterset.form)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = IdFirstPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     current = request.GET.get("ordering", "")
     columns = [
         {

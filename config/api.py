@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.errors import DomainError
+from config.paginator import COUNT_CAP, IdFirstPaginator
 
 
 class Pagination(pagination.PageNumberPagination):
@@ -15,6 +16,28 @@ class Pagination(pagination.PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class CappedPagination(Pagination):
+    """Pages of a large list: ids first, rows after; ``count`` exact up to a cap.
+
+    ``count_capped`` is True when more than ``count`` rows match; ``next`` still leads on.
+    """
+
+    django_paginator_class = IdFirstPaginator
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_capped"] = self.page.paginator.count_capped
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_capped"] = {
+            "type": "boolean",
+            "description": f"True when more than count (capped at {COUNT_CAP}) rows match.",
+        }
+        return schema
 
 
 def _flatten(detail):

@@ -27,6 +27,7 @@ from cases.api.serializers import (
 )
 from cases.filters import CaseFilterSet
 from cases.models import Evidence
+from config.api import CappedPagination
 from config.errors import DomainError
 
 
@@ -40,6 +41,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     """Cases visible to the caller; another jurisdiction's case answers 404."""
 
     filterset_class = CaseFilterSet
+    pagination_class = CappedPagination  # a province sees ~450,000 cases
     field_label = staticmethod(services.field_label)  # names fields in error messages (config.api)
     http_method_names = ["get", "post", "patch", "head", "options"]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
