@@ -19,31 +19,7 @@ from cases.models import (
     Person,
     Unit,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """View only: writes go through cases.services so they are validated and audited."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+from config.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
 @admin.register(CertificateType)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from config.admin import ReadOnlyAdmin, ReadOnlyInline
 from reports.models import (
     Consolidation,
     Report,
@@ -9,39 +10,10 @@ from reports.models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Show the records only: they change through the services, each write with its audit event.
-
-    A deleted or edited report, revision or row here would rewrite what was reported upward
-    without a trace.
-    """
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class RevisionInline(admin.TabularInline):
+class RevisionInline(ReadOnlyInline):
     model = ReportRevision
-    extra = 0
-    can_delete = False
     fields = ["number", "submitter_name", "submitted_at", "row_count", "outcome", "approver_name"]
     readonly_fields = fields
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Report)
