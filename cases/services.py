@@ -1100,26 +1100,39 @@ def case_transfer_cancel(*, actor, case: Case, reason: str = "") -> Case:
     if locked.transfer_to_id is None:
         raise _state_error(_("该案件没有待接收的移交。"))
     receiver = Agency.objects.get(pk=locked.transfer_to_id)
-    reason = (reason or "").strip()
+    _transfer_withdraw(
+        locked,
+        actor,
+        receiver=receiver,
+        reason=(reason or "").strip(),
+        action="case.transfer_cancelled",
+        notify=receiver,
+        title=_("%(agency)s撤回了向本机构移交的案件%(ref)s")
+        % {"agency": locked.agency.name, "ref": locked.reference},
+    )
+    _refresh(case, locked)
+    return case
+
+
+def _transfer_withdraw(locked: Case, actor, *, receiver, reason, action, notify, title) -> None:
+    """Clear a pending transfer of a locked case, audit it and tell the other side."""
     locked.transfer_to, locked.transfer_reason = None, ""
     locked.save(update_fields=["transfer_to", "transfer_reason", "updated_at"])
     audit_record(
         actor=actor,
-        action="case.transfer_cancelled",
+        action=action,
         target=locked,
         agency=locked.agency,
         changes={"transfer_to": [receiver.pk, None]},
         data={"to_agency": receiver.name, "reason": reason},
     )
     notification_send(
-        users=_agency_writers(receiver),
-        key=f"case-transfer-cancelled:{locked.pk}:{receiver.pk}:{timezone.now():%Y%m%d%H%M%S%f}",
-        title=_("%(agency)s撤回了向本机构移交的案件%(ref)s")
-        % {"agency": locked.agency.name, "ref": locked.reference},
+        users=_agency_writers(notify),
+        key=f"{action.replace('.', '-').replace('_', '-')}:{locked.pk}:{receiver.pk}:"
+        f"{timezone.now():%Y%m%d%H%M%S%f}",
+        title=title,
         body=reason,
     )
-    _refresh(case, locked)
-    return case
 
 
 def _require_receiver(actor, case: Case) -> Agency:
@@ -1168,22 +1181,15 @@ def case_transfer_reject(*, actor, case: Case, reason: str) -> Case:
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("理由：请填写退回理由。"), fields={"reason": [_("请填写退回理由。")]})
-    locked.transfer_to, locked.transfer_reason = None, ""
-    locked.save(update_fields=["transfer_to", "transfer_reason", "updated_at"])
-    audit_record(
-        actor=actor,
+    _transfer_withdraw(
+        locked,
+        actor,
+        receiver=receiver,
+        reason=reason,
         action="case.transfer_rejected",
-        target=locked,
-        agency=locked.agency,
-        changes={"transfer_to": [receiver.pk, None]},
-        data={"to_agency": receiver.name, "reason": reason},
-    )
-    notification_send(
-        users=_agency_writers(locked.agency),
-        key=f"case-transfer-rejected:{locked.pk}:{receiver.pk}:{timezone.now():%Y%m%d%H%M%S%f}",
+        notify=locked.agency,
         title=_("%(agency)s退回了移交的案件%(ref)s")
         % {"agency": receiver.name, "ref": locked.reference},
-        body=reason,
     )
     _refresh(case, locked)
     return case
