@@ -125,17 +125,6 @@ def _check_month(month: datetime.date) -> None:
         raise DomainError(_("月份不能晚于本月。"), fields={"month": [_("不能填报未来月份。")]})
 
 
-def _check_month_ended(month: datetime.date) -> None:
-    """Refuse a month that has not ended yet (in Asia/Shanghai, the project's TIME_ZONE)."""
-    # Drafts of the running month may be opened and previewed, but a submission freezes the
-    # rows: cases decided later in the month would only come as 补报 in the next report.
-    if month >= timezone.localdate().replace(day=1):
-        raise DomainError(
-            _("%(month)s尚未结束，月末之后才能报送该月的附件1。") % {"month": month_label(month)},
-            fields={"month": [_("只能报送已结束的月份。")]},
-        )
-
-
 @transaction.atomic
 def report_get_or_create(*, agency: Agency, month: datetime.date, user=None) -> Report:
     """Return the agency's report for the month, creating a draft if there is none."""
@@ -177,7 +166,10 @@ def report_submit(*, report: Report, submitted_by) -> Report:
             _("该月报当前状态为“%(status)s”，不能重复报送，请刷新页面。")
             % {"status": locked.get_status_display()}
         )
-    _check_month_ended(locked.month)
+    # The running month may be submitted: city and county reports fall due before the month
+    # ends (their deadlines are earlier than the province's, the 1st of the next month), and
+    # cases decided after the submission come next month as 补报 (docs/decisions.md).
+    _check_month(locked.month)
     rows = compiler.report_rows(
         agency_id=locked.agency_id, agency_name=locked.agency.name, month=locked.month
     )

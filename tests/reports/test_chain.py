@@ -314,12 +314,12 @@ def _shanghai_now(monkeypatch, moment: str):
 
 
 @pytest.mark.django_db
-def test_a_month_cannot_be_submitted_before_it_ends_in_shanghai(agency, member, monkeypatch):
-    """At 23:30 on 31 March in Shanghai March is refused; at 00:30 on 1 April it is accepted."""
+def test_a_future_month_cannot_be_submitted_in_shanghai(agency, member, monkeypatch):
+    """At 23:30 on 31 March in Shanghai April is refused; at 00:30 on 1 April it is accepted."""
     county, clerk = agency("ZJ", "510104"), member("ZJ", "510104", "clerk")
-    report = report_for(county)
+    report = Report.objects.create(agency=county, month=datetime.date(2019, 4, 1))
     _shanghai_now(monkeypatch, "2019-03-31T15:30:00")  # 23:30 in Asia/Shanghai
-    with pytest.raises(DomainError, match="2019年3月尚未结束") as info:
+    with pytest.raises(DomainError, match="月份不能晚于本月") as info:
         services.report_submit(report=report, submitted_by=clerk)
     assert "month" in info.value.fields
     report.refresh_from_db()
@@ -329,8 +329,9 @@ def test_a_month_cannot_be_submitted_before_it_ends_in_shanghai(agency, member, 
 
 
 @pytest.mark.django_db
-def test_the_running_month_can_be_previewed_but_not_submitted(client, agency, member):
-    """The running month's page offers no working submit button, and a POST is refused."""
+def test_the_running_month_can_be_submitted_with_a_notice(client, agency, member):
+    """City and county deadlines fall inside the month, so the running month may be submitted;
+    the page says that later decisions of the month will come next month as 补报."""
     from django.utils import timezone
 
     this_month = timezone.localdate().replace(day=1)
@@ -338,8 +339,7 @@ def test_the_running_month_can_be_previewed_but_not_submitted(client, agency, me
     report = services.report_get_or_create(agency=county, month=this_month)
     client.force_login(clerk)
     page = client.get(f"/reports/{report.pk}/").content.decode()
-    assert "月末之后才能报送" in page
-    response = client.post(f"/reports/{report.pk}/submit/", follow=True)
-    assert "尚未结束" in response.content.decode()
+    assert "补报" in page
+    client.post(f"/reports/{report.pk}/submit/", follow=True)
     report.refresh_from_db()
-    assert report.status == Report.Status.DRAFT
+    assert report.status == Report.Status.SUBMITTED
