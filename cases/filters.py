@@ -69,7 +69,7 @@ class CaseFilterSet(django_filters.FilterSet):
 
     def filter_decided_month(self, queryset, name, value):
         match = MONTH.match(value.strip())
-        if not match or not 1 <= int(match.group(2)) <= 12:
+        if not match or not 1 <= int(match.group(2)) <= 12 or not 1 <= int(match.group(1)) <= 9998:
             return queryset.none()
         year, month = int(match.group(1)), int(match.group(2))
         start = datetime.date(year, month, 1)

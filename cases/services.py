@@ -1058,6 +1058,10 @@ def case_transfer(*, actor, case: Case, to_agency: Agency, reason: str) -> Case:
     _no_pending_transfer(locked)
     if locked.status == Case.Status.CLOSED:
         raise _state_error(_("已结案的案件不能移交。"))
+    if locked.status == Case.Status.DECIDED:
+        # The decision and its month's 附件1 row belong to the deciding agency; moving the case
+        # would make the receiver report the same person again.
+        raise _state_error(_("已作出处理决定的案件不能移交，如需移交请先重新办理。"))
     errors = _Errors()
     if to_agency is None or not to_agency.is_active:
         errors.add("to_agency", _("请选择接收机构。"))

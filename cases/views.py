@@ -129,7 +129,9 @@ def _actions(user, case, can_change: bool) -> dict:
         # Only a reviewer may reopen (the decision is withdrawn).
         "reopen": "reviewer" in selectors.roles_covering(user=user, agency=case.agency)
         and status in (Case.Status.DECIDED, Case.Status.CLOSED),
-        "transfer": can_change and status != Case.Status.CLOSED and not pending,
+        "transfer": can_change
+        and status not in (Case.Status.CLOSED, Case.Status.DECIDED)
+        and not pending,
         "cancel_transfer": can_change and pending,
         "receive": _can_receive(user, case),
         "join": can_change,

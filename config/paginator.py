@@ -62,6 +62,8 @@ class IdFirstPaginator(Paginator):
             raise PageNotAnInteger(_("页码不是整数。")) from exc
         if number < 1:
             raise EmptyPage(_("页码小于 1。"))
+        if (number - 1) * self.per_page > 2**62:  # beyond PostgreSQL's bigint OFFSET
+            raise EmptyPage(_("该页没有结果。"))
         return number
 
     def page(self, number) -> IdFirstPage:

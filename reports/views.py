@@ -92,9 +92,10 @@ def report_index(request):
 @require_POST
 def report_open(request):
     """Open (or find) the report of one of the user's agencies for a month."""
-    agency = get_object_or_404(
-        Agency.objects.restrict(request.user, "change"), pk=request.POST.get("agency")
-    )
+    agency_id = request.POST.get("agency", "")
+    if not agency_id.isdigit():
+        raise Http404
+    agency = get_object_or_404(Agency.objects.restrict(request.user, "change"), pk=agency_id)
     try:
         report = services.report_get_or_create(
             agency=agency, month=_month_from(request), user=request.user

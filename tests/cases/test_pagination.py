@@ -98,3 +98,18 @@ def test_decided_month_filter_and_sort_use_the_cases_own_date(api, cases, clerk)
     rows = client.get("/api/v1/cases/?decided_month=2019-04&ordering=-decided_on").json()
     assert [r["id"] for r in rows["results"]] == [cases[1].pk, cases[0].pk]
     assert client.get("/api/v1/cases/?decided_month=2019-05").json()["count"] == 0
+
+
+@pytest.mark.parametrize("month", ["9999-12", "0000-01"])
+def test_decided_month_out_of_calendar_range_is_an_empty_list_not_an_error(
+    api, cases, clerk, month
+):
+    response = api(clerk).get("/api/v1/cases/", {"decided_month": month})
+    assert response.status_code == 200
+    assert response.json()["count"] == 0
+
+
+def test_an_absurd_page_number_answers_404_not_500(api, cases, clerk, monkeypatch):
+    monkeypatch.setattr(IdFirstPaginator, "count_cap", 2)
+    response = api(clerk).get("/api/v1/cases/", {"page": 10**20})
+    assert response.status_code == 404

@@ -899,3 +899,21 @@ def test_audit_events_cannot_be_updated_or_deleted(create):
         AuditEvent.objects.all().delete()
     event.refresh_from_db()
     assert event.action == "case.created"
+
+
+def test_a_decided_case_cannot_be_transferred(create, clerk, agency):
+    """The decision and its month's 附件1 row stay with the deciding agency (no double report)."""
+    case = create()
+    services.case_decide(
+        actor=clerk,
+        case=case,
+        decided_on=datetime.date(2019, 3, 20),
+        outcome="established",
+        self_corrected=True,
+        self_correction_text="已注销注册",
+    )
+    with pytest.raises(DomainError, match="已作出处理决定的案件不能移交") as info:
+        services.case_transfer(actor=clerk, case=case, to_agency=agency("ZJ", QINGYANG), reason="x")
+    assert info.value.status_code == 409
+    case.refresh_from_db()
+    assert case.transfer_to is None

@@ -147,3 +147,10 @@ def test_report_page_query_count_is_pinned(
     assert page.status_code == 200
     assert len(page.context["rows"]) == count
     assert len(page.context["revisions"]) == count
+
+
+def test_opening_a_report_with_a_malformed_agency_answers_404(client, member):
+    """A crafted form with a non-numeric agency is not found, never a server error."""
+    client.force_login(member("ZJ", "510104", "clerk"))
+    response = client.post("/reports/open/", {"agency": "abc", "month": "2019-03"})
+    assert response.status_code == 404
