@@ -65,7 +65,11 @@ def cell_grid(rows: list[dict], agency: str) -> list[list]:
     """Return every cell value annex1_workbook writes, row by row, as plain values."""
     from reports import layout
 
-    grid: list[list] = [[layout.ANNEX_LABEL], [layout.TITLE], [f"{layout.AGENCY_LABEL}{agency}"]]
+    grid: list[list] = [
+        [layout.ANNEX_LABEL],
+        [layout.TITLE],
+        [layout.AGENCY_LINE.format(agency=agency)],
+    ]
     h1 = [""] * len(layout.COLUMNS)
     for first, _last, text in layout.H1_GROUPS:
         h1[ord(first) - ord("A")] = text
