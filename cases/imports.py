@@ -26,7 +26,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from cases.forms import PERSON_PATHS
+from cases.forms import CASE_PATHS, PERSON_PATHS
 from cases.identifiers import normalize_document, normalize_uscc
 from cases.models import Case, CertificateType, Person
 from config.errors import DomainError
@@ -437,14 +437,7 @@ def _map_domain_error(error: DomainError, group: CaseGroup) -> list[RowError]:
     """Turn a service's field paths (``persons[1].id_number``) into row/column errors."""
     headers = {c.key: c.header for c in columns()}
     person_fields = PERSON_PATHS
-    case_fields = {
-        "certificate_user_unit": "cuu_name",
-        "certificate_user_unit.name": "cuu_name",
-        "certificate_user_unit.uscc": "cuu_uscc",
-        "hr_agency": "hr_name",
-        "hr_agency.name": "hr_name",
-        "hr_agency.uscc": "hr_uscc",
-    }
+    case_fields = CASE_PATHS
     result = []
     for path, messages in (error.fields or {}).items():
         messages = messages if isinstance(messages, list | tuple) else [messages]
