@@ -1,6 +1,10 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from agencies.models import Agency, ComplaintChannel, Department, Membership, Region
+from agencies.services import agency_check_parent, agency_save
+from core.errors import DomainError
 
 
 @admin.register(Region)
@@ -16,15 +20,36 @@ class DepartmentAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "short_name", "kind", "is_lead", "sort_order"]
 
 
+class AgencyAdminForm(forms.ModelForm):
+    class Meta:
+        model = Agency
+        fields = ["department", "region", "parent", "name", "level", "is_active"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("department") and "parent" in data:
+            self.instance.department = data["department"]
+            try:
+                agency_check_parent(agency=self.instance, parent=data["parent"])
+            except DomainError as exc:
+                raise ValidationError({"parent": exc.message}) from exc
+        return data
+
+
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
     """Admins add (e.g. 天府新区), rename or deactivate agencies here without code changes."""
+
+    form = AgencyAdminForm
 
     list_display = ["name", "department", "region", "level", "parent", "is_active"]
     list_filter = ["department", "level", "is_active"]
     search_fields = ["name", "region__code", "region__name"]
     raw_id_fields = ["parent", "region"]
     list_select_related = ["department", "region", "parent"]
+
+    def save_model(self, request, obj, form, change):
+        agency_save(agency=obj, actor=request.user)  # keeps the subtree's paths in step
 
 
 @admin.register(Membership)

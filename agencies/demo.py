@@ -1,5 +1,11 @@
 """Demo users, one per kind of work, so a newcomer sees how scope changes what is visible."""
 
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from agencies.models import Agency, Membership
+from agencies.services import membership_add
+
 # (username, department, region code, role, description); every password is DEMO_PASSWORD.
 DEMO_PASSWORD = "demo12345"  # noqa: S105 — documented demo credential, local data only
 DEMO_USERS = (
@@ -20,3 +26,20 @@ DEMO_USERS = (
     ("inspector", "ZJ", "510000", "inspector", "住建厅 督查员"),
     ("ministry", "BU", "510000", "ministry", "住房城乡建设部 部级用户"),
 )
+
+
+@transaction.atomic
+def demo_users_create() -> None:
+    """Create the admin and the demo users with their memberships; safe to run again."""
+    user_model = get_user_model()
+    if not user_model.objects.filter(username="admin").exists():
+        user_model.objects.create_superuser("admin", "", DEMO_PASSWORD)
+    for username, department, region, role, description in DEMO_USERS:
+        agency = Agency.objects.get(department__code=department, region__code=region)
+        if not user_model.objects.filter(username=username).exists():
+            membership_add(username=username, agency=agency, role=role, password=DEMO_PASSWORD)
+            user_model.objects.filter(username=username).update(first_name=description)
+        elif not Membership.objects.filter(
+            user__username=username, agency=agency, role=role
+        ).exists():  # membership_add audits every call; a second seed must record nothing
+            membership_add(username=username, agency=agency, role=role)

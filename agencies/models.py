@@ -78,7 +78,8 @@ class Agency(models.Model):
     """One department's office in one region (e.g. 成都市锦江区住房和城乡建设局).
 
     ``path`` is the chain of ids from the department's top agency down to this one
-    (``/12/340/5121/``) so that a subtree is one indexed ``LIKE 'prefix%'``.
+    (``/12/340/5121/``) so that a subtree is one indexed ``LIKE 'prefix%'``; it is written only
+    by ``agencies.services.agency_save``, which also moves a subtree in one statement.
     """
 
     department = models.ForeignKey(
@@ -119,31 +120,6 @@ class Agency(models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        """Save, then keep ``path`` (and the paths below, on a move) in step with ``parent``."""
-        old_path = self.path
-        if self.level == "":
-            self.level = self.region.level
-        super().save(*args, **kwargs)
-        parent_path = self.parent.path if self.parent_id else "/"
-        new_path = f"{parent_path}{self.pk}/"
-        if new_path != old_path:
-            Agency.objects.filter(pk=self.pk).update(path=new_path)
-            if old_path:
-                for child in Agency.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
-                    Agency.objects.filter(pk=child.pk).update(
-                        path=new_path + child.path[len(old_path) :]
-                    )
-            self.path = new_path
-
-    def is_within(self, other: "Agency") -> bool:
-        """Return True when this agency is ``other`` or lies below it."""
-        return self.path.startswith(other.path)
-
-    @property
-    def is_province_level(self) -> bool:
-        return self.level == Region.Level.PROVINCE
 
 
 class Membership(models.Model):

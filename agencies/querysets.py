@@ -35,24 +35,32 @@ def memberships_of(user) -> list:
     return cached
 
 
-def agency_ids_within(user, roles: frozenset[str]) -> list[int]:
-    """Return the ids of the agencies in the subtrees of the user's memberships with ``roles``.
-
-    Resolved once per user object and role set. Filtering rows on their own ``agency_id IN (…)``
-    lets PostgreSQL use the foreign-key index; a ``path LIKE`` across a join (or an ``OR`` of
-    two such joins) forces a sequential scan of the whole table (see docs/performance.md).
-    """
-    cache = user.__dict__.setdefault("_agency_ids_cache", {})
-    key = frozenset(roles)
-    if key not in cache:
+def _subtree_agencies(user) -> list[tuple[int, str]]:
+    """Return (id, path) of every agency in the subtrees of the user's memberships, once."""
+    cached = getattr(user, "_subtree_cache", None)
+    if cached is None:
         from agencies.models import Agency
 
         condition = Q(pk__in=[])
         for membership in memberships_of(user):
-            if membership.role in roles:
-                condition |= Q(path__startswith=membership.agency.path)
-        cache[key] = sorted(Agency.objects.filter(condition).values_list("pk", flat=True))
-    return cache[key]
+            condition |= Q(path__startswith=membership.agency.path)
+        cached = list(Agency.objects.filter(condition).order_by().values_list("pk", "path"))
+        user._subtree_cache = cached
+    return cached
+
+
+def agency_ids_within(user, roles: frozenset[str]) -> list[int]:
+    """Return the ids of the agencies in the subtrees of the user's memberships with ``roles``.
+
+    One query per user object for every role set (the union of the subtrees, split here).
+    Filtering rows on their own ``agency_id IN (…)`` lets PostgreSQL use the foreign-key index;
+    a ``path LIKE`` across a join (or an ``OR`` of two such joins) forces a sequential scan of the
+    whole table (see docs/performance.md).
+    """
+    prefixes = tuple(m.agency.path for m in memberships_of(user) if m.role in roles)
+    if not prefixes:
+        return []
+    return sorted(pk for pk, path in _subtree_agencies(user) if path.startswith(prefixes))
 
 
 class RestrictedQuerySet(models.QuerySet):

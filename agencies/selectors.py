@@ -25,25 +25,8 @@ def membership_list(*, user) -> list[Membership]:
     return memberships_of(user)
 
 
-def agencies_for_role(*, user, roles: set[str]) -> list[Agency]:
-    """Return the agencies where the user holds one of ``roles`` (e.g. may enter cases)."""
-    seen, result = set(), []
-    for membership in memberships_of(user):
-        if membership.role in roles and membership.agency_id not in seen:
-            seen.add(membership.agency_id)
-            result.append(membership.agency)
-    return result
-
-
-def user_is_consolidator(user) -> bool:
-    """Return True for a 住建厅 (ZJ province) reviewer, who consolidates all departments."""
-    return any(
-        m.role == Membership.Role.REVIEWER
-        and m.agency.department.code == "ZJ"
-        and m.agency.level == Region.Level.PROVINCE
-        for m in memberships_of(user)
-    )
-
-
-def user_is_ministry(user) -> bool:
-    return any(m.role == Membership.Role.MINISTRY for m in memberships_of(user))
+def display_name(user) -> str:
+    """Return the name a person signs with on forms (填表人 / 负责人): full name, else username."""
+    if user is None:
+        return ""
+    return user.get_full_name().strip() or user.username

@@ -4,10 +4,15 @@ import csv
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
 
 from agencies.models import Agency, ComplaintChannel, Department, Membership, Region
 from agencies.reference import DEPARTMENTS, DIVISIONS_CSV, agency_name
+from audit.actions import Action
 from audit.services import audit_record
+from core.errors import DomainError
 
 
 @transaction.atomic
@@ -70,11 +75,11 @@ def reference_data_load() -> dict[str, int]:
                     level=region.level,
                     name=agency_name(spec, region_name=region_name, level=region.level),
                 )
-                agency.save()
+                agency_save(agency=agency)
                 created["agencies"] += 1
             elif agency.parent_id != (parent.pk if parent else None):
                 agency.parent = parent
-                agency.save()
+                agency_save(agency=agency)
             by_region[region.code] = agency
     return created
 
@@ -95,9 +100,60 @@ def membership_add(
     membership, _ = Membership.objects.get_or_create(user=user, agency=agency, role=role)
     audit_record(
         actor=actor,
-        action="membership.added",
+        action=Action.MEMBERSHIP_ADDED,
         target=membership,
         agency=agency,
         data={"username": username, "role": role, "user_created": user_created},
     )
     return membership
+
+
+def _stored_path(agency: Agency) -> str:
+    if not agency.pk:
+        return ""
+    stored = Agency.objects.filter(pk=agency.pk).order_by().values_list("path", flat=True)
+    return next(iter(stored), "")
+
+
+def agency_check_parent(*, agency: Agency, parent: Agency | None) -> None:
+    """Refuse a parent in another department, or inside the agency's own subtree."""
+    _check_parent(agency, parent, _stored_path(agency))
+
+
+def _check_parent(agency: Agency, parent: Agency | None, old_path: str) -> None:
+    if parent is not None and old_path and parent.path.startswith(old_path):
+        message = _("不能把机构移到它自己或它的下级机构之下。")
+        raise DomainError(message, fields={"parent": [message]})
+    if parent is not None and parent.department_id != agency.department_id:
+        message = _("上级机构须属于同一部门。")
+        raise DomainError(message, fields={"parent": [message]})
+
+
+@transaction.atomic
+def agency_save(*, agency: Agency, actor=None) -> Agency:
+    """Save an agency, keeping ``path`` in step with its parent; a move carries its subtree.
+
+    The paths below a moved agency are rewritten in one UPDATE, not row by row.
+    """
+    old_path, parent = _stored_path(agency), agency.parent
+    _check_parent(agency, parent, old_path)
+    if not agency.level:
+        agency.level = agency.region.level
+    agency.save()
+    new_path = f"{parent.path if parent else '/'}{agency.pk}/"
+    if new_path != old_path:
+        subtree = Agency.objects.filter(path__startswith=old_path) if old_path else None
+        if subtree is None:
+            Agency.objects.filter(pk=agency.pk).update(path=new_path)
+        else:
+            subtree.update(path=Concat(Value(new_path), Substr(F("path"), len(old_path) + 1)))
+        agency.path = new_path
+    if actor is not None:
+        audit_record(
+            actor=actor,
+            action=Action.AGENCY_SAVED,
+            target=agency,
+            agency=agency,
+            changes={"path": [old_path or None, new_path]} if new_path != old_path else {},
+        )
+    return agency

@@ -28,11 +28,6 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict:
     return {name: _plain(getattr(instance, name)) for name in names}
 
 
-def diff(before: dict, after: dict) -> dict:
-    """Return ``{field: [before, after]}`` for the fields whose values differ."""
-    return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
-
-
 def audit_record(
     *,
     actor,

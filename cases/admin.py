@@ -19,7 +19,7 @@ from cases.models import (
     Person,
     Unit,
 )
-from config.admin import ReadOnlyAdmin, ReadOnlyInline
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
 @admin.register(CertificateType)

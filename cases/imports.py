@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -27,9 +26,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from cases.forms import CASE_PATHS, PERSON_PATHS
-from cases.identifiers import normalize_document, normalize_uscc
 from cases.models import Case, CertificateType, Person
-from config.errors import DomainError
+from core.errors import DomainError
 
 SHEET = "案件导入"
 HELP_SHEET = "说明"
@@ -37,7 +35,6 @@ MAX_ROWS = 5000
 HEADER_ROW = 1
 YES = {"是", "y", "yes", "true", "1", "√"}
 NO = {"否", "n", "no", "false", "0", ""}
-LEVELS = {"一级": "1", "二级": "2", "1": "1", "2": "2", "": ""}
 SEPARATORS = re.compile(r"[、,，;；/\n]+")
 
 
@@ -196,29 +193,13 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _choice(value: str, choices) -> str | None:
-    """Return the code for a Chinese label or a code; None when unknown."""
+def _code(value: str, choices) -> str:
+    """Return the code for a Chinese label (or the code itself); other text is passed on as is,
+    for the service to refuse with the allowed values."""
     for code, label in choices:
         if value in (code, str(label)):
             return code
-    return None
-
-
-def _date(value) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = _text(value).replace("/", "-").replace(".", "-")
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text) or re.fullmatch(
-        r"(\d{4})年(\d{1,2})月(\d{1,2})日", text
-    )
-    if not match:
-        raise ValueError(_("日期格式应为 2019-03-02。"))
-    try:
-        return datetime.date(*map(int, match.groups()))
-    except ValueError as exc:
-        raise ValueError(_("日期不存在。")) from exc
+    return value
 
 
 class _Row:
@@ -234,127 +215,51 @@ class _Row:
     def text(self, key: str) -> str:
         return _text(self.cells.get(key))
 
-    def uscc(self, key: str) -> str:
-        value = self.text(key)
-        if not value:
-            return ""
-        try:
-            return normalize_uscc(value)
-        except ValidationError as exc:
-            self.error(key, exc.messages[0])
-            return value
+    def date(self, key: str):
+        """Return a date cell as Excel stored it (a date) or as typed (text), for the service."""
+        value = self.cells.get(key)
+        return value if isinstance(value, datetime.date) else self.text(key)
 
-
-def _unit(name: str, uscc: str) -> dict | None:
-    return {"name": name, "uscc": uscc} if (name or uscc) else None
+    def unit(self, prefix: str) -> dict | None:
+        name, uscc = self.text(f"{prefix}_name"), self.text(f"{prefix}_uscc")
+        return {"name": name, "uscc": uscc} if (name or uscc) else None
 
 
 def _read_case(row: _Row) -> dict:
-    """Return the case-level payload from the group's first row, recording every problem."""
-    case: dict = {}
-    source = row.text("source")
-    if not source:
-        row.error("source", _("必填。"))
-    elif (code := _choice(source, Case.Source.choices)) is None:
-        row.error(
-            "source",
-            _("“%(v)s”不是允许的值（%(allowed)s）。")
-            % {"v": source, "allowed": _labels(Case.Source.choices)},
-        )
-    else:
-        case["source"] = code
-    violations = [v for v in SEPARATORS.split(row.text("violations")) if v.strip()]
-    if not violations:
-        row.error("violations", _("必填，至少一项。"))
-    codes = []
-    for value in violations:
-        code = _choice(value.strip(), Case.Violation.choices)
-        if code is None:
-            row.error("violations", _("“%(v)s”不是允许的值。") % {"v": value.strip()})
-        elif code not in codes:
-            codes.append(code)
-    case["violations"] = codes
-    raw_date = row.cells.get("opened_on")
-    if raw_date in (None, ""):
-        row.error("opened_on", _("必填。"))
-    else:
-        try:
-            case["opened_on"] = _date(raw_date)
-        except ValueError as exc:
-            row.error("opened_on", str(exc))
-        else:
-            if case["opened_on"] > datetime.date.today():  # noqa: DTZ011 — a calendar date
-                row.error("opened_on", _("立案日期不能晚于今天。"))
-    case["summary"] = row.text("summary")
-    for prefix, key in (("cuu", "certificate_user_unit"), ("hr", "hr_agency")):
-        name, uscc = row.text(f"{prefix}_name"), row.uscc(f"{prefix}_uscc")
-        if uscc and not name:
-            row.error(f"{prefix}_name", _("填写了统一社会信用代码时，请同时填写单位名称。"))
-        case[key] = _unit(name, uscc)
-    return case
+    """Return the case-level payload of the group's first row, as the service takes it."""
+    violations = [v.strip() for v in SEPARATORS.split(row.text("violations")) if v.strip()]
+    return {
+        "source": _code(row.text("source"), Case.Source.choices),
+        "violations": [_code(v, Case.Violation.choices) for v in violations],
+        "opened_on": row.date("opened_on"),
+        "summary": row.text("summary"),
+        "certificate_user_unit": row.unit("cuu"),
+        "hr_agency": row.unit("hr"),
+    }
 
 
 def _read_person(row: _Row) -> dict:
-    """Return one person payload from a row, recording every problem."""
-    name = row.text("name")
-    if not name:
-        row.error("name", _("必填。"))
-    id_type_text = row.text("id_type")
-    id_type = _choice(id_type_text, Person.IdType.choices) if id_type_text else "resident_id"
-    if id_type is None:
-        row.error(
-            "id_type",
-            _("“%(v)s”不是允许的值（%(allowed)s）。")
-            % {"v": id_type_text, "allowed": _labels(Person.IdType.choices)},
-        )
-    number = row.text("id_number")
-    if not number:
-        row.error("id_number", _("必填。"))
-    elif id_type:
-        try:
-            number = normalize_document(id_type, number)
-        except ValidationError as exc:
-            row.error("id_number", exc.messages[0])
+    """Return one person payload of a row, as the service takes it."""
     public = row.text("is_public_employee").lower()
     if public not in YES | NO:
         row.error("is_public_employee", _("请填写“是”或“否”。"))
     certificate = None
-    category_text = row.text("cert_category")
-    cert_number = row.text("cert_number")
-    level_text = row.text("cert_level")
-    if level_text not in LEVELS:
-        row.error("cert_level", _("请填写“一级”“二级”或留空。"))
-    if category_text:
-        category = _choice(category_text, CertificateType.Category.choices)
-        if category is None:
-            row.error(
-                "cert_category",
-                _("“%(v)s”不是允许的值（%(allowed)s）。")
-                % {"v": category_text, "allowed": _labels(CertificateType.Category.choices)},
-            )
-        if not cert_number:
-            row.error("cert_number", _("填写执业资格类别时必填。"))
+    if any(row.text(k) for k in ("cert_category", "cert_level", "cert_specialty", "cert_number")):
         certificate = {
-            "category": category,
-            "level": LEVELS.get(level_text, ""),
+            "category": _code(row.text("cert_category"), CertificateType.Category.choices),
+            "level": row.text("cert_level"),
             "specialty": row.text("cert_specialty"),
-            "number": cert_number,
+            "number": row.text("cert_number"),
         }
-    elif cert_number:
-        row.error("cert_category", _("填写了证书编号时，请填写执业资格类别。"))
-    units = {}
-    for prefix, key in (("reg_unit", "registered_unit"), ("act_unit", "actual_unit")):
-        unit_name, uscc = row.text(f"{prefix}_name"), row.uscc(f"{prefix}_uscc")
-        if uscc and not unit_name:
-            row.error(f"{prefix}_name", _("填写了统一社会信用代码时，请同时填写单位名称。"))
-        units[key] = _unit(unit_name, uscc)
+    id_type = row.text("id_type")
     return {
-        "name": name,
-        "id_type": id_type or "resident_id",
-        "id_number": number,
-        "is_public_employee": public in YES and public != "",
+        "name": row.text("name"),
+        "id_type": _code(id_type, Person.IdType.choices) if id_type else "resident_id",
+        "id_number": row.text("id_number"),
+        "is_public_employee": public in YES,
         "certificate": certificate,
-        **units,
+        "registered_unit": row.unit("reg_unit"),
+        "actual_unit": row.unit("act_unit"),
     }
 
 
@@ -382,7 +287,6 @@ def parse_workbook(content: bytes) -> ParseResult:
         return ParseResult([], [RowError(HEADER_ROW, "", message)])
 
     groups: dict[str, CaseGroup] = {}
-    seen_documents: dict[tuple, int] = {}
     for number, values in enumerate(rows, start=HEADER_ROW + 1):
         if number - HEADER_ROW > MAX_ROWS:
             errors.append(RowError(number, "", _("单次最多导入 %(n)d 行。") % {"n": MAX_ROWS}))
@@ -403,15 +307,7 @@ def parse_workbook(content: bytes) -> ParseResult:
         else:
             _check_same_case(row, group)
         group.rows.append(number)
-        person = _read_person(row)
-        document = (person["id_type"], person["id_number"])
-        if person["id_number"] and document in seen_documents.get(key, {}):
-            row.error(
-                "id_number",
-                _("与第%(row)d行为同一案件的同一人员。") % {"row": seen_documents[key][document]},
-            )
-        seen_documents.setdefault(key, {})[document] = number
-        group.persons.append(person)
+        group.persons.append(_read_person(row))
     book.close()
     if not groups and not errors:
         errors.append(RowError(HEADER_ROW + 1, "", _("文件中没有数据行。")))
@@ -488,6 +384,20 @@ def run_import(*, actor, agency, result: ParseResult, commit: bool) -> tuple[lis
     except _RollbackError:
         created = []
     return errors, created
+
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+def upload_problem(upload) -> str | None:
+    """Return why an uploaded file cannot be an import workbook, or None."""
+    if upload is None:
+        return _("请选择文件。")
+    if not upload.name.lower().endswith(".xlsx"):
+        return _("请上传 .xlsx 格式的 Excel 文件（可先下载模板）。")
+    if upload.size > MAX_UPLOAD_BYTES:
+        return _("文件超过 10 MB，请拆分后分批导入。")
+    return None
 
 
 def content_hash(content: bytes) -> str:

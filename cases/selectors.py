@@ -6,40 +6,24 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 
+from agencies import permissions
 from agencies.models import Agency, Department
-from agencies.querysets import CHANGE, READ_ROLES, VIEW, WRITE_ROLES, memberships_of
+from agencies.querysets import CHANGE, VIEW
 from audit.services import audit_history
 from cases.identifiers import normalize_resident_id, normalize_uscc
+from cases.labels import DUPLICATE_SUBJECTS
 from cases.models import Case, CaseLink, CaseParty, Evidence, Measure, Person, Unit
+from cases.validation import EDITABLE_FIELDS
+from core.errors import NotFoundError
 
 PICKER_LIMIT = 20
 # A passport or permanent-residence number typed in full: letters and digits, 6 to 32 long.
 DOCUMENT = re.compile(r"^[0-9A-Z]{6,32}$")
 
 
-def roles_covering(*, user, agency) -> set[str]:
-    """Return the roles ``user`` holds at ``agency`` or at an agency above it (same department)."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return set()
-    if user.is_superuser:
-        return {"clerk", "reviewer", "inspector"}
-    return {m.role for m in memberships_of(user) if agency.path.startswith(m.agency.path)}
-
-
-def can_change(*, user, case: Case) -> bool:
-    """Return True when ``user`` is a clerk or reviewer of the owning agency or above it."""
-    return bool(roles_covering(user=user, agency=case.agency) & WRITE_ROLES)
-
-
-def can_see_full_id(*, user, case: Case) -> bool:
-    """Return True when ``user`` may read full document numbers on ``case`` (its writing chain)."""
-    return can_change(user=user, case=case)
-
-
-def can_view(*, user, case: Case) -> bool:
+def case_is_visible(*, user, case: Case) -> bool:
     """Return True when ``case`` lies in ``user``'s view scope."""
     return Case.objects.restrict(user, VIEW).filter(pk=case.pk).exists()
 
@@ -73,7 +57,7 @@ def case_list(*, user, action: str = VIEW) -> QuerySet[Case]:
 
 
 def case_get(*, user, pk, action: str = VIEW) -> Case:
-    """Return one case in ``user``'s scope with its decision and measures; Http404 otherwise."""
+    """Return one case in ``user``'s scope with its decision and measures (else NotFoundError)."""
     queryset = case_list(user=user, action=action).prefetch_related(
         Prefetch(
             "decision__measures",
@@ -83,26 +67,13 @@ def case_get(*, user, pk, action: str = VIEW) -> Case:
     try:
         return queryset.get(pk=pk)
     except (Case.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404(_("未找到该案件。")) from exc
+        raise NotFoundError(_("未找到该案件。")) from exc
 
 
 # What the timeline and history show of an audit event, by key. The audit log keeps everything it
 # recorded (e.g. the reference of a joined case in another jurisdiction); readers of the case get
 # only these keys, and a joined case only when they may see it.
-TIMELINE_CHANGES = frozenset(
-    {
-        "source",
-        "violations",
-        "opened_on",
-        "summary",
-        "certificate_user_unit",
-        "hr_agency",
-        "persons",
-        "status",
-        "agency",
-        "transfer_to",
-    }
-)
+TIMELINE_CHANGES = frozenset({*EDITABLE_FIELDS, "status", "agency", "transfer_to"})
 _DECISION_KEYS = (
     "decided_on",
     "outcome",
@@ -274,13 +245,6 @@ def case_duplicates(*, case: Case) -> list[Duplicate]:
     return sorted(set(found), key=lambda d: (d.kind, d.subject, d.other_case_id))
 
 
-_SUBJECT = {
-    CaseLink.Kind.SAME_PERSON: "人员",
-    CaseLink.Kind.SAME_CERTIFICATE: "证书编号",
-    CaseLink.Kind.SAME_UNIT: "单位",
-}
-
-
 def case_duplicate_notices(*, case: Case, user) -> list[str]:
     """Tell the user where this case's persons and units also appear, hiding what they may not see.
 
@@ -296,7 +260,7 @@ def case_duplicate_notices(*, case: Case, user) -> list[str]:
     )
     notices = []
     for (kind, subject), ids in by_subject.items():
-        label = _SUBJECT[kind]
+        label = DUPLICATE_SUBJECTS[kind]
         seen = sorted(visible[pk] for pk in ids if pk in visible)
         if seen:
             notices.append(
@@ -362,11 +326,7 @@ def unit_search(*, user, q: str) -> QuerySet[Unit]:
     create a second row for it; browsing by name or partial code stays within the user's cases.
     Ministry users and users without a reading role get nothing.
     """
-    if user is None or not user.is_authenticated or not user.is_active:
-        return Unit.objects.none()
-    roles = {"clerk", "reviewer", "inspector"} if user.is_superuser else set()
-    roles |= {m.role for m in memberships_of(user)}
-    if not roles & READ_ROLES:
+    if not permissions.reads_cases(user):
         return Unit.objects.none()
     visible = Case.objects.restrict(user, VIEW)
     parties = CaseParty.objects.filter(case__in=visible)
@@ -379,7 +339,7 @@ def unit_search(*, user, q: str) -> QuerySet[Unit]:
     q = (q or "").strip()
     if q:
         in_scope &= Q(name__icontains=q) | Q(uscc__startswith=q.replace(" ", "").upper())
-    code = _complete_uscc(q) if roles & WRITE_ROLES else None
+    code = _complete_uscc(q) if permissions.writes_anywhere(user) else None
     if code:
         in_scope |= Q(uscc=code)
     return (
@@ -413,8 +373,8 @@ def evidence_list(*, case: Case) -> QuerySet[Evidence]:
 
 
 def evidence_get(*, user, pk) -> Evidence:
-    """Return one evidence file whose case ``user`` may see; Http404 otherwise."""
+    """Return one evidence file whose case ``user`` may see (else NotFoundError)."""
     try:
         return Evidence.objects.restrict(user, VIEW).select_related("case").get(pk=pk)
     except (Evidence.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404(_("未找到该文件。")) from exc
+        raise NotFoundError(_("未找到该文件。")) from exc

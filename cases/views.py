@@ -8,16 +8,15 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from agencies import permissions
 from agencies.models import Region
-from agencies.querysets import WRITE_ROLES, memberships_of
-from agencies.selectors import agencies_for_role
 from cases import imports, selectors, services
 from cases.filters import CaseFilterSet
 from cases.forms import (
@@ -30,11 +29,12 @@ from cases.forms import (
     PersonFormSet,
     ReasonForm,
     TransferForm,
-    apply_domain_error,
+    apply_case_error,
 )
 from cases.models import Case, CertificateType
-from config.errors import DomainError
-from config.paginator import IdFirstPaginator
+from core.forms import run_service, show_on_form
+from core.http import xlsx_response
+from core.paginator import IdFirstPaginator
 
 PAGE_SIZE = 50
 # Column headers that sort the list: (ordering value of CaseFilterSet, header).
@@ -54,7 +54,7 @@ IMPORT_SESSION_KEY = "cases_import"
 
 
 def _writable_agencies(user) -> list:
-    return agencies_for_role(user=user, roles=set(WRITE_ROLES))
+    return permissions.agencies_where(user, permissions.WRITE_ROLES)
 
 
 @login_required
@@ -104,21 +104,10 @@ def _style_filter_form(form) -> None:
             field.widget.attrs["class"] = "form-control form-control-sm"
 
 
-def _can_receive(user, case) -> bool:
-    """Return True when the user may accept or reject the pending transfer of ``case``."""
-    if not case.transfer_to_id:
-        return False
-    if user.is_superuser:
-        return True
-    return any(
-        m.role in WRITE_ROLES and case.transfer_to.path.startswith(m.agency.path)
-        for m in memberships_of(user)
-    )
-
-
-def _actions(user, case, can_change: bool) -> dict:
+def _actions(user, case) -> dict:
     """Return which transitions to offer; the services still guard every one of them."""
     status, pending = case.status, bool(case.transfer_to_id)
+    can_change = permissions.user_can_change_case(user=user, case=case)
     return {
         "edit": can_change and status != Case.Status.CLOSED and not pending,
         "investigate": can_change and status == Case.Status.REGISTERED and not pending,
@@ -127,13 +116,13 @@ def _actions(user, case, can_change: bool) -> dict:
         and not pending,
         "close": can_change and status == Case.Status.DECIDED,
         # Only a reviewer may reopen (the decision is withdrawn).
-        "reopen": "reviewer" in selectors.roles_covering(user=user, agency=case.agency)
+        "reopen": permissions.user_can_reopen_case(user=user, case=case)
         and status in (Case.Status.DECIDED, Case.Status.CLOSED),
         "transfer": can_change
         and status not in (Case.Status.CLOSED, Case.Status.DECIDED)
         and not pending,
         "cancel_transfer": can_change and pending,
-        "receive": _can_receive(user, case),
+        "receive": permissions.user_can_receive_transfer(user=user, case=case),
         "join": can_change,
         "attach": can_change and status != Case.Status.CLOSED,
     }
@@ -143,7 +132,6 @@ def _actions(user, case, can_change: bool) -> dict:
 def case_detail(request, pk: int):
     """Show one case: parties, units, decision, timeline, evidence, history and actions."""
     case = selectors.case_get(user=request.user, pk=pk)
-    can_change = selectors.can_change(user=request.user, case=case)
     timeline = selectors.case_timeline(case=case, user=request.user)
     history = [event for event in timeline if event["changes"]]
     return render(
@@ -152,14 +140,14 @@ def case_detail(request, pk: int):
         {
             "case": case,
             "parties": list(case.parties.all()),
-            "full_id": selectors.can_see_full_id(user=request.user, case=case),
+            "full_id": permissions.user_can_unmask_case(user=request.user, case=case),
             "decision": getattr(case, "decision", None),
             "timeline": timeline,
             "history": history,
             "evidence": selectors.evidence_list(case=case),
             "duplicates": selectors.case_duplicate_notices(case=case, user=request.user),
             "related": selectors.case_links(case=case, user=request.user),
-            "actions": _actions(request.user, case, can_change),
+            "actions": _actions(request.user, case),
             "badges": STATUS_BADGES,
             "reason_form": ReasonForm(),
             "transfer_form": TransferForm(agencies=selectors.transfer_targets(case=case)),
@@ -185,24 +173,12 @@ def _case_form_page(request, *, case=None):
         form = CaseForm(request.POST, **form_kwargs)
         formset = PersonFormSet(request.POST, prefix="persons")
         if form.is_valid() and formset.is_valid():
-            try:
-                if case is None:
-                    case = services.case_create(
-                        actor=request.user,
-                        agency=form.chosen_agency,
-                        persons=formset.payload(),
-                        **form.payload(),
-                    )
-                    messages.success(request, _("已登记案件 %(ref)s。") % {"ref": case.reference})
-                else:
-                    services.case_update(
-                        actor=request.user, case=case, persons=formset.payload(), **form.payload()
-                    )
-                    messages.success(request, _("案件已保存。"))
-            except DomainError as exc:
-                apply_domain_error(exc, form, formset)
-            else:
-                return redirect("cases:detail", pk=case.pk)
+            saved = run_service(
+                lambda: _case_save(request, case, form, formset),
+                lambda exc: apply_case_error(exc, form, formset),
+            )
+            if saved is not None:
+                return redirect("cases:detail", pk=saved.pk)
     else:
         form = CaseForm(initial=initial, **form_kwargs)
         formset = PersonFormSet(initial=persons_initial, prefix="persons")
@@ -220,6 +196,21 @@ def _case_form_page(request, *, case=None):
             .distinct(),
         },
     )
+
+
+def _case_save(request, case, form, formset) -> Case:
+    if case is None:
+        case = services.case_create(
+            actor=request.user,
+            agency=form.chosen_agency,
+            persons=formset.payload(),
+            **form.payload(),
+        )
+        messages.success(request, _("已登记案件 %(ref)s。") % {"ref": case.reference})
+        return case
+    services.case_update(actor=request.user, case=case, persons=formset.payload(), **form.payload())
+    messages.success(request, _("案件已保存。"))
+    return case
 
 
 @login_required
@@ -241,11 +232,11 @@ def case_decide(request, pk: int):
     case = selectors.case_get(user=request.user, pk=pk, action="change")
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.case_decide(actor=request.user, case=case, **form.payload())
-        except DomainError as exc:
-            apply_domain_error(exc, form)
-        else:
+        decided = run_service(
+            lambda: services.case_decide(actor=request.user, case=case, **form.payload()),
+            show_on_form(form),
+        )
+        if decided is not None:
             messages.success(request, _("处理决定已保存。"))
             return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/decide.html", {"case": case, "form": form})
@@ -271,11 +262,11 @@ def _reason_action(request, pk, *, service, title, submit, done, required=True, 
     case = selectors.case_get(user=request.user, pk=pk, action=action)
     form = ReasonForm(request.POST or None, required=required)
     if request.method == "POST" and form.is_valid():
-        try:
-            service(actor=request.user, case=case, reason=form.cleaned_data["reason"])
-        except DomainError as exc:
-            apply_domain_error(exc, form)
-        else:
+        changed = run_service(
+            lambda: service(actor=request.user, case=case, reason=form.cleaned_data["reason"]),
+            show_on_form(form),
+        )
+        if changed is not None:
             messages.success(request, done)
             return redirect("cases:detail", pk=case.pk)
     return _small_form(request, case, form, title=title, submit=submit, url=request.path)
@@ -328,16 +319,14 @@ def case_transfer(request, pk: int):
     case = selectors.case_get(user=request.user, pk=pk, action="change")
     form = TransferForm(request.POST or None, agencies=selectors.transfer_targets(case=case))
     if request.method == "POST" and form.is_valid():
-        try:
-            services.case_transfer(
-                actor=request.user,
-                case=case,
-                to_agency=form.cleaned_data["to_agency"],
-                reason=form.cleaned_data["reason"],
-            )
-        except DomainError as exc:
-            apply_domain_error(exc, form)
-        else:
+        data = form.cleaned_data
+        transferred = run_service(
+            lambda: services.case_transfer(
+                actor=request.user, case=case, to_agency=data["to_agency"], reason=data["reason"]
+            ),
+            show_on_form(form),
+        )
+        if transferred is not None:
             messages.success(request, _("已提出移交，等待对方接收。"))
             return redirect("cases:detail", pk=case.pk)
     return _small_form(
@@ -360,14 +349,11 @@ def case_transfer_cancel(request, pk: int):
 
 
 def _post_action(request, pk, call, done, action="change"):
-    """Perform a transition without input; a refusal is shown as a message on the case page."""
+    """Perform a transition without input; a refusal comes back as a message on the case page."""
     case = selectors.case_get(user=request.user, pk=pk, action=action)
-    try:
-        call(case)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
+    request.back_url = case.get_absolute_url()
+    call(case)
+    messages.success(request, done)
     return redirect("cases:detail", pk=case.pk)
 
 
@@ -401,24 +387,13 @@ def case_transfer_accept(request, pk: int):
 def case_join(request, pk: int):
     """Link this case with another visible case by its reference."""
     case = selectors.case_get(user=request.user, pk=pk, action="change")
+    request.back_url = case.get_absolute_url()
     form = JoinForm(request.POST)
-    if form.is_valid():
-        other = (
-            selectors.case_list(user=request.user)
-            .filter(reference=form.cleaned_data["other"].strip())
-            .first()
-        )
-        if other is None:
-            messages.error(request, _("关联案件编号：未找到您可查看的该编号案件。"))
-        else:
-            try:
-                services.case_join(actor=request.user, case=case, other=other)
-            except DomainError as exc:
-                messages.error(request, exc.message)
-            else:
-                messages.success(request, _("已关联案件 %(ref)s。") % {"ref": other.reference})
-    else:
-        messages.error(request, _("关联案件编号：请填写。"))
+    form.is_valid()
+    reference = str(form.cleaned_data.get("other") or "").strip()
+    other = selectors.case_list(user=request.user).filter(reference=reference).first()
+    services.case_join(actor=request.user, case=case, other=other)
+    messages.success(request, _("已关联案件 %(ref)s。") % {"ref": other.reference})
     return redirect("cases:detail", pk=case.pk)
 
 
@@ -427,23 +402,17 @@ def case_join(request, pk: int):
 def evidence_upload(request, pk: int):
     """Attach a file to a case."""
     case = selectors.case_get(user=request.user, pk=pk, action="change")
+    request.back_url = reverse("cases:detail", args=[case.pk]) + "#evidence"
     form = EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.evidence_add(
-                actor=request.user,
-                case=case,
-                uploaded_file=form.cleaned_data["file"],
-                description=form.cleaned_data["description"],
-            )
-        except DomainError as exc:
-            details = [str(m) for msgs in exc.fields.values() for m in msgs] or [exc.message]
-            messages.error(request, _("证据材料：%(m)s") % {"m": "；".join(details)})
-        else:
-            messages.success(request, _("证据材料已上传。"))
-    else:
-        messages.error(request, _("证据材料：请选择要上传的文件。"))
-    return redirect(reverse("cases:detail", args=[case.pk]) + "#evidence")
+    form.is_valid()
+    services.evidence_add(
+        actor=request.user,
+        case=case,
+        uploaded_file=form.cleaned_data.get("file"),
+        description=form.cleaned_data.get("description", ""),
+    )
+    messages.success(request, _("证据材料已上传。"))
+    return redirect(request.back_url)
 
 
 @login_required
@@ -454,7 +423,7 @@ def evidence_download(request, pk: int):
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError as exc:
-        raise Http404(_("文件不存在。")) from exc
+        raise Http404(_("文件不存在。")) from exc  # the row outlived its file: nothing to send
     response = FileResponse(
         handle,
         as_attachment=True,
@@ -469,12 +438,7 @@ def evidence_download(request, pk: int):
 @require_GET
 def import_template(request):
     """Download the Excel import template."""
-    response = HttpResponse(
-        imports.template_workbook(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''cases-import-template.xlsx"
-    return response
+    return xlsx_response(imports.template_workbook(), "案件导入模板.xlsx")
 
 
 def _stash(request, content: bytes, name: str, agency) -> str:
@@ -545,9 +509,12 @@ def import_cases(request):
     elif request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES, agencies=agencies)
         context["form"] = form
-        if form.is_valid():
+        upload = form.cleaned_data.get("file") if form.is_valid() else None
+        problem = imports.upload_problem(upload)
+        if problem:
+            form.add_error("file", problem)
+        elif form.is_valid():
             _unstash_discard(request)  # a new upload replaces any file checked before
-            upload = form.cleaned_data["file"]
             content = upload.read()
             agency = form.chosen_agency
             result = imports.parse_workbook(content)

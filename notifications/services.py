@@ -5,15 +5,40 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from notifications.models import Notification
 
 logger = logging.getLogger(__name__)
 
 
-def notification_send(*, users, key: str, title: str, body: str = "", url: str = "") -> int:
-    """Notify each user once per ``key``; e-mail those with an address. Return how many were new."""
+def notification_link(*, target=None, route: tuple[str, dict] | None = None) -> str:
+    """Return the link of a notification: the target's page, or a named route with a query."""
+    if target is not None:
+        return target.get_absolute_url()
+    if route is not None:
+        name, query = route
+        return reverse(name) + (f"?{urlencode(query)}" if query else "")
+    return ""
+
+
+def notification_send(
+    *,
+    users,
+    key: str,
+    title: str,
+    body: str = "",
+    target=None,
+    route: tuple[str, dict] | None = None,
+) -> int:
+    """Notify each user once per ``key``; e-mail those with an address. Return how many were new.
+
+    The notification links to ``target``'s page or to ``route`` (a URL name and its query), so
+    the services that send one never build a URL themselves.
+    """
+    url = notification_link(target=target, route=route)
     sent = 0
     for user in users:
         _, created = Notification.objects.get_or_create(

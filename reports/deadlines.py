@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 import chinese_calendar
 
+from core.months import next_month
+
 # Used when the ReportDeadline table has no row for a level (e.g. right after a flush in tests);
 # the same values are created as data by migration 0002 and can be changed in the admin.
 DEFAULT_DEADLINES = {
@@ -59,16 +61,6 @@ def first_working_day_of(month: datetime.date) -> datetime.date:
     while not is_working_day(day):
         day += datetime.timedelta(days=1)
     return day
-
-
-def next_month(month: datetime.date) -> datetime.date:
-    """Return the first day of the month after ``month``."""
-    return (month.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-
-
-def previous_month(month: datetime.date) -> datetime.date:
-    """Return the first day of the month before ``month``."""
-    return (month.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
 
 
 def deadline_rules() -> dict[str, DeadlineRule]:

@@ -3,32 +3,33 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Region
-from agencies.querysets import READ_ROLES, RestrictedQuerySet
+from agencies import permissions
+from agencies.models import Department, Region
+from agencies.querysets import CHANGE, READ_ROLES, RestrictedQuerySet
+from core.months import month_label
 
-# The five departments that file a monthly 附件1 (DOMAIN.md §2); 住建厅 consolidates them.
-REPORTING_DEPARTMENTS = ("ZJ", "RS", "JT", "SL", "TX")
-CONSOLIDATOR_DEPARTMENT = "ZJ"
+# The departments that file a monthly 附件1 (DOMAIN.md §2) are those of kind "reporting"; the
+# lead department (住建厅, ``Department.is_lead``) consolidates them. Both are data.
+REPORTING = Department.Kind.REPORTING
+
+
+def province_reports_q(prefix: str = "agency__") -> Q:
+    """Return the condition for the reporting departments' province-level agencies."""
+    return Q(**{f"{prefix}level": Region.Level.PROVINCE, f"{prefix}department__kind": REPORTING})
 
 
 class ReportQuerySet(RestrictedQuerySet):
     agency_lookup = "agency"
 
     def restrict_extra(self, user, action, memberships):
-        """Let 住建厅 (ZJ province) members see every department's province-level reports."""
-        roles = {"reviewer"} if action == "change" else READ_ROLES
-        for membership in memberships:
-            agency = membership.agency
-            if (
-                membership.role in roles
-                and agency.department.code == CONSOLIDATOR_DEPARTMENT
-                and agency.level == Region.Level.PROVINCE
-            ):
-                return Q(agency__level=Region.Level.PROVINCE) & Q(
-                    agency__department__code__in=REPORTING_DEPARTMENTS
-                )
+        """Let 住建厅 (the lead department's province agency) see every department's
+        province-level reports: its reviewers approve them."""
+        roles = {permissions.REVIEWER} if action == CHANGE else READ_ROLES
+        if permissions.lead_province_roles(user) & roles:
+            return province_reports_q()
         return None
 
 
@@ -73,7 +74,10 @@ class Report(models.Model):
         indexes = [models.Index(fields=["month", "status"], name="report_month_status")]
 
     def __str__(self):
-        return f"{self.agency} {self.month:%Y年%-m月}"
+        return f"{self.agency} {month_label(self.month)}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:detail", args=[self.pk])
 
     @property
     def is_open(self) -> bool:
@@ -193,7 +197,7 @@ class ConsolidationQuerySet(RestrictedQuerySet):
 
     def restrict_extra(self, user, action, memberships):
         """Let ministry users read consolidations once they are reported upward."""
-        if action == "view" and any(m.role == "ministry" for m in memberships):
+        if action != CHANGE and permissions.is_ministry(user):
             return Q(status=Consolidation.Status.REPORTED)
         return None
 
@@ -249,7 +253,11 @@ class Consolidation(models.Model):
         ]
 
     def __str__(self):
-        return f"全省汇总 {self.month:%Y年%-m月}"
+        return f"全省汇总 {month_label(self.month)}"
+
+    @property
+    def is_reported(self) -> bool:
+        return self.status == self.Status.REPORTED
 
 
 class ReportDeadline(models.Model):

@@ -6,17 +6,20 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
+from agencies import permissions
 from agencies.models import Agency, Department, Region
-from agencies.querysets import WRITE_ROLES, memberships_of
+from agencies.selectors import display_name
 from cases.identifiers import mask_id_number
+from core.months import month_label
 from reports import compile as compiler
 from reports import deadlines, excel, layout
 from reports.models import (
-    REPORTING_DEPARTMENTS,
+    REPORTING,
     Consolidation,
     Report,
     ReportRevision,
     ReportRow,
+    province_reports_q,
 )
 
 ROW_KEYS = (*compiler.ROW_FIELDS, "remarks")
@@ -41,32 +44,6 @@ def consolidation_list(*, user, month: datetime.date | None = None) -> QuerySet:
     if month is not None:
         qs = qs.filter(month=month)
     return qs.annotate(row_count_total=Count("revisions__rows")).order_by("-month")
-
-
-def user_sees_full_ids(*, user, target: Report | Consolidation) -> bool:
-    """Return True when ``user`` needs the full ID numbers of ``target``'s rows.
-
-    The one rule for pages, API and workbooks, in step with the case register
-    (``cases.selectors.can_see_full_id``): the clerks and reviewers of the report's agency and of
-    the agencies above it in its department (who file and review it), 住建厅's reviewers for the
-    province-level reports they approve and for the consolidation, and ministry users for a
-    consolidation reported to them. Everyone else who may see the report (inspectors doing spot
-    checks, other departments' staff at 住建厅) reads masked numbers.
-    """
-    from agencies.selectors import user_is_consolidator, user_is_ministry
-
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    if isinstance(target, Consolidation):
-        if user_is_consolidator(user):
-            return True
-        return target.status == Consolidation.Status.REPORTED and user_is_ministry(user)
-    path = target.agency.path
-    if any(m.role in WRITE_ROLES and path.startswith(m.agency.path) for m in memberships_of(user)):
-        return True
-    return target.agency.level == Region.Level.PROVINCE and user_is_consolidator(user)
 
 
 def mask_rows(rows: list[dict]) -> list[dict]:
@@ -188,15 +165,13 @@ def children_status(*, user, agency: Agency, month: datetime.date) -> list[Child
     ]
 
 
-def province_status(*, user, month: datetime.date) -> list[ChildStatus]:
+def province_status(*, user, month: datetime.date, rules=None) -> list[ChildStatus]:
     """Return the five departments' province-level agencies with the user's view of their reports.
 
     The agencies' names are public; a report the user may not read counts as not reported.
     """
     agencies = list(
-        Agency.objects.filter(
-            level=Region.Level.PROVINCE, department__code__in=REPORTING_DEPARTMENTS
-        )
+        Agency.objects.filter(province_reports_q(prefix=""))
         .select_related("department", "region")
         .order_by("department__sort_order")
     )
@@ -206,7 +181,7 @@ def province_status(*, user, month: datetime.date) -> list[ChildStatus]:
         .filter(month=month, agency__in=agencies)
         .select_related("current_revision")
     }
-    due = deadlines.due_date("province", month)
+    due = deadlines.due_date(Region.Level.PROVINCE, month, rules)
     return [ChildStatus(a, reports.get(a.pk), due) for a in agencies]
 
 
@@ -214,27 +189,21 @@ def consolidation_chart(*, user, months: int = 12) -> dict:
     """Return approved province-level row counts by month × department the user may read."""
     rows = (
         Report.objects.restrict(user, "view")
-        .filter(
-            agency__level=Region.Level.PROVINCE,
-            agency__department__code__in=REPORTING_DEPARTMENTS,
-            status=Report.Status.APPROVED,
-        )
+        .filter(province_reports_q(), status=Report.Status.APPROVED)
         .values("month", "agency__department__short_name")
         .annotate(n=Count("current_revision__rows"))
         .order_by("month")
     )
     labels = sorted({r["month"] for r in rows})[-months:]
     departments = list(
-        Department.objects.filter(code__in=REPORTING_DEPARTMENTS).values_list(
-            "short_name", flat=True
-        )
+        Department.objects.filter(kind=REPORTING).values_list("short_name", flat=True)
     )
     data = {d: [0] * len(labels) for d in departments}
     for r in rows:
         if r["month"] in labels:
             data[r["agency__department__short_name"]][labels.index(r["month"])] = r["n"]
     return {
-        "labels": [f"{m.year}年{m.month}月" for m in labels],
+        "labels": [month_label(m) for m in labels],
         "datasets": [{"label": d, "data": v} for d, v in data.items()],
     }
 
@@ -286,8 +255,8 @@ def consolidation_workbook_data(consolidation: Consolidation, *, full_ids: bool)
     summary = excel.SheetData(
         agency_name=consolidation.agency.name,
         rows=summary_rows,
-        submitter=_name(consolidation.created_by),
-        approver=_name(consolidation.reported_by),
+        submitter=display_name(consolidation.created_by),
+        approver=display_name(consolidation.reported_by),
         submitted_on=_local_date(consolidation.reported_at),
         sheet_title="汇总",
     )
@@ -297,12 +266,6 @@ def consolidation_workbook_data(consolidation: Consolidation, *, full_ids: bool)
         "summary": summary,
         "stats": excel.Statistics(**stats),
     }
-
-
-def _name(user) -> str:
-    from reports.services import display_name
-
-    return display_name(user) if user else ""
 
 
 # Users who may see a report but do not need full ID numbers (e.g. inspectors doing spot checks)
@@ -323,13 +286,7 @@ def consolidation_annex1_xlsx(consolidation: Consolidation, *, full_ids: bool) -
 
 def reviewable_agencies(*, user) -> list[Agency]:
     """Return the agencies whose children's reports the user reviews."""
-    return [m.agency for m in _reviewer_memberships(user)]
-
-
-def _reviewer_memberships(user):
-    from agencies.querysets import memberships_of
-
-    return [m for m in memberships_of(user) if m.role == "reviewer"]
+    return permissions.agencies_where(user, {permissions.REVIEWER})
 
 
 def report_filename(report: Report) -> str:

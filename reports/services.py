@@ -3,121 +3,42 @@
 import datetime
 
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.models import Agency, Department, Membership, Region
+from agencies import permissions
+from agencies.models import Agency, Department, Region
+from agencies.selectors import display_name
+from audit.actions import Action
 from audit.services import audit_record
-from config.errors import ConflictError, DomainError
+from core.errors import ConflictError, DomainError, PermissionDeniedError
+from core.months import month_label, month_param, parse_month, previous_month
 from notifications.services import notification_send
 from reports import compile as compiler
 from reports import deadlines
 from reports.models import (
-    CONSOLIDATOR_DEPARTMENT,
-    REPORTING_DEPARTMENTS,
+    REPORTING,
     Consolidation,
     Report,
     ReportRevision,
     ReportRow,
+    province_reports_q,
 )
 
-WRITE_ROLES = (Membership.Role.CLERK, Membership.Role.REVIEWER)
 
-
-def parse_month(value) -> datetime.date:
-    """Return the first day of the month given as ``2019-03`` (or a date)."""
-    if isinstance(value, datetime.date):
-        return value.replace(day=1)
-    try:
-        year, month = str(value).strip().split("-")[:2]
-        return datetime.date(int(year), int(month), 1)
-    except (TypeError, ValueError) as exc:
+def month_of(value) -> datetime.date:
+    """Return the first day of the month given as ``2019-03`` (or a date); refuse anything else."""
+    month = parse_month(value)
+    if month is None:
         raise DomainError(
             _("月份格式应为“YYYY-MM”，如 2019-03。"), fields={"month": [_("月份格式有误。")]}
-        ) from exc
-
-
-def display_name(user) -> str:
-    """Return the name written on the form (填表人 / 负责人)."""
-    if user is None:
-        return ""
-    return user.get_full_name().strip() or user.username
-
-
-def month_label(month: datetime.date) -> str:
-    return f"{month.year}年{month.month}月"
-
-
-def _memberships(user):
-    from agencies.querysets import memberships_of
-
-    return memberships_of(user)
-
-
-def user_may_submit(user, report: Report) -> bool:
-    """Return True for a clerk or reviewer of the report's own agency."""
-    if user.is_superuser:
-        return True
-    return any(
-        m.agency_id == report.agency_id and m.role in WRITE_ROLES for m in _memberships(user)
-    )
-
-
-def user_may_review(user, report: Report) -> bool:
-    """Return True for a reviewer of the parent agency (住建厅 for province-level reports)."""
-    if user.is_superuser:
-        return True
-    agency = report.agency
-    for m in _memberships(user):
-        if m.role != Membership.Role.REVIEWER:
-            continue
-        if agency.level == Region.Level.PROVINCE:
-            if (
-                m.agency.department.code == CONSOLIDATOR_DEPARTMENT
-                and m.agency.level == Region.Level.PROVINCE
-            ):
-                return True
-        elif m.agency_id == agency.parent_id:
-            return True
-    return False
-
-
-def _reviewers_of(report: Report):
-    """Return the users who review ``report``."""
-    from django.contrib.auth import get_user_model
-
-    if report.agency.level == Region.Level.PROVINCE:
-        condition = {
-            "memberships__agency__department__code": CONSOLIDATOR_DEPARTMENT,
-            "memberships__agency__level": Region.Level.PROVINCE,
-        }
-    else:
-        condition = {"memberships__agency_id": report.agency.parent_id}
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, memberships__role=Membership.Role.REVIEWER, **condition)
-        .distinct()
-    )
-
-
-def _staff_of(agency_id: int):
-    """Return the clerks and reviewers of an agency (who file its report)."""
-    from django.contrib.auth import get_user_model
-
-    return (
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            memberships__agency_id=agency_id,
-            memberships__role__in=WRITE_ROLES,
         )
-        .distinct()
-    )
+    return month
 
 
-def _report_url(report: Report) -> str:
-    return reverse("reports:detail", args=[report.pk])
+def _month_route(month: datetime.date) -> tuple[str, dict]:
+    """Return the reports index of ``month`` as a notification's link."""
+    return "reports:list", {"month": month_param(month)}
 
 
 def _check_month(month: datetime.date) -> None:
@@ -128,8 +49,8 @@ def _check_month(month: datetime.date) -> None:
 @transaction.atomic
 def report_get_or_create(*, agency: Agency, month: datetime.date, user=None) -> Report:
     """Return the agency's report for the month, creating a draft if there is none."""
-    month = parse_month(month)
-    if agency.department.code not in REPORTING_DEPARTMENTS:
+    month = month_of(month)
+    if agency.department.kind != REPORTING:
         raise DomainError(
             _("“%(agency)s”不报送附件1。") % {"agency": agency.name},
             fields={"agency": [_("该机构不是报送部门。")]},
@@ -139,7 +60,7 @@ def report_get_or_create(*, agency: Agency, month: datetime.date, user=None) -> 
     if created:
         audit_record(
             actor=user,
-            action="report.created",
+            action=Action.REPORT_CREATED,
             target=report,
             agency=agency,
             data={"month": month.isoformat()},
@@ -158,8 +79,8 @@ def _lock(report: Report) -> Report:
 @transaction.atomic
 def report_submit(*, report: Report, submitted_by) -> Report:
     """Freeze the report's rows as a new revision and send it to the parent agency."""
-    if not user_may_submit(submitted_by, report):
-        raise DomainError(_("只有本机构的录入员或审核员可以报送该月报。"), status_code=403)
+    if not permissions.user_can_submit_report(user=submitted_by, report=report):
+        raise PermissionDeniedError(_("只有本机构的录入员或审核员可以报送该月报。"))
     locked = _lock(report)
     if not locked.is_open:
         raise ConflictError(
@@ -205,18 +126,18 @@ def report_submit(*, report: Report, submitted_by) -> Report:
     locked.save(update_fields=["status", "current_revision", "return_reason", "updated_at"])
     audit_record(
         actor=submitted_by,
-        action="report.submitted",
+        action=Action.REPORT_SUBMITTED,
         target=locked,
         agency=locked.agency,
         changes={"status": [before, locked.status]},
         data={"revision": number, "rows": len(rows)},
     )
     notification_send(
-        users=_reviewers_of(locked),
+        users=permissions.report_reviewers(locked),
         key=f"report-submitted:{locked.pk}:{number}",
         title=_("%(report)s 已报送，待审核") % {"report": locked},
         body=_("共 %(n)d 行。") % {"n": len(rows)},
-        url=_report_url(locked),
+        target=locked,
     )
     report.__dict__.update(locked.__dict__)
     return locked
@@ -224,8 +145,8 @@ def report_submit(*, report: Report, submitted_by) -> Report:
 
 def _decide(*, report: Report, user, to_status: str, reason: str = "") -> Report:
     """Move a submitted report to ``to_status``; exactly one of concurrent reviewers succeeds."""
-    if not user_may_review(user, report):
-        raise DomainError(_("只有上级机构的审核员可以审核该月报。"), status_code=403)
+    if not permissions.user_can_review_report(user=user, report=report):
+        raise PermissionDeniedError(_("只有上级机构的审核员可以审核该月报。"))
     now = timezone.now()
     # A conditional UPDATE: of two reviewers acting at once, only one finds it still submitted.
     changed = Report.objects.filter(pk=report.pk, status=Report.Status.SUBMITTED).update(
@@ -259,17 +180,17 @@ def report_approve(*, report: Report, approved_by) -> Report:
     report = _decide(report=report, user=approved_by, to_status=Report.Status.APPROVED)
     audit_record(
         actor=approved_by,
-        action="report.approved",
+        action=Action.REPORT_APPROVED,
         target=report,
         agency=report.agency,
         changes={"status": [Report.Status.SUBMITTED, Report.Status.APPROVED]},
         data={"revision": report.current_revision_id},
     )
     notification_send(
-        users=_staff_of(report.agency_id),
+        users=permissions.agency_staff([report.agency_id], permissions.WRITE_ROLES),
         key=f"report-approved:{report.pk}:{report.current_revision_id}",
         title=_("%(report)s 已审核通过") % {"report": report},
-        url=_report_url(report),
+        target=report,
     )
     return report
 
@@ -285,32 +206,30 @@ def report_return(*, report: Report, returned_by, reason: str) -> Report:
     )
     audit_record(
         actor=returned_by,
-        action="report.returned",
+        action=Action.REPORT_RETURNED,
         target=report,
         agency=report.agency,
         changes={"status": [Report.Status.SUBMITTED, Report.Status.RETURNED]},
         data={"reason": reason, "revision": report.current_revision_id},
     )
     notification_send(
-        users=_staff_of(report.agency_id),
+        users=permissions.agency_staff([report.agency_id], permissions.WRITE_ROLES),
         key=f"report-returned:{report.pk}:{report.current_revision_id}",
         title=_("%(report)s 被退回") % {"report": report},
         body=_("退回理由：%(reason)s") % {"reason": reason},
-        url=_report_url(report),
+        target=report,
     )
     return report
 
 
 def _province_reports(month: datetime.date):
-    return Report.objects.filter(
-        month=month,
-        agency__level=Region.Level.PROVINCE,
-        agency__department__code__in=REPORTING_DEPARTMENTS,
-    ).select_related("agency__department", "current_revision")
+    return Report.objects.filter(province_reports_q(), month=month).select_related(
+        "agency__department", "current_revision"
+    )
 
 
 def _consolidator_agency() -> Agency:
-    return Agency.objects.get(department__code=CONSOLIDATOR_DEPARTMENT, level=Region.Level.PROVINCE)
+    return Agency.objects.get(department__is_lead=True, level=Region.Level.PROVINCE)
 
 
 def _consolidation_get_or_create(*, month, created_by) -> tuple[Consolidation, bool]:
@@ -336,15 +255,13 @@ def _consolidation_get_or_create(*, month, created_by) -> tuple[Consolidation, b
 @transaction.atomic
 def consolidation_create(*, month, created_by) -> Consolidation:
     """Consolidate the five departments' approved provincial reports for the month."""
-    from agencies.selectors import user_is_consolidator
-
-    month = parse_month(month)
-    if not (created_by.is_superuser or user_is_consolidator(created_by)):
-        raise DomainError(_("只有住房城乡建设厅审核员可以汇总全省月报。"), status_code=403)
+    month = month_of(month)
+    if not permissions.user_can_consolidate(user=created_by):
+        raise PermissionDeniedError(_("只有住房城乡建设厅审核员可以汇总全省月报。"))
     reports = {r.agency.department.code: r for r in _province_reports(month)}
     missing = [
         department.name
-        for department in Department.objects.filter(code__in=REPORTING_DEPARTMENTS)
+        for department in Department.objects.filter(kind=REPORTING)
         if department.code not in reports
         or reports[department.code].status != Report.Status.APPROVED
     ]
@@ -364,7 +281,7 @@ def consolidation_create(*, month, created_by) -> Consolidation:
     consolidation.revisions.set([r.current_revision_id for r in reports.values()])
     audit_record(
         actor=created_by,
-        action="consolidation.created" if created else "consolidation.recompiled",
+        action=Action.CONSOLIDATION_CREATED if created else Action.CONSOLIDATION_RECOMPILED,
         target=consolidation,
         agency=consolidation.agency,
         data={
@@ -378,10 +295,8 @@ def consolidation_create(*, month, created_by) -> Consolidation:
 @transaction.atomic
 def consolidation_report(*, consolidation: Consolidation, reported_by) -> Consolidation:
     """Report the consolidation upward (上报); ministry users can read it from then on."""
-    from agencies.selectors import user_is_consolidator
-
-    if not (reported_by.is_superuser or user_is_consolidator(reported_by)):
-        raise DomainError(_("只有住房城乡建设厅审核员可以上报全省汇总。"), status_code=403)
+    if not permissions.user_can_consolidate(user=reported_by):
+        raise PermissionDeniedError(_("只有住房城乡建设厅审核员可以上报全省汇总。"))
     changed = Consolidation.objects.filter(
         pk=consolidation.pk, status=Consolidation.Status.DRAFT
     ).update(
@@ -392,7 +307,7 @@ def consolidation_report(*, consolidation: Consolidation, reported_by) -> Consol
     consolidation.refresh_from_db()
     audit_record(
         actor=reported_by,
-        action="consolidation.reported",
+        action=Action.CONSOLIDATION_REPORTED,
         target=consolidation,
         agency=consolidation.agency,
         changes={"status": [Consolidation.Status.DRAFT, Consolidation.Status.REPORTED]},
@@ -406,10 +321,10 @@ def consolidation_report(*, consolidation: Consolidation, reported_by) -> Consol
 @transaction.atomic
 def reports_open_month(*, month: datetime.date) -> int:
     """Create the draft reports of every reporting agency for ``month``; return the new count."""
-    month = parse_month(month)
-    agencies = Agency.objects.filter(
-        is_active=True, department__code__in=REPORTING_DEPARTMENTS
-    ).values_list("pk", flat=True)
+    month = month_of(month)
+    agencies = Agency.objects.filter(is_active=True, department__kind=REPORTING).values_list(
+        "pk", flat=True
+    )
     existing = set(Report.objects.filter(month=month).values_list("agency_id", flat=True))
     created = Report.objects.bulk_create(
         [Report(agency_id=pk, month=month) for pk in agencies if pk not in existing],
@@ -426,12 +341,12 @@ def _pending(*, today: datetime.date):
     """
     rules = deadlines.deadline_rules()
     this_month = today.replace(day=1)
-    for month in (deadlines.previous_month(this_month), this_month):
+    for month in (previous_month(this_month), this_month):
         done = Report.objects.filter(
             month=month, status__in=[Report.Status.SUBMITTED, Report.Status.APPROVED]
         ).values("agency_id")
         agencies = (
-            Agency.objects.filter(is_active=True, department__code__in=REPORTING_DEPARTMENTS)
+            Agency.objects.filter(is_active=True, department__kind=REPORTING)
             .exclude(pk__in=done)
             .select_related("parent")
             .order_by("path")
@@ -441,15 +356,6 @@ def _pending(*, today: datetime.date):
             yield agency, month, dues[agency.level], rules[agency.level]
 
 
-def _users_by_agency(agency_ids, roles) -> dict[int, list]:
-    result: dict[int, list] = {}
-    for m in Membership.objects.filter(
-        agency_id__in=agency_ids, role__in=roles, user__is_active=True
-    ).select_related("user"):
-        result.setdefault(m.agency_id, []).append(m.user)
-    return result
-
-
 def report_reminders_send(*, today: datetime.date) -> int:
     """Remind agencies whose report is not submitted and falls due within N working days."""
     due_soon = [
@@ -457,17 +363,17 @@ def report_reminders_send(*, today: datetime.date) -> int:
         for agency, month, due, rule in _pending(today=today)
         if today <= due and deadlines.working_days_between(today, due) <= rule.reminder_working_days
     ]
-    staff = _users_by_agency([a.pk for a, _m, _d in due_soon], WRITE_ROLES)
+    staff = permissions.staff_by_agency([a.pk for a, _m, _d in due_soon], permissions.WRITE_ROLES)
     sent = 0
     for agency, month, due in due_soon:
         sent += notification_send(
             users=staff.get(agency.pk, []),
-            key=f"report-reminder:{agency.pk}:{month:%Y-%m}:{due.isoformat()}",
+            key=f"report-reminder:{agency.pk}:{month_param(month)}:{due.isoformat()}",
             title=_("请于%(due)s前报送%(month)s的附件1")
             % {"due": f"{due.month}月{due.day}日", "month": month_label(month)},
             body=_("%(agency)s %(month)s的月报尚未报送。")
             % {"agency": agency.name, "month": month_label(month)},
-            url=reverse("reports:list") + f"?month={month:%Y-%m}",
+            route=_month_route(month),
         )
     return sent
 
@@ -481,19 +387,10 @@ def reports_overdue_notify(*, today: datetime.date) -> int:
     if not overdue:
         return 0
     parents = {a.parent_id for agencies in overdue.values() for a in agencies if a.parent_id}
-    reviewers = _users_by_agency(parents, [Membership.Role.REVIEWER])
-    consolidators = [
-        m.user
-        for m in Membership.objects.filter(
-            role=Membership.Role.REVIEWER,
-            agency__department__code=CONSOLIDATOR_DEPARTMENT,
-            agency__level=Region.Level.PROVINCE,
-            user__is_active=True,
-        ).select_related("user")
-    ]
+    reviewers = permissions.staff_by_agency(parents, {permissions.REVIEWER})
+    consolidators = list(permissions.consolidators())
     sent = 0
     for month, agencies in overdue.items():
-        url = reverse("reports:list") + f"?month={month:%Y-%m}"
         by_parent: dict[int, list[Agency]] = {}
         for agency in agencies:
             if agency.parent_id:
@@ -501,19 +398,19 @@ def reports_overdue_notify(*, today: datetime.date) -> int:
         for parent_id, children in by_parent.items():
             sent += notification_send(
                 users=reviewers.get(parent_id, []),
-                key=f"report-overdue:{parent_id}:{month:%Y-%m}",
+                key=f"report-overdue:{parent_id}:{month_param(month)}",
                 title=_("%(month)s附件1逾期未报：%(n)d 个下级机构")
                 % {"month": month_label(month), "n": len(children)},
                 body="、".join(a.name for a in children),
-                url=url,
+                route=_month_route(month),
             )
         province = [a for a in agencies if a.level == Region.Level.PROVINCE]
         sent += notification_send(
             users=consolidators,
-            key=f"report-overdue:province:{month:%Y-%m}",
+            key=f"report-overdue:province:{month_param(month)}",
             title=_("%(month)s附件1逾期未报：全省 %(n)d 个机构")
             % {"month": month_label(month), "n": len(agencies)},
             body=_("省级部门：%(names)s") % {"names": "、".join(a.name for a in province) or "无"},
-            url=url,
+            route=_month_route(month),
         )
     return sent

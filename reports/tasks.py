@@ -5,6 +5,7 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
+from core.months import previous_month
 from reports import deadlines, services
 
 
@@ -20,7 +21,7 @@ def reports_open_month(today: str | None = None, force: bool = False) -> int:
     # Creating drafts is idempotent, so later runs in the month create only what is missing.
     if not force and day < deadlines.first_working_day_of(day):
         return 0
-    return services.reports_open_month(month=deadlines.previous_month(day))
+    return services.reports_open_month(month=previous_month(day))
 
 
 @shared_task(name="reports.send_reminders")

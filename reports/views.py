@@ -8,53 +8,37 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from agencies import permissions
 from agencies.models import Agency
-from agencies.selectors import agencies_for_role, user_is_consolidator, user_is_ministry
-from config.errors import DomainError
+from core.http import xlsx_response
+from core.middleware import safe_next_url
+from core.months import month_param, parse_month, previous_month
 from reports import deadlines, selectors, services
-from reports.models import REPORTING_DEPARTMENTS, Consolidation, Report
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from reports.models import REPORTING, Consolidation, Report
 
 
 def _month_from(request) -> datetime.date:
     value = request.GET.get("month") or request.POST.get("month")
-    if value:
-        try:
-            return services.parse_month(value)
-        except DomainError:
-            pass
-    return deadlines.previous_month(timezone.localdate())
+    return parse_month(value) or previous_month(timezone.localdate())
 
 
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
-    return response
-
-
-def _quote(filename: str) -> str:
-    from urllib.parse import quote
-
-    return quote(filename)
+def _consolidations_url(month: datetime.date) -> str:
+    return reverse("reports:consolidations") + f"?month={month_param(month)}"
 
 
 @login_required
 def report_index(request):
     """List the month's reports: the user's own and those of the agencies below (for reviewers)."""
-    if user_is_ministry(request.user) and not agencies_for_role(
-        user=request.user, roles={"clerk", "reviewer", "inspector"}
-    ):
+    if permissions.is_ministry(request.user) and not permissions.reads_cases(request.user):
         return redirect("reports:consolidations")
     month = _month_from(request)
     own_agencies = [
         a
-        for a in agencies_for_role(user=request.user, roles={"clerk", "reviewer"})
-        if a.department.code in REPORTING_DEPARTMENTS
+        for a in permissions.agencies_where(request.user, permissions.WRITE_ROLES)
+        if a.department.kind == REPORTING
     ]
     own_reports = {r.agency_id: r for r in selectors.report_list(user=request.user, month=month)}
     own = [(a, own_reports.get(a.pk)) for a in own_agencies]
@@ -63,7 +47,8 @@ def report_index(request):
         children = selectors.children_status(user=request.user, agency=agency, month=month)
         if children:
             reviewed.append((agency, children))
-    if user_is_consolidator(request.user):
+    is_consolidator = permissions.is_consolidator(request.user)
+    if is_consolidator:
         reviewed.insert(
             0,
             (
@@ -73,7 +58,7 @@ def report_index(request):
         )
     months = [month]
     for _i in range(11):
-        months.append(deadlines.previous_month(months[-1]))
+        months.append(previous_month(months[-1]))
     return render(
         request,
         "reports/index.html",
@@ -82,8 +67,8 @@ def report_index(request):
             "months": months,
             "own": own,
             "reviewed": reviewed,
-            "is_consolidator": user_is_consolidator(request.user),
-            "is_ministry": user_is_ministry(request.user),
+            "is_consolidator": is_consolidator,
+            "is_ministry": permissions.is_ministry(request.user),
         },
     )
 
@@ -96,13 +81,10 @@ def report_open(request):
     if not agency_id.isdigit():
         raise Http404
     agency = get_object_or_404(Agency.objects.restrict(request.user, "change"), pk=agency_id)
-    try:
-        report = services.report_get_or_create(
-            agency=agency, month=_month_from(request), user=request.user
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("reports:list")
+    request.back_url = reverse("reports:list")
+    report = services.report_get_or_create(
+        agency=agency, month=_month_from(request), user=request.user
+    )
     return redirect("reports:detail", report.pk)
 
 
@@ -114,7 +96,7 @@ def _report(request, pk: int) -> Report:
 def report_detail(request, pk: int):
     """Show a report's rows (frozen or a live preview), its revisions and the diff."""
     report = _report(request, pk)
-    full_ids = selectors.user_sees_full_ids(user=request.user, target=report)
+    full_ids = permissions.user_can_unmask_report(user=request.user, report=report)
     rows, frozen = selectors.report_rows(report, full_ids=full_ids)
     return render(
         request,
@@ -128,33 +110,22 @@ def report_detail(request, pk: int):
             "children": selectors.children_status(
                 user=request.user, agency=report.agency, month=report.month
             ),
-            "may_submit": report.is_open and services.user_may_submit(request.user, report),
+            "may_submit": report.is_open
+            and permissions.user_can_submit_report(user=request.user, report=report),
             "month_running": report.month >= timezone.localdate().replace(day=1),
             "may_review": report.status == Report.Status.SUBMITTED
-            and services.user_may_review(request.user, report),
+            and permissions.user_can_review_report(user=request.user, report=report),
             "due": deadlines.due_date(report.agency.level, report.month),
         },
     )
 
 
-def _next_url(request, pk: int) -> str:
-    """Return the POSTed ``next`` when it stays on this site, else the report's page."""
-    target = request.POST.get("next", "")
-    # An unchecked ``next`` would let a crafted form send a reviewer to a phishing site.
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("reports:detail", args=[pk])
-
-
 def _act(request, pk: int, action) -> HttpResponse:
+    """Run an action on a report and go back (a refusal is shown there: core.middleware)."""
     report = _report(request, pk)
-    try:
-        action(report)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect(_next_url(request, pk))
+    request.back_url = safe_next_url(request, default=report.get_absolute_url())
+    action(report)
+    return redirect(request.back_url)
 
 
 @login_required
@@ -199,8 +170,8 @@ def report_return(request, pk: int):
 def report_xlsx(request, pk: int):
     """Download the report's 附件1 workbook."""
     report = _report(request, pk)
-    full_ids = selectors.user_sees_full_ids(user=request.user, target=report)
-    return _xlsx(
+    full_ids = permissions.user_can_unmask_report(user=request.user, report=report)
+    return xlsx_response(
         selectors.report_annex1_xlsx(report, full_ids=full_ids),
         selectors.report_filename(report),
     )
@@ -209,10 +180,10 @@ def report_xlsx(request, pk: int):
 @login_required
 def consolidation_index(request):
     """住建厅: the five departments and the month's consolidation; ministry: reported months."""
-    is_consolidator = user_is_consolidator(request.user)
+    is_consolidator = permissions.is_consolidator(request.user)
     consolidations = selectors.consolidation_list(user=request.user)
     if not is_consolidator:
-        if not user_is_ministry(request.user) and not consolidations.exists():
+        if not permissions.is_ministry(request.user) and not consolidations.exists():
             raise Http404
         return render(request, "reports/consolidations.html", {"consolidations": consolidations})
     month = _month_from(request)
@@ -244,12 +215,10 @@ def consolidation_index(request):
 def consolidation_create(request):
     """Consolidate the month's five approved provincial reports."""
     month = _month_from(request)
-    try:
-        services.consolidation_create(month=month, created_by=request.user)
-        messages.success(request, _("已生成全省汇总。"))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect(reverse("reports:consolidations") + f"?month={month:%Y-%m}")
+    request.back_url = _consolidations_url(month)
+    services.consolidation_create(month=month, created_by=request.user)
+    messages.success(request, _("已生成全省汇总。"))
+    return redirect(request.back_url)
 
 
 @login_required
@@ -257,12 +226,10 @@ def consolidation_create(request):
 def consolidation_report(request, pk: int):
     """Report the consolidation to the ministry (上报)."""
     consolidation = get_object_or_404(selectors.consolidation_list(user=request.user), pk=pk)
-    try:
-        services.consolidation_report(consolidation=consolidation, reported_by=request.user)
-        messages.success(request, _("已上报住房城乡建设部。"))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect(reverse("reports:consolidations") + f"?month={consolidation.month:%Y-%m}")
+    request.back_url = _consolidations_url(consolidation.month)
+    services.consolidation_report(consolidation=consolidation, reported_by=request.user)
+    messages.success(request, _("已上报住房城乡建设部。"))
+    return redirect(request.back_url)
 
 
 @login_required
@@ -274,10 +241,10 @@ def consolidation_xlsx(request, pk: int):
         ),
         pk=pk,
     )
-    return _xlsx(
-        selectors.consolidation_annex1_xlsx(
-            consolidation,
-            full_ids=selectors.user_sees_full_ids(user=request.user, target=consolidation),
-        ),
+    full_ids = permissions.user_can_unmask_consolidation(
+        user=request.user, consolidation=consolidation
+    )
+    return xlsx_response(
+        selectors.consolidation_annex1_xlsx(consolidation, full_ids=full_ids),
         selectors.consolidation_filename(consolidation),
     )

@@ -7,9 +7,12 @@ import pytest
 from django.utils import timezone
 
 from agencies.models import Agency
+from core.months import previous_month
 from reports import deadlines, services
-from reports.models import REPORTING_DEPARTMENTS, Consolidation, Report
+from reports.models import Consolidation, Report
 from tests.factories import CaseFactory
+
+REPORTING_DEPARTMENTS = ("ZJ", "RS", "JT", "SL", "TX")
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +32,7 @@ def counts(board) -> dict:
 
 def this_and_last_month():
     this_month = timezone.localdate().replace(day=1)
-    return this_month, deadlines.previous_month(this_month)
+    return this_month, previous_month(this_month)
 
 
 def approved_province_reports(member, month):

@@ -17,7 +17,7 @@ from agencies.api.serializers import (
     RegionSerializer,
 )
 from agencies.models import Agency, Department
-from config.errors import DomainError
+from core.errors import DomainError
 
 
 class RegionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -113,6 +113,6 @@ class TokenView(APIView):
             )
         user = authenticate(request._request, username=username, password=password)
         if user is None or not user.is_active:
-            raise DomainError(_("用户名或密码错误，多次失败后账号将被暂时锁定。"), status_code=400)
+            raise DomainError(_("用户名或密码错误，多次失败后账号将被暂时锁定。"))
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

@@ -8,10 +8,10 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from agencies import permissions
 from agencies.models import Agency
-from agencies.querysets import WRITE_ROLES
-from agencies.selectors import agencies_for_role, agency_directory
-from cases import selectors, services
+from agencies.selectors import agency_directory
+from cases import labels, selectors, services
 from cases.api.serializers import (
     CaseDetailSerializer,
     CaseListSerializer,
@@ -27,8 +27,8 @@ from cases.api.serializers import (
 )
 from cases.filters import CaseFilterSet
 from cases.models import Evidence
-from config.api import CappedPagination
-from config.errors import DomainError
+from core.api import CappedPagination
+from core.errors import DomainError, PermissionDeniedError
 
 
 def _valid(serializer_class, request, *, partial: bool = False) -> dict:
@@ -42,7 +42,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     filterset_class = CaseFilterSet
     pagination_class = CappedPagination  # a province sees ~450,000 cases
-    field_label = staticmethod(services.field_label)  # names fields in error messages (config.api)
+    field_label = staticmethod(labels.field_label)  # names fields in error messages (core.api)
     http_method_names = ["get", "post", "patch", "head", "options"]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
@@ -62,8 +62,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         user = self.request.user
         context = {
             "request": self.request,
-            "full_id": selectors.can_see_full_id(user=user, case=case),
-            "can_change": selectors.can_change(user=user, case=case),
+            "full_id": permissions.user_can_unmask_case(user=user, case=case),
+            "can_change": permissions.user_can_change_case(user=user, case=case),
             "links": selectors.case_links(case=case, user=user),
         }
         return Response(CaseDetailSerializer(case, context=context).data, status=status_code)
@@ -76,11 +76,11 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             return (
                 Agency.objects.select_related("department", "region").filter(pk=agency_id).first()
             )
-        writable = agencies_for_role(user=self.request.user, roles=set(WRITE_ROLES))
+        writable = permissions.agencies_where(self.request.user, permissions.WRITE_ROLES)
         if len(writable) == 1:
             return writable[0]
         if not writable:
-            raise DomainError(_("您没有登记案件的权限。"), status_code=403)
+            raise PermissionDeniedError(_("您没有登记案件的权限。"))
         message = _("您在多个机构任职，请选择承办机构。")
         raise DomainError(_("承办机构：") + message, fields={"agency": [message]})
 

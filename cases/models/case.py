@@ -5,6 +5,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from agencies.querysets import READ_ROLES, VIEW, RestrictedQuerySet, agency_ids_within
@@ -133,6 +134,9 @@ class Case(models.Model):
 
     def __str__(self):
         return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:detail", args=[self.pk])
 
 
 class CaseParty(models.Model):

@@ -30,12 +30,14 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "axes",
+    "core",
     "audit",
     "agencies",
     "notifications",
     "cases",
     "reports",
     "complaints",
+    "home",
 ]
 
 MIDDLEWARE = [
@@ -49,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -70,18 +73,31 @@ TEMPLATES = [
     },
 ]
 
-# Database: DATABASE_URL when given; otherwise an embedded real PostgreSQL under var/.
-if env("DATABASE_URL", default=""):
-    DATABASES = {"default": env.db("DATABASE_URL")}
-else:
+# Database: DATABASE_URL. Local and test settings fall back to an embedded PostgreSQL under var/
+# (config/embedded_db.py); production refuses to start without DATABASE_URL. Base never starts
+# a server itself, so loading production settings has no side effect before that check.
+DATABASE_URL = env("DATABASE_URL", default="")
+
+
+def database(config: dict) -> dict:
+    """Return a DATABASES entry with the options every environment shares."""
+    return {
+        **config,
+        "ATOMIC_REQUESTS": False,
+        "CONN_MAX_AGE": env.int("CONN_MAX_AGE", default=60),
+        "CONN_HEALTH_CHECKS": True,
+    }
+
+
+def local_database() -> dict:
+    """Return DATABASE_URL's database, or the embedded cluster when it is unset."""
+    if DATABASE_URL:
+        return database(env.db_url_config(DATABASE_URL))
     from config.embedded_db import embedded_database
 
-    DATABASES = {
-        "default": embedded_database(BASE_DIR, env("EMBEDDED_DB_NAME", default="guazheng"))
-    }
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    return database(embedded_database(BASE_DIR, env("EMBEDDED_DB_NAME", default="guazheng")))
+
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -147,10 +163,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"login": "10/min"},
 }
 SPECTACULAR_SETTINGS = {

@@ -3,15 +3,18 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import DATABASE_URL, database, env
+
+# Checked first, before anything is built from the settings: no database server is started here.
+if not DATABASE_URL:
+    raise ImproperlyConfigured("DATABASE_URL is required in production.")
+DATABASES = {"default": database(env.db_url_config(DATABASE_URL))}
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be at least 50 random characters.")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
-if not env("DATABASE_URL", default=""):
-    raise ImproperlyConfigured("DATABASE_URL is required in production.")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,8 +1,9 @@
 """Test settings: real PostgreSQL (DATABASE_URL or the embedded cluster), fast hashing."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, local_database
 
+DATABASES = {"default": local_database()}
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,6 +1,5 @@
 import json
 
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -8,7 +7,9 @@ from rest_framework.decorators import action
 from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 
+from agencies import permissions
 from agencies.models import Agency
+from core.http import XLSX, xlsx_response
 from reports import selectors, services
 from reports.api.serializers import (
     ConsolidationSerializer,
@@ -18,7 +19,6 @@ from reports.api.serializers import (
     ReportSerializer,
     ReturnSerializer,
 )
-from reports.views import XLSX
 
 
 class XlsxRenderer(BaseRenderer):
@@ -39,15 +39,7 @@ MONTH = OpenApiParameter("month", str, description="YYYY-MM，如 2019-03")
 
 def _month(request):
     value = request.query_params.get("month")
-    return services.parse_month(value) if value else None
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return services.month_of(value) if value else None
 
 
 class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -66,6 +58,13 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
+    def retrieve(self, request, pk=None):
+        report = self.get_object()
+        full_ids = permissions.user_can_unmask_report(user=request.user, report=report)
+        rows, frozen = selectors.report_rows(report, full_ids=full_ids)
+        context = {**self.get_serializer_context(), "rows": rows, "frozen": frozen}
+        return Response(ReportDetailSerializer(report, context=context).data)
+
     @extend_schema(request=ReportCreateSerializer, responses=ReportSerializer)
     def create(self, request):
         """Create the agency's report for the month, or return the existing one."""
@@ -75,7 +74,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             Agency.objects.restrict(request.user, "change").select_related("department"),
             pk=payload.validated_data["agency"],
         )
-        month = services.parse_month(payload.validated_data["month"])
+        month = services.month_of(payload.validated_data["month"])
         existed = (
             selectors.report_list(user=request.user).filter(agency=agency, month=month).exists()
         )
@@ -119,8 +118,8 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, methods=["get"], url_path="annex1", renderer_classes=[XlsxRenderer])
     def annex1(self, request, pk=None, format=None):
         report = self.get_object()
-        full_ids = selectors.user_sees_full_ids(user=request.user, target=report)
-        return _xlsx(
+        full_ids = permissions.user_can_unmask_report(user=request.user, report=report)
+        return xlsx_response(
             selectors.report_annex1_xlsx(report, full_ids=full_ids),
             selectors.report_filename(report),
         )
@@ -161,10 +160,10 @@ class ConsolidationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"], url_path="annex1", renderer_classes=[XlsxRenderer])
     def annex1(self, request, pk=None, format=None):
         consolidation = self.get_object()
-        return _xlsx(
-            selectors.consolidation_annex1_xlsx(
-                consolidation,
-                full_ids=selectors.user_sees_full_ids(user=request.user, target=consolidation),
-            ),
+        full_ids = permissions.user_can_unmask_consolidation(
+            user=request.user, consolidation=consolidation
+        )
+        return xlsx_response(
+            selectors.consolidation_annex1_xlsx(consolidation, full_ids=full_ids),
             selectors.consolidation_filename(consolidation),
         )

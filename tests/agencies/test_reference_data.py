@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from agencies.models import Agency, ComplaintChannel, Department, Region
-from agencies.services import reference_data_load
+from agencies.services import agency_save, reference_data_load
 
 pytestmark = pytest.mark.django_db
 
@@ -67,8 +67,7 @@ def test_agency_paths_nest(agency):
     county, city, province = agency("ZJ", "510104"), agency("ZJ", "510100"), agency("ZJ", "510000")
     assert county.path.startswith(city.path)
     assert city.path.startswith(province.path)
-    assert county.is_within(province)
-    assert not agency("RS", "510104").is_within(province)
+    assert not agency("RS", "510104").path.startswith(province.path)
 
 
 def test_complaint_channels_from_annex_2(reference):
@@ -102,11 +101,40 @@ def test_admin_can_add_a_non_standard_unit(agency):
         code="510100TF", name="天府新区", level="county", parent=chengdu, is_standard=False
     )
     city = agency("ZJ", "510100")
-    new = Agency.objects.create(
-        department=city.department,
-        region=tianfu,
-        parent=city,
-        name="四川天府新区住房和城乡建设局",
-        level="county",
+    new = agency_save(
+        agency=Agency(
+            department=city.department,
+            region=tianfu,
+            parent=city,
+            name="四川天府新区住房和城乡建设局",
+            level="county",
+        )
     )
     assert new.path.startswith(city.path)
+
+
+def test_moving_an_agency_moves_its_subtree_in_one_statement(agency, django_assert_num_queries):
+    """A city moved below a new agency carries its counties' paths along, in one UPDATE."""
+    province, city, county = agency("ZJ", "510000"), agency("ZJ", "510100"), agency("ZJ", "510104")
+    region = Region.objects.create(
+        code="510000XQ", name="新区", level="prefecture", is_standard=False
+    )
+    middle = agency_save(
+        agency=Agency(department=province.department, region=region, parent=province, name="新区")
+    )
+    city.parent = middle
+    # The service's savepoint and its release, the stored path, the row, one UPDATE of the subtree.
+    with django_assert_num_queries(5):
+        agency_save(agency=city)
+    county.refresh_from_db()
+    assert county.path == f"{middle.path}{city.pk}/{county.pk}/"
+
+
+def test_an_agency_cannot_move_below_itself(agency):
+    """Moving a city under one of its counties is refused (the tree would become a loop)."""
+    from core.errors import DomainError
+
+    city = agency("ZJ", "510100")
+    city.parent = agency("ZJ", "510104")
+    with pytest.raises(DomainError):
+        agency_save(agency=city)

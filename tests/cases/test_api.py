@@ -160,7 +160,7 @@ def test_request_errors_name_the_field_in_chinese(api, case, clerk, url, payload
 
 def test_error_labels_fall_back_to_the_model_and_then_the_key():
     """Views without their own labels get the model field's verbose name, else the key."""
-    from config.api import field_label
+    from core.api import field_label
 
     class View:
         queryset = Case.objects.all()

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from audit.models import AuditEvent
 from cases import services
 from cases.models import Case, Evidence
-from config.errors import DomainError
+from core.errors import DomainError
 from tests.cases.payloads import case_payload, pdf_file
 
 pytestmark = pytest.mark.django_db
@@ -189,6 +189,6 @@ def test_upload_to_a_case_closed_meanwhile_is_refused_and_stores_nothing(case, c
     assert stale.status == Case.Status.REGISTERED
     with pytest.raises(DomainError) as refused:
         services.evidence_add(actor=clerk, case=stale, uploaded_file=pdf_file())
-    assert refused.value.status_code == 409
+    assert refused.value.code == "conflict"
     assert not Evidence.objects.exists()
     assert stored_files(tmp_path) == []

@@ -115,7 +115,7 @@ def test_dry_run_reports_every_error_by_row_and_column(clerk_client):
     assert "第5行「证件号码」：身份证号码校验位错误，请核对。" in messages
     assert any(m.startswith("第6行「案件来源」：") for m in messages)
     assert "第6行「立案日期」：日期不存在。" in messages
-    assert "第6行「姓名」：必填。" in messages
+    assert "第6行「姓名」：请填写姓名。" in messages
     html = response.content.decode()
     assert "第5行「证件号码」" in html
     assert 'name="confirm"' not in html
@@ -187,7 +187,7 @@ def test_confirmation_needs_the_checked_file(clerk_client):
 def test_confirmation_rolls_back_all_when_a_case_fails(clerk_client, monkeypatch):
     """If any case is refused at confirmation time, none of the file's cases are kept."""
     from cases import services
-    from config.errors import DomainError
+    from core.errors import DomainError
 
     response = upload(clerk_client, workbook(good_rows()))
     digest = response.context["sha256"]

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from cases import selectors
 from cases.models import Case
-from config.paginator import IdFirstPaginator
+from core.paginator import IdFirstPaginator
 from tests.factories import CaseFactory, DecisionFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 from django.db import DatabaseError, transaction
 
 from audit.models import AuditEvent
-from cases import selectors, services
+from cases import selectors, services, validation
 from cases.models import (
     Case,
     CaseLink,
@@ -20,7 +20,7 @@ from cases.models import (
     Unit,
 )
 from cases.reference import CERTIFICATE_TYPES, certificate_types_load
-from config.errors import DomainError
+from core.errors import DomainError
 from notifications.models import Notification
 from tests.cases.payloads import case_payload, person_payload, unit_payload
 from tests.factories import valid_resident_id
@@ -162,8 +162,8 @@ def test_public_employee_status_is_only_ever_switched_on_by_entry(create):
 
 def test_lower_case_x_is_accepted():
     """The test vector of GB 11643 is accepted with a lower-case check character."""
-    assert services._clean_persons(
-        [person_payload(1, id_number="11010519491231002x")], services._Errors()
+    assert validation.clean_persons(
+        [person_payload(1, id_number="11010519491231002x")], validation.Errors()
     )[0].id_number == ("11010519491231002X")
 
 
@@ -259,7 +259,7 @@ def test_invalid_person_is_refused_naming_the_field_and_nothing_is_written(
         create(persons=[person_payload(1, **override)])
     assert list(error.value.fields) == [field or "persons[0].id_number"]
     assert error.value.message.startswith("第1名涉案人员")
-    assert error.value.status_code == 400
+    assert error.value.code == "invalid"
     assert counts() == before
 
 
@@ -319,7 +319,7 @@ def test_clerk_cannot_create_for_another_county(agency, clerk):
     before = counts()
     with pytest.raises(DomainError) as error:
         services.case_create(actor=clerk, agency=agency("ZJ", QINGYANG), **case_payload())
-    assert error.value.status_code == 404
+    assert error.value.code == "not_found"
     assert counts() == before
 
 
@@ -366,14 +366,14 @@ def test_update_refuses_unknown_fields_and_closed_cases(create, clerk):
     case.save()
     with pytest.raises(DomainError) as error:
         services.case_update(actor=clerk, case=case, summary="改")
-    assert error.value.status_code == 409
+    assert error.value.code == "conflict"
 
 
 def test_update_by_another_county_answers_404(create, member):
     case = create()
     with pytest.raises(DomainError) as error:
         services.case_update(actor=member("ZJ", QINGYANG, "clerk"), case=case, summary="x")
-    assert error.value.status_code == 404
+    assert error.value.code == "not_found"
 
 
 # --------------------------------------------------------------------------- workflow
@@ -412,7 +412,7 @@ def test_decided_case_refuses_changes_to_what_the_decision_rests_on(
     with pytest.raises(DomainError) as refused:
         services.case_update(actor=clerk, case=case, **change)
     message = "已作出处理决定的案件需先重新办理后才能修改。"
-    assert refused.value.status_code == 409
+    assert refused.value.code == "conflict"
     assert refused.value.fields == {field: [message]}
     assert refused.value.message == f"{label}：{message}"
     assert counts() == before
@@ -490,14 +490,14 @@ def test_inspector_may_not_change_a_case_it_sees(create, member):
     inspector = member("ZJ", CHENGDU, "inspector")
     with pytest.raises(DomainError) as error:
         services.case_start_investigation(actor=inspector, case=case)
-    assert error.value.status_code == 403
+    assert error.value.code == "forbidden"
 
 
 def test_another_county_may_not_transition(create, member):
     case = create()
     with pytest.raises(DomainError) as error:
         decide(member("ZJ", QINGYANG, "reviewer"), case)
-    assert error.value.status_code == 404
+    assert error.value.code == "not_found"
     assert case.status == Case.Status.REGISTERED
 
 
@@ -506,7 +506,7 @@ def test_only_a_reviewer_may_reopen(create, clerk, member):
     decide(clerk, case)
     with pytest.raises(DomainError) as error:
         services.case_reopen(actor=clerk, case=case, reason="想改")
-    assert error.value.status_code == 403
+    assert error.value.code == "forbidden"
     city_reviewer = member("ZJ", CHENGDU, "reviewer")
     services.case_reopen(actor=city_reviewer, case=case, reason="上级要求复查")
     assert case.status == Case.Status.INVESTIGATING
@@ -549,7 +549,7 @@ def test_guarded_transitions_refuse_the_wrong_state(create, clerk, status, servi
     case.refresh_from_db()
     with pytest.raises(DomainError) as error:
         getattr(services, service)(actor=clerk, case=case)
-    assert error.value.status_code == 409
+    assert error.value.code == "conflict"
 
 
 def test_a_case_cannot_be_decided_twice(create, clerk):
@@ -557,7 +557,7 @@ def test_a_case_cannot_be_decided_twice(create, clerk):
     decide(clerk, case)
     with pytest.raises(DomainError) as error:
         decide(clerk, case)
-    assert error.value.status_code == 409
+    assert error.value.code == "conflict"
 
 
 def test_reopen_refuses_a_case_without_decision(create, reviewer):
@@ -740,7 +740,7 @@ def test_transfer_validation_and_pending_guard(create, clerk, agency):
     services.case_transfer(actor=clerk, case=case, to_agency=agency("ZJ", QINGYANG), reason="属地")
     with pytest.raises(DomainError) as error:
         decide(clerk, case)
-    assert error.value.status_code == 409
+    assert error.value.code == "conflict"
 
 
 def test_owner_withdraws_a_pending_transfer(create, clerk, agency, member):
@@ -751,10 +751,10 @@ def test_owner_withdraws_a_pending_transfer(create, clerk, agency, member):
     services.case_transfer(actor=clerk, case=case, to_agency=receiver, reason="涉及社保")
     with pytest.raises(DomainError) as refused:  # the receiver may refuse, not withdraw
         services.case_transfer_cancel(actor=receiver_clerk, case=case)
-    assert refused.value.status_code == 403
+    assert refused.value.code == "forbidden"
     with pytest.raises(DomainError) as refused:
         services.case_transfer_cancel(actor=member("ZJ", QINGYANG, "clerk"), case=case)
-    assert refused.value.status_code == 404
+    assert refused.value.code == "not_found"
     services.case_transfer_cancel(actor=clerk, case=case, reason="选错机构")
     assert case.transfer_to is None
     assert case.transfer_reason == ""
@@ -767,7 +767,7 @@ def test_owner_withdraws_a_pending_transfer(create, clerk, agency, member):
     assert not selectors.case_list(user=receiver_clerk).filter(pk=case.pk).exists()
     with pytest.raises(DomainError) as refused:  # nothing left to withdraw
         services.case_transfer_cancel(actor=clerk, case=case)
-    assert refused.value.status_code == 409
+    assert refused.value.code == "conflict"
     decide(clerk, case)  # the case is workable again
 
 
@@ -914,6 +914,6 @@ def test_a_decided_case_cannot_be_transferred(create, clerk, agency):
     )
     with pytest.raises(DomainError, match="已作出处理决定的案件不能移交") as info:
         services.case_transfer(actor=clerk, case=case, to_agency=agency("ZJ", QINGYANG), reason="x")
-    assert info.value.status_code == 409
+    assert info.value.code == "conflict"
     case.refresh_from_db()
     assert case.transfer_to is None

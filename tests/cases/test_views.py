@@ -555,5 +555,5 @@ def test_clerk_uploads_evidence_and_a_fake_file_is_refused(client, case, clerk):
     assert case.evidence.count() == 1
     fake = SimpleUploadedFile("假.pdf", b"just text", content_type="application/pdf")
     response = client.post(url, {"file": fake}, follow=True)
-    assert "证据材料：" in response.content.decode()
+    assert "只接受 PDF" in response.content.decode()
     assert case.evidence.count() == 1

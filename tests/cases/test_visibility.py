@@ -2,6 +2,7 @@
 
 import pytest
 
+from agencies import permissions
 from cases import selectors
 from cases.models import Case, Evidence
 from tests.factories import CaseFactory, UserFactory
@@ -63,10 +64,12 @@ def test_ministry_users_see_no_cases(cases_everywhere, member):
 
 def test_full_id_only_for_the_owning_chain(cases_everywhere, member):
     case = cases_everywhere[("ZJ", "510104")]
-    assert selectors.can_see_full_id(user=member("ZJ", "510100", "reviewer"), case=case)
-    assert selectors.can_see_full_id(user=member("ZJ", "510104", "clerk"), case=case)
-    assert not selectors.can_see_full_id(user=member("ZJ", "510000", "inspector"), case=case)
-    assert not selectors.can_see_full_id(user=member("ZJ", SIBLING_COUNTY, "clerk"), case=case)
+    assert permissions.user_can_unmask_case(user=member("ZJ", "510100", "reviewer"), case=case)
+    assert permissions.user_can_unmask_case(user=member("ZJ", "510104", "clerk"), case=case)
+    assert not permissions.user_can_unmask_case(user=member("ZJ", "510000", "inspector"), case=case)
+    assert not permissions.user_can_unmask_case(
+        user=member("ZJ", SIBLING_COUNTY, "clerk"), case=case
+    )
 
 
 def test_evidence_is_visible_exactly_where_its_case_is(cases_everywhere, member, agency):

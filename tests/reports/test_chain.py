@@ -6,7 +6,7 @@ import threading
 import pytest
 from django.db import connection
 
-from config.errors import ConflictError, DomainError
+from core.errors import ConflictError, DomainError
 from notifications.models import Notification
 from reports import selectors, services
 from reports.models import Consolidation, Report

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
+from agencies import permissions
 from audit.models import AuditEvent
 from notifications.models import Notification
 from reports import selectors, services
@@ -79,10 +80,10 @@ def test_march_waits_for_chengdu_and_for_qingyang_to_resubmit(reference):
     seed()
     jinjiang, qingyang = report("ZJ", "510104", MAR), report("ZJ", "510105", MAR)
     assert jinjiang.status == Report.Status.SUBMITTED
-    assert services.user_may_review(user("city_reviewer"), jinjiang)
+    assert permissions.user_can_review_report(user=user("city_reviewer"), report=jinjiang)
     assert qingyang.status == Report.Status.RETURNED
     assert "实际工作单位" in qingyang.return_reason
-    assert services.user_may_submit(user("county2_clerk"), qingyang)
+    assert permissions.user_can_submit_report(user=user("county2_clerk"), report=qingyang)
     assert set(Report.objects.filter(month=MAR).values_list("agency__region__code", flat=True)) == {
         "510104",
         "510105",

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from config.errors import DomainError
+from core.errors import DomainError
 from reports import selectors, services
 from reports.models import Consolidation, Report
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, month, agency, output, **options):
         try:
-            month = services.parse_month(month)
+            month = services.month_of(month)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         if agency:

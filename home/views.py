@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from agencies.selectors import membership_list
-from config.selectors import dashboard_for
+from home.selectors import dashboard_for
 
 
 @login_required

@@ -10,14 +10,15 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from agencies.models import Agency, Membership, Region
-from agencies.querysets import READ_ROLES, WRITE_ROLES, memberships_of
-from agencies.selectors import agency_directory, user_is_consolidator, user_is_ministry
+from agencies import permissions
+from agencies.models import Agency
+from agencies.querysets import memberships_of
 from cases.models import Case
 from cases.selectors import case_list
+from core.months import previous_month
 from reports import deadlines
 from reports import selectors as report_selectors
-from reports.models import REPORTING_DEPARTMENTS, Consolidation, Report
+from reports.models import REPORTING, Consolidation, Report, province_reports_q
 
 INCOMING_LIMIT = 5
 
@@ -103,10 +104,7 @@ def _pending_review(user, reviewed: list[Agency], consolidator: bool) -> list[di
     """Return, per month, how many submitted reports of agencies below wait for the user."""
     condition = Q(agency__parent__in=reviewed)
     if consolidator:  # province-level department reports are reviewed by 住建厅
-        condition |= Q(
-            agency__level=Region.Level.PROVINCE,
-            agency__department__code__in=REPORTING_DEPARTMENTS,
-        )
+        condition |= province_reports_q()
     return list(
         Report.objects.restrict(user, "view")
         .filter(condition, status=Report.Status.SUBMITTED)
@@ -120,13 +118,11 @@ def dashboard_for(*, user, today: datetime.date | None = None) -> Dashboard:
     """Return the home page's content for ``user``'s roles."""
     today = today or timezone.localdate()
     this_month = today.replace(day=1)
-    last_month = deadlines.previous_month(this_month)
+    last_month = previous_month(this_month)
     board = Dashboard(this_month=this_month, last_month=last_month)
-    memberships = memberships_of(user)
-    readers = [m for m in memberships if m.role in READ_ROLES]
-    writers = [m for m in memberships if m.role in WRITE_ROLES]
+    writers = [m for m in memberships_of(user) if m.role in permissions.WRITE_ROLES]
 
-    if user_is_ministry(user) and not readers and not user.is_superuser:
+    if permissions.is_ministry(user) and not permissions.reads_cases(user):
         # The ministry receives the consolidated 附件1 and nothing of the case register.
         board.ministry_only = True
         board.consolidations = list(
@@ -136,12 +132,10 @@ def dashboard_for(*, user, today: datetime.date | None = None) -> Dashboard:
         )
         return board
 
-    if readers or user.is_superuser:
+    if permissions.reads_cases(user):
         incoming = None
         if writers:
-            incoming = Q(pk__in=[])
-            for m in writers:
-                incoming |= Q(transfer_to__path__startswith=m.agency.path)
+            incoming = Q(transfer_to_id__in=permissions.incoming_transfer_agency_ids(user))
         board.case_counts, board.case_total, board.incoming_count = _case_counts(user, incoming)
         if board.incoming_count:
             board.incoming = list(
@@ -151,10 +145,8 @@ def dashboard_for(*, user, today: datetime.date | None = None) -> Dashboard:
                 .order_by("-updated_at")[:INCOMING_LIMIT]
             )
 
-    consolidator = user_is_consolidator(user)
-    reporting = _unique(
-        m.agency for m in writers if m.agency.department.code in REPORTING_DEPARTMENTS
-    )
+    consolidator = permissions.is_consolidator(user)
+    reporting = _unique(m.agency for m in writers if m.agency.department.kind == REPORTING)
     # Due dates per level are data (ReportDeadline): read once, only when a part shows them.
     rules = deadlines.deadline_rules() if reporting or consolidator else None
     if reporting:
@@ -162,34 +154,15 @@ def dashboard_for(*, user, today: datetime.date | None = None) -> Dashboard:
             user, reporting, [this_month, last_month], today, rules
         )
 
-    reviewed = _unique(m.agency for m in writers if m.role == Membership.Role.REVIEWER)
+    reviewed = permissions.agencies_where(user, {permissions.REVIEWER})
     if reviewed:
         board.pending_review = _pending_review(user, reviewed, consolidator)
     if consolidator:
-        board.province = _province_status(user, last_month, rules)
+        board.province = report_selectors.province_status(user=user, month=last_month, rules=rules)
         board.province_consolidation = report_selectors.consolidation_list(
             user=user, month=last_month
         ).first()
     return board
-
-
-def _province_status(user, month: datetime.date, rules) -> list:
-    """Return the five departments' province-level agencies with their reports for ``month``."""
-    agencies = agency_directory().filter(
-        level=Region.Level.PROVINCE, department__code__in=REPORTING_DEPARTMENTS
-    )
-    reports = {
-        r.agency_id: r
-        for r in report_selectors.report_list(user=user, month=month).filter(
-            agency__level=Region.Level.PROVINCE,
-            agency__department__code__in=REPORTING_DEPARTMENTS,
-        )
-    }
-    due = deadlines.due_date(Region.Level.PROVINCE, month, rules)
-    return [
-        report_selectors.ChildStatus(agency, reports.get(agency.pk), due)
-        for agency in agencies.order_by("department__sort_order")
-    ]
 
 
 def _unique(agencies) -> list[Agency]:

@@ -7,8 +7,17 @@ from rest_framework import exceptions, pagination, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from config.errors import DomainError
-from config.paginator import COUNT_CAP, IdFirstPaginator
+from core.errors import DomainError
+from core.paginator import COUNT_CAP, IdFirstPaginator
+
+# The one mapping from a domain error's code to the API's status (see core.errors).
+HTTP_STATUS = {
+    "invalid": status.HTTP_400_BAD_REQUEST,
+    "forbidden": status.HTTP_403_FORBIDDEN,
+    "not_found": status.HTTP_404_NOT_FOUND,
+    "conflict": status.HTTP_409_CONFLICT,
+    "rate_limited": status.HTTP_429_TOO_MANY_REQUESTS,
+}
 
 
 class Pagination(pagination.PageNumberPagination):
@@ -114,7 +123,8 @@ def exception_handler(exc, context):
     view = context.get("view")
     if isinstance(exc, DomainError):
         return Response(
-            {"message": exc.message, "extra": {"fields": exc.fields}}, status=exc.status_code
+            {"message": exc.message, "extra": {"fields": exc.fields}},
+            status=HTTP_STATUS.get(exc.code, status.HTTP_400_BAD_REQUEST),
         )
     if isinstance(exc, ValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {}

@@ -1,0 +1,35 @@
+"""The names of audit events, as constants (Zulip's ``AuditLogEventType``).
+
+Every write service records one of these; readers (the case timeline, the admin) label them from
+the same constants, so a renamed action cannot leave an event without its label.
+"""
+
+
+class Action:
+    """Audit action names: ``<object>.<what happened>``."""
+
+    MEMBERSHIP_ADDED = "membership.added"
+    AGENCY_SAVED = "agency.saved"
+
+    PERSON_UPDATED = "person.updated"
+
+    CASE_CREATED = "case.created"
+    CASE_UPDATED = "case.updated"
+    CASE_INVESTIGATION_STARTED = "case.investigation_started"
+    CASE_DECIDED = "case.decided"
+    CASE_CLOSED = "case.closed"
+    CASE_REOPENED = "case.reopened"
+    CASE_TRANSFER_REQUESTED = "case.transfer_requested"
+    CASE_TRANSFER_ACCEPTED = "case.transfer_accepted"
+    CASE_TRANSFER_REJECTED = "case.transfer_rejected"
+    CASE_TRANSFER_CANCELLED = "case.transfer_cancelled"
+    CASE_JOINED = "case.joined"
+    CASE_EVIDENCE_ADDED = "case.evidence_added"
+
+    REPORT_CREATED = "report.created"
+    REPORT_SUBMITTED = "report.submitted"
+    REPORT_APPROVED = "report.approved"
+    REPORT_RETURNED = "report.returned"
+    CONSOLIDATION_CREATED = "consolidation.created"
+    CONSOLIDATION_RECOMPILED = "consolidation.recompiled"
+    CONSOLIDATION_REPORTED = "consolidation.reported"

@@ -1,2 +1,0 @@
-def register(router):
-    """Register this app's API routes on the shared router."""

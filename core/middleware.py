@@ -1,0 +1,56 @@
+"""How HTML pages answer a service's refusal: one handler instead of a try/except per view."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from core.errors import DomainError
+
+
+def _on_site(request, url: str | None) -> bool:
+    # An unchecked address would let a crafted form send a reviewer to a phishing site.
+    return bool(url) and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+
+
+def safe_next_url(request, default: str = "/") -> str:
+    """Return the ``next`` the page sent (POST, else GET) when it stays on this site."""
+    posted = request.POST.get("next") if request.method == "POST" else None
+    for candidate in (posted, request.GET.get("next")):
+        if _on_site(request, candidate):
+            return candidate
+    return default
+
+
+def safe_back_url(request, default: str = "/") -> str:
+    """Return where to send the user back to: ``next``, else the referring page on this site."""
+    referer = request.headers.get("Referer")
+    return safe_next_url(request, default=referer if _on_site(request, referer) else default)
+
+
+class DomainErrorMiddleware:
+    """Answer a refusal a view did not handle: 404, 403, or back to the page with the message.
+
+    Not found answers 404 and forbidden 403 (Django's own pages); any other refusal of an action
+    (a conflict, an invalid request) is shown as a message on the page the user came from (a
+    view may set ``request.back_url`` for when the browser sends no Referer).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DomainError):
+            return None
+        if exception.code == "not_found":
+            raise Http404(exception.message)
+        if exception.code == "forbidden":
+            raise PermissionDenied(exception.message)
+        messages.error(request, exception.message)
+        return redirect(safe_back_url(request, default=getattr(request, "back_url", "/")))
