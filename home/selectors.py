@@ -78,7 +78,7 @@ def _own_reports(user, agencies: list[Agency], months: list[datetime.date], toda
     """Return each agency's report for each month (with due dates) and, of any month, its
     returned and its submitted reports (few: each is soon resubmitted or reviewed)."""
     in_flight = (Report.Status.RETURNED, Report.Status.SUBMITTED)
-    reports = report_selectors.report_list(user=user).filter(
+    reports = report_selectors.report_list(user=user, kind=Report.Kind.ANNEX1).filter(
         Q(month__in=months) | Q(status__in=in_flight), agency__in=agencies
     )
     by_key, by_status = {}, {status: [] for status in in_flight}
@@ -107,7 +107,7 @@ def _pending_review(user, reviewed: list[Agency], consolidator: bool) -> list[di
         condition |= province_reports_q()
     return list(
         Report.objects.restrict(user, "view")
-        .filter(condition, status=Report.Status.SUBMITTED)
+        .filter(condition, kind=Report.Kind.ANNEX1, status=Report.Status.SUBMITTED)
         .values("month")
         .annotate(n=Count("pk"))
         .order_by("month")

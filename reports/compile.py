@@ -22,8 +22,60 @@ import datetime
 
 from django.db import connection
 
-from cases.models import Measure
-from reports.deadlines import next_month
+from agencies.models import Agency, Department, Region
+from cases.models import (
+    Case,
+    CaseParty,
+    Certificate,
+    CertificateType,
+    Decision,
+    Measure,
+    Person,
+    Unit,
+)
+from core.months import month_label, next_month
+from reports.models import Report, ReportRow
+
+# The tables the SQL reads, by the name it uses: taken from the models, so a renamed table or
+# model is followed (and tests/reports/test_compile.py checks every column the SQL names).
+TABLES = {
+    "agency": Agency,
+    "case": Case,
+    "caseparty": CaseParty,
+    "certificate": Certificate,
+    "certificatetype": CertificateType,
+    "decision": Decision,
+    "department": Department,
+    "measure": Measure,
+    "person": Person,
+    "region": Region,
+    "report": Report,
+    "reportrow": ReportRow,
+    "unit": Unit,
+}
+
+
+def _sql(template: str) -> str:
+    """Fill the table names into a statement (``{decision}`` → ``cases_decision``)."""
+    return template.format(**{name: model._meta.db_table for name, model in TABLES.items()})
+
+
+def _enum_params() -> dict:
+    """Return the stored values the SQL compares with, from the models' choices."""
+    return {
+        "established": Decision.Outcome.ESTABLISHED,
+        "not_established": Decision.Outcome.NOT_ESTABLISHED,
+        "submitted": Report.Status.SUBMITTED,
+        "approved": Report.Status.APPROVED,
+        "regular": ReportRow.Kind.REGULAR,
+        "late": ReportRow.Kind.LATE,
+        "correction": ReportRow.Kind.CORRECTION,
+        "kinds": [kind for kind, _label in Measure.Kind.choices],
+        "labels": [str(label) for _kind, label in Measure.Kind.choices],
+        "retracted": RETRACTED,
+        "annex1": Report.Kind.ANNEX1,
+    }
+
 
 # Text for the 自查自纠 column when the decision says self-corrected but gives no details.
 DEFAULT_SELF_CORRECTION = "已整改"
@@ -57,21 +109,21 @@ META_FIELDS = (
     "measure_kinds",
 )
 
-_COMPILE_SQL = """
+_COMPILE_SQL = _sql("""
 WITH labels AS (
     SELECT l.kind, l.label, l.ord
     FROM unnest(%(kinds)s::text[], %(labels)s::text[]) WITH ORDINALITY AS l(kind, label, ord)
 ),
 closed_months AS (
-    SELECT r.month FROM reports_report r
-    WHERE r.agency_id = %(agency)s AND r.month < %(month)s
-      AND r.status IN ('submitted', 'approved')
+    SELECT r.month FROM {report} r
+    WHERE r.agency_id = %(agency)s AND r.kind = %(annex1)s AND r.month < %(month)s
+      AND r.status IN (%(submitted)s, %(approved)s)
 ),
 facts AS (
     SELECT
         cp.id AS case_party_id,
-        date_trunc('month', d.decided_on)::date AS fact_month,
-        d.decided_on, c.reference, cp.position,
+        date_trunc('month', c.decided_on)::date AS fact_month,
+        c.decided_on, c.reference, cp.position,
         p.name, p.id_number,
         COALESCE(cert.number, '') AS certificate_number,
         COALESCE(ct.title, '') AS certificate_title,
@@ -92,32 +144,35 @@ facts AS (
             ELSE ''
         END AS penalty,
         COALESCE(ms.kinds, '') AS measure_kinds
-    FROM cases_decision d
-    JOIN cases_case c ON c.id = d.case_id
-    JOIN cases_caseparty cp ON cp.case_id = c.id
-    JOIN cases_person p ON p.id = cp.person_id
-    LEFT JOIN cases_certificate cert ON cert.id = cp.certificate_id
-    LEFT JOIN cases_certificatetype ct ON ct.id = cert.certificate_type_id
-    LEFT JOIN cases_unit ru
+    FROM {decision} d
+    JOIN {case} c ON c.id = d.case_id
+    JOIN {caseparty} cp ON cp.case_id = c.id
+    JOIN {person} p ON p.id = cp.person_id
+    LEFT JOIN {certificate} cert ON cert.id = cp.certificate_id
+    LEFT JOIN {certificatetype} ct ON ct.id = cert.certificate_type_id
+    LEFT JOIN {unit} ru
         ON ru.id = COALESCE(cp.registered_unit_id, cert.registered_unit_id)
-    LEFT JOIN cases_unit au ON au.id = cp.actual_unit_id
+    LEFT JOIN {unit} au ON au.id = cp.actual_unit_id
     -- 买卖租借证书单位: the unit that used the certificate, by default the registered one.
-    LEFT JOIN cases_unit uu ON uu.id = COALESCE(
+    LEFT JOIN {unit} uu ON uu.id = COALESCE(
         c.certificate_user_unit_id, cp.registered_unit_id, cert.registered_unit_id)
     LEFT JOIN LATERAL (
         SELECT string_agg(l.label, '、' ORDER BY l.ord) AS words,
                string_agg(l.kind, ',' ORDER BY l.ord) AS kinds
-        FROM (SELECT DISTINCT m.kind FROM cases_measure m WHERE m.party_id = cp.id) mk
+        FROM (SELECT DISTINCT m.kind FROM {measure} m WHERE m.party_id = cp.id) mk
         JOIN labels l ON l.kind = mk.kind
     ) ms ON true
     WHERE c.agency_id = %(agency)s
-      AND d.outcome = 'established'
-      AND d.decided_on < %(next_month)s
-      AND (d.decided_on >= %(month)s
-           OR date_trunc('month', d.decided_on)::date IN (SELECT month FROM closed_months)
-           OR cp.id IN (SELECT case_party_id FROM reports_reportrow prr
-                        JOIN reports_report pr ON pr.current_revision_id = prr.revision_id
-                        WHERE pr.agency_id = %(agency)s AND pr.month < %(month)s))
+      AND d.outcome = %(established)s
+      -- Case.decided_on copies the decision's date (one writer: cases.services) and is indexed
+      -- with the agency, so the month's facts of an agency are one index range.
+      AND c.decided_on < %(next_month)s
+      AND (c.decided_on >= %(month)s
+           OR date_trunc('month', c.decided_on)::date IN (SELECT month FROM closed_months)
+           OR cp.id IN (SELECT case_party_id FROM {reportrow} prr
+                        JOIN {report} pr ON pr.current_revision_id = prr.revision_id
+                        WHERE pr.agency_id = %(agency)s AND pr.kind = %(annex1)s
+                          AND pr.month < %(month)s))
 ),
 fingerprinted AS (
     SELECT f.*, md5(concat_ws('|', f.name, f.id_number, f.certificate_number,
@@ -127,25 +182,25 @@ fingerprinted AS (
 ),
 prior AS (
     SELECT DISTINCT ON (rr.case_party_id) rr.*
-    FROM reports_reportrow rr
-    JOIN reports_report r ON r.current_revision_id = rr.revision_id
-    WHERE r.agency_id = %(agency)s AND r.month < %(month)s
+    FROM {reportrow} rr
+    JOIN {report} r ON r.current_revision_id = rr.revision_id
+    WHERE r.agency_id = %(agency)s AND r.kind = %(annex1)s AND r.month < %(month)s
       AND rr.origin_agency_id = %(agency)s AND rr.case_party_id IS NOT NULL
     ORDER BY rr.case_party_id, r.month DESC, rr.seq DESC
 ),
 carried_later AS (
     -- Own facts a later month already carries (as 补报 or 更正).
     SELECT DISTINCT rr.case_party_id
-    FROM reports_reportrow rr
-    JOIN reports_report r ON r.current_revision_id = rr.revision_id
-    WHERE r.agency_id = %(agency)s AND r.month > %(month)s
+    FROM {reportrow} rr
+    JOIN {report} r ON r.current_revision_id = rr.revision_id
+    WHERE r.agency_id = %(agency)s AND r.kind = %(annex1)s AND r.month > %(month)s
       AND rr.origin_agency_id = %(agency)s AND rr.case_party_id IS NOT NULL
 ),
 own AS (
     SELECT
-        CASE WHEN pr.case_party_id IS NOT NULL THEN 'correction'
-             WHEN f.fact_month = %(month)s THEN 'regular'
-             ELSE 'late' END AS kind,
+        CASE WHEN pr.case_party_id IS NOT NULL THEN %(correction)s
+             WHEN f.fact_month = %(month)s THEN %(regular)s
+             ELSE %(late)s END AS kind,
         f.*
     FROM fingerprinted f
     LEFT JOIN prior pr ON pr.case_party_id = f.case_party_id
@@ -155,43 +210,40 @@ own AS (
 retracted AS (
     -- Rows reported earlier whose case party has no established decision any more.
     SELECT pr.*,
-           CASE WHEN d.outcome = 'not_established' THEN %(not_established_text)s
+           CASE WHEN d.outcome = %(not_established)s THEN %(not_established_text)s
                 ELSE %(withdrawn_text)s END AS reason
     FROM prior pr
-    LEFT JOIN cases_caseparty cp ON cp.id = pr.case_party_id
-    LEFT JOIN cases_decision d ON d.case_id = cp.case_id
+    LEFT JOIN {caseparty} cp ON cp.id = pr.case_party_id
+    LEFT JOIN {decision} d ON d.case_id = cp.case_id
     WHERE pr.fingerprint <> %(retracted)s
-      AND (d.id IS NULL OR d.outcome <> 'established')
+      AND (d.id IS NULL OR d.outcome <> %(established)s)
       AND NOT EXISTS (SELECT 1 FROM carried_later cl WHERE cl.case_party_id = pr.case_party_id)
 ),
 children AS (
     SELECT r.month AS child_month, a.name AS child_name, rg.code AS child_region, rr.*
-    FROM reports_report r
-    JOIN agencies_agency a ON a.id = r.agency_id
-    JOIN agencies_region rg ON rg.id = a.region_id
-    JOIN reports_reportrow rr ON rr.revision_id = r.current_revision_id
-    WHERE a.parent_id = %(agency)s AND r.status = 'approved'
+    FROM {report} r
+    JOIN {agency} a ON a.id = r.agency_id
+    JOIN {region} rg ON rg.id = a.region_id
+    JOIN {reportrow} rr ON rr.revision_id = r.current_revision_id
+    WHERE a.parent_id = %(agency)s AND r.kind = %(annex1)s AND r.status = %(approved)s
       AND (r.month = %(month)s OR r.month IN (SELECT month FROM closed_months))
       -- Not if another month's report of this agency carries that child revision already.
       AND NOT EXISTS (
-          SELECT 1 FROM reports_reportrow carried
-          JOIN reports_report pr ON pr.current_revision_id = carried.revision_id
-          WHERE pr.agency_id = %(agency)s AND pr.month <> %(month)s
+          SELECT 1 FROM {reportrow} carried
+          JOIN {report} pr ON pr.current_revision_id = carried.revision_id
+          WHERE pr.agency_id = %(agency)s AND pr.kind = %(annex1)s AND pr.month <> %(month)s
             AND carried.source_revision_id = r.current_revision_id)
 )
 SELECT * FROM (
     SELECT
-        CASE own.kind WHEN 'regular' THEN 0 WHEN 'late' THEN 2 ELSE 3 END AS sort_kind,
+        CASE own.kind WHEN %(regular)s THEN 0 WHEN %(late)s THEN 2 ELSE 3 END AS sort_kind,
         0 AS sort_group, own.fact_month AS sort_month, ''::text AS sort_region,
         own.decided_on AS sort_date, own.reference AS sort_ref, own.position AS sort_pos,
         own.case_party_id AS sort_id,
+        own.kind AS remark_kind, own.fact_month AS remark_month, ''::text AS remark_text,
         own.name, own.id_number, own.certificate_number, own.certificate_title,
         own.registered_unit, own.actual_unit, own.unit_name, own.unit_uscc,
         own.self_correction, own.penalty,
-        CASE own.kind
-            WHEN 'late' THEN '补报（' || to_char(own.fact_month, 'YYYY"年"FMMM"月"') || '）'
-            WHEN 'correction' THEN '更正（' || to_char(own.fact_month, 'YYYY"年"FMMM"月"') || '）'
-            ELSE '' END AS remarks,
         own.kind, own.case_party_id, own.fact_month, own.fingerprint,
         %(agency)s::bigint AS origin_agency_id, %(agency_name)s::text AS origin_name,
         NULL::bigint AS source_revision_id, own.measure_kinds
@@ -199,73 +251,88 @@ SELECT * FROM (
     UNION ALL
     SELECT
         3, 0, rt.fact_month, '', NULL::date, '', 0, rt.case_party_id,
+        %(retracted)s, rt.fact_month, rt.reason,
         rt.name, rt.id_number, rt.certificate_number, rt.certificate_title,
         rt.registered_unit, rt.actual_unit, rt.unit_name, rt.unit_uscc,
         '', '',
-        '更正（' || to_char(rt.fact_month, 'YYYY"年"FMMM"月"') || '）：' || rt.reason,
-        'correction', rt.case_party_id, rt.fact_month, %(retracted)s,
+        %(correction)s, rt.case_party_id, rt.fact_month, %(retracted)s,
         %(agency)s::bigint, %(agency_name)s::text, NULL::bigint, ''
     FROM retracted rt
     UNION ALL
     SELECT
         CASE WHEN ch.child_month < %(month)s THEN 2 ELSE 1 END,
         1, ch.child_month, ch.child_region, NULL::date, '', ch.seq, ch.id,
+        CASE WHEN ch.child_month < %(month)s AND ch.remarks = '' THEN %(late)s
+             ELSE 'child' END,
+        ch.child_month, ch.remarks,
         ch.name, ch.id_number, ch.certificate_number, ch.certificate_title,
         ch.registered_unit, ch.actual_unit, ch.unit_name, ch.unit_uscc,
         ch.self_correction, ch.penalty,
-        CASE WHEN ch.child_month < %(month)s AND ch.remarks = ''
-             THEN '补报（' || to_char(ch.child_month, 'YYYY"年"FMMM"月"') || '）'
-             ELSE ch.remarks END,
-        CASE WHEN ch.child_month < %(month)s AND ch.kind = 'regular' THEN 'late'
+        CASE WHEN ch.child_month < %(month)s AND ch.kind = %(regular)s THEN %(late)s
              ELSE ch.kind END,
         ch.case_party_id, ch.fact_month, ch.fingerprint,
         ch.origin_agency_id, ch.origin_name, ch.revision_id, ch.measure_kinds
     FROM children ch
 ) rows
 ORDER BY sort_kind, sort_group, sort_month, sort_region, sort_date, sort_ref, sort_pos, sort_id
-"""
+""")
 
 _SORT_COLUMNS = 8
+_REMARK_COLUMNS = 3
+
+
+def remarks(kind: str, month: datetime.date, text: str) -> str:
+    """Return the 备注 of a row: 补报（2019年3月）, 更正（2019年3月）[：why], or the child's own."""
+    if kind == ReportRow.Kind.LATE:
+        return f"补报（{month_label(month)}）"
+    if kind == ReportRow.Kind.CORRECTION:
+        return f"更正（{month_label(month)}）"
+    if kind == RETRACTED:
+        return f"更正（{month_label(month)}）：{text}"
+    return text  # a regular row (empty) or a child's frozen 备注
 
 
 def report_rows(*, agency_id: int, agency_name: str, month: datetime.date) -> list[dict]:
     """Return the rows the report of ``agency_id`` for ``month`` would freeze now, in order."""
     params = {
+        **_enum_params(),
         "agency": agency_id,
         "agency_name": agency_name,
         "month": month,
         "next_month": next_month(month),
-        "kinds": [kind for kind, _label in Measure.Kind.choices],
-        "labels": [str(label) for _kind, label in Measure.Kind.choices],
         "default_sc": DEFAULT_SELF_CORRECTION,
-        "retracted": RETRACTED,
         "withdrawn_text": WITHDRAWN_TEXT,
         "not_established_text": NOT_ESTABLISHED_TEXT,
     }
     with connection.cursor() as cursor:
         cursor.execute(_COMPILE_SQL, params)
-        names = [column.name for column in cursor.description][_SORT_COLUMNS:]
+        skip = _SORT_COLUMNS + _REMARK_COLUMNS
+        names = [column.name for column in cursor.description][skip:]
         return [
-            dict(zip(names, values[_SORT_COLUMNS:], strict=True)) for values in cursor.fetchall()
+            {
+                **dict(zip(names, values[skip:], strict=True)),
+                "remarks": remarks(*values[_SORT_COLUMNS:skip]),
+            }
+            for values in cursor.fetchall()
         ]
 
 
-_STATISTICS_SQL = """
+_STATISTICS_SQL = _sql("""
 WITH labels AS (
     SELECT l.kind, l.label
     FROM unnest(%(kinds)s::text[], %(labels)s::text[]) AS l(kind, label)
 ),
 rows AS (
     SELECT rr.*, dep.name AS department, dep.sort_order,
-           CASE a.level WHEN 'county' THEN prg.name WHEN 'prefecture' THEN rg.name
+           CASE a.level WHEN %(county)s THEN prg.name WHEN %(prefecture)s THEN rg.name
                 ELSE '省本级' END AS prefecture,
-           CASE a.level WHEN 'county' THEN prg.code WHEN 'prefecture' THEN rg.code
+           CASE a.level WHEN %(county)s THEN prg.code WHEN %(prefecture)s THEN rg.code
                 ELSE '' END AS prefecture_code
-    FROM reports_reportrow rr
-    JOIN agencies_agency a ON a.id = rr.origin_agency_id
-    JOIN agencies_department dep ON dep.id = a.department_id
-    JOIN agencies_region rg ON rg.id = a.region_id
-    LEFT JOIN agencies_region prg ON prg.id = rg.parent_id
+    FROM {reportrow} rr
+    JOIN {agency} a ON a.id = rr.origin_agency_id
+    JOIN {department} dep ON dep.id = a.department_id
+    JOIN {region} rg ON rg.id = a.region_id
+    LEFT JOIN {region} prg ON prg.id = rg.parent_id
     -- A retraction is no handled person: it takes back an earlier month's row.
     WHERE rr.revision_id = ANY(%(revisions)s) AND rr.fingerprint <> %(retracted)s
 ),
@@ -287,16 +354,16 @@ SELECT 'prefecture', rows.prefecture, 0, '', '', rows.prefecture_code, count(*)
 FROM rows
 GROUP BY rows.prefecture, rows.prefecture_code
 ORDER BY 1, 3, 2, 4, 5, 6
-"""
+""")
 
 
 def statistics(*, revision_ids: list[int]) -> dict:
     """Return counts of frozen rows by department × category × measure and by 市州."""
     params = {
+        **_enum_params(),
         "revisions": list(revision_ids),
-        "retracted": RETRACTED,
-        "kinds": [kind for kind, _label in Measure.Kind.choices],
-        "labels": [str(label) for _kind, label in Measure.Kind.choices],
+        "county": Region.Level.COUNTY,
+        "prefecture": Region.Level.PREFECTURE,
     }
     by_department, by_prefecture = [], []
     with connection.cursor() as cursor:

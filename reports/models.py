@@ -34,7 +34,11 @@ class ReportQuerySet(RestrictedQuerySet):
 
 
 class Report(models.Model):
-    """One agency's 附件1 for one month; every submission freezes a ``ReportRevision``."""
+    """One agency's report of a kind (附件1 …) for one month; every submission freezes a
+    ``ReportRevision``. What a kind contains and how it is written out: ``reports.kinds``."""
+
+    class Kind(models.TextChoices):
+        ANNEX1 = "annex1", _("附件1 月报")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("未报")
@@ -45,6 +49,7 @@ class Report(models.Model):
     agency = models.ForeignKey(
         "agencies.Agency", verbose_name=_("报送机构"), on_delete=models.PROTECT, related_name="+"
     )
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.ANNEX1)
     month = models.DateField(_("月份"), help_text=_("该月1日"))
     status = models.CharField(
         _("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT
@@ -68,7 +73,9 @@ class Report(models.Model):
         verbose_name = _("月报（附件1）")
         verbose_name_plural = _("月报（附件1）")
         constraints = [
-            models.UniqueConstraint(fields=["agency", "month"], name="report_unique_agency_month"),
+            models.UniqueConstraint(
+                fields=["agency", "kind", "month"], name="report_unique_agency_kind_month"
+            ),
             models.CheckConstraint(condition=Q(month__day=1), name="report_month_is_first_day"),
         ]
         indexes = [models.Index(fields=["month", "status"], name="report_month_status")]

@@ -14,14 +14,13 @@ from audit.services import audit_record
 from core.errors import ConflictError, DomainError, PermissionDeniedError
 from core.months import month_label, month_param, parse_month, previous_month
 from notifications.services import notification_send
-from reports import compile as compiler
 from reports import deadlines
+from reports.kinds import kind_of
 from reports.models import (
     REPORTING,
     Consolidation,
     Report,
     ReportRevision,
-    ReportRow,
     province_reports_q,
 )
 
@@ -47,7 +46,9 @@ def _check_month(month: datetime.date) -> None:
 
 
 @transaction.atomic
-def report_get_or_create(*, agency: Agency, month: datetime.date, user=None) -> Report:
+def report_get_or_create(
+    *, agency: Agency, month: datetime.date, user=None, kind: str = Report.Kind.ANNEX1
+) -> Report:
     """Return the agency's report for the month, creating a draft if there is none."""
     month = month_of(month)
     if agency.department.kind != REPORTING:
@@ -56,7 +57,7 @@ def report_get_or_create(*, agency: Agency, month: datetime.date, user=None) -> 
             fields={"agency": [_("该机构不是报送部门。")]},
         )
     _check_month(month)
-    report, created = Report.objects.get_or_create(agency=agency, month=month)
+    report, created = Report.objects.get_or_create(agency=agency, kind=kind, month=month)
     if created:
         audit_record(
             actor=user,
@@ -91,9 +92,8 @@ def report_submit(*, report: Report, submitted_by) -> Report:
     # ends (their deadlines are earlier than the province's, the 1st of the next month), and
     # cases decided after the submission come next month as 补报 (docs/decisions.md).
     _check_month(locked.month)
-    rows = compiler.report_rows(
-        agency_id=locked.agency_id, agency_name=locked.agency.name, month=locked.month
-    )
+    kind = kind_of(locked)
+    rows = kind.compile(locked)
     number = (
         ReportRevision.objects.filter(report=locked)
         .order_by("-number")
@@ -109,14 +109,7 @@ def report_submit(*, report: Report, submitted_by) -> Report:
         submitted_at=timezone.now(),
         row_count=len(rows),
     )
-    fields = (*compiler.ROW_FIELDS, *compiler.META_FIELDS)
-    ReportRow.objects.bulk_create(
-        [
-            ReportRow(revision=revision, seq=seq, **{name: row[name] for name in fields})
-            for seq, row in enumerate(rows, start=1)
-        ],
-        batch_size=1000,
-    )
+    kind.freeze(revision, rows)
     before = locked.status
     locked.status, locked.current_revision, locked.return_reason = (
         Report.Status.SUBMITTED,
@@ -223,9 +216,8 @@ def report_return(*, report: Report, returned_by, reason: str) -> Report:
 
 
 def _province_reports(month: datetime.date):
-    return Report.objects.filter(province_reports_q(), month=month).select_related(
-        "agency__department", "current_revision"
-    )
+    annex = Report.objects.filter(province_reports_q(), kind=Report.Kind.ANNEX1, month=month)
+    return annex.select_related("agency__department", "current_revision")
 
 
 def _consolidator_agency() -> Agency:
@@ -325,7 +317,8 @@ def reports_open_month(*, month: datetime.date) -> int:
     agencies = Agency.objects.filter(is_active=True, department__kind=REPORTING).values_list(
         "pk", flat=True
     )
-    existing = set(Report.objects.filter(month=month).values_list("agency_id", flat=True))
+    annex = Report.objects.filter(kind=Report.Kind.ANNEX1, month=month)
+    existing = set(annex.values_list("agency_id", flat=True))
     created = Report.objects.bulk_create(
         [Report(agency_id=pk, month=month) for pk in agencies if pk not in existing],
         ignore_conflicts=True,
@@ -343,7 +336,9 @@ def _pending(*, today: datetime.date):
     this_month = today.replace(day=1)
     for month in (previous_month(this_month), this_month):
         done = Report.objects.filter(
-            month=month, status__in=[Report.Status.SUBMITTED, Report.Status.APPROVED]
+            kind=Report.Kind.ANNEX1,
+            month=month,
+            status__in=[Report.Status.SUBMITTED, Report.Status.APPROVED],
         ).values("agency_id")
         agencies = (
             Agency.objects.filter(is_active=True, department__kind=REPORTING)

@@ -16,7 +16,7 @@ from agencies.models import Agency
 from core.http import xlsx_response
 from core.middleware import safe_next_url
 from core.months import month_param, parse_month, previous_month
-from reports import deadlines, selectors, services
+from reports import annex1, deadlines, selectors, services
 from reports.models import REPORTING, Consolidation, Report
 
 
@@ -40,7 +40,10 @@ def report_index(request):
         for a in permissions.agencies_where(request.user, permissions.WRITE_ROLES)
         if a.department.kind == REPORTING
     ]
-    own_reports = {r.agency_id: r for r in selectors.report_list(user=request.user, month=month)}
+    own_reports = {
+        r.agency_id: r
+        for r in selectors.report_list(user=request.user, month=month, kind=Report.Kind.ANNEX1)
+    }
     own = [(a, own_reports.get(a.pk)) for a in own_agencies]
     reviewed = []
     for agency in selectors.reviewable_agencies(user=request.user):
@@ -171,10 +174,7 @@ def report_xlsx(request, pk: int):
     """Download the report's 附件1 workbook."""
     report = _report(request, pk)
     full_ids = permissions.user_can_unmask_report(user=request.user, report=report)
-    return xlsx_response(
-        selectors.report_annex1_xlsx(report, full_ids=full_ids),
-        selectors.report_filename(report),
-    )
+    return xlsx_response(*selectors.report_document(report, full_ids=full_ids))
 
 
 @login_required
@@ -245,6 +245,6 @@ def consolidation_xlsx(request, pk: int):
         user=request.user, consolidation=consolidation
     )
     return xlsx_response(
-        selectors.consolidation_annex1_xlsx(consolidation, full_ids=full_ids),
-        selectors.consolidation_filename(consolidation),
+        annex1.consolidation_workbook(consolidation, full_ids=full_ids),
+        annex1.consolidation_filename(consolidation),
     )

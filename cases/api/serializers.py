@@ -80,8 +80,7 @@ class CaseListSerializer(serializers.ModelSerializer):
         return {"id": case.agency_id, "name": case.agency.name}
 
     def get_decided_on(self, case) -> str | None:
-        decision = decision_of(case)
-        return decision.decided_on.isoformat() if decision else None
+        return case.decided_on.isoformat() if case.decided_on else None
 
     def get_outcome(self, case) -> str | None:
         decision = decision_of(case)

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from agencies import permissions
 from agencies.models import Agency
 from core.http import XLSX, xlsx_response
-from reports import selectors, services
+from reports import annex1, selectors, services
 from reports.api.serializers import (
     ConsolidationSerializer,
     MonthSerializer,
@@ -119,10 +119,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def annex1(self, request, pk=None, format=None):
         report = self.get_object()
         full_ids = permissions.user_can_unmask_report(user=request.user, report=report)
-        return xlsx_response(
-            selectors.report_annex1_xlsx(report, full_ids=full_ids),
-            selectors.report_filename(report),
-        )
+        return xlsx_response(*selectors.report_document(report, full_ids=full_ids))
 
 
 class ConsolidationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -164,6 +161,6 @@ class ConsolidationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             user=request.user, consolidation=consolidation
         )
         return xlsx_response(
-            selectors.consolidation_annex1_xlsx(consolidation, full_ids=full_ids),
-            selectors.consolidation_filename(consolidation),
+            annex1.consolidation_workbook(consolidation, full_ids=full_ids),
+            annex1.consolidation_filename(consolidation),
         )

@@ -533,6 +533,29 @@ def test_the_case_carries_its_decision_date_until_reopened(create, clerk, review
     assert Case.objects.get(pk=case.pk).decided_on == datetime.date(2019, 4, 2)
 
 
+def _dates_agree(case) -> bool:
+    """Case.decided_on and its decision's date are the same fact: equal, or both absent."""
+    stored = Case.objects.get(pk=case.pk)
+    decision = Decision.objects.filter(case=case).values_list("decided_on", flat=True).first()
+    return stored.decided_on == decision
+
+
+def test_the_case_and_its_decision_agree_on_the_date_after_every_step(create, clerk, reviewer):
+    """After decide, reopen, re-decide and close, both copies of the decision date agree."""
+    case = create()
+    assert _dates_agree(case)
+    decide(clerk, case, decided_on=datetime.date(2019, 3, 21))
+    assert _dates_agree(case)
+    services.case_reopen(actor=reviewer, case=case, reason="上级要求复查")
+    assert _dates_agree(case)
+    decide(clerk, case, decided_on=datetime.date(2019, 4, 2))
+    assert _dates_agree(case)
+    services.case_close(actor=clerk, case=case)
+    assert _dates_agree(case)
+    services.case_reopen(actor=reviewer, case=case, reason="再次复查")
+    assert _dates_agree(case)
+
+
 @pytest.mark.parametrize(
     ("status", "service"),
     [

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.db.models import F
 
-from reports import selectors, services
+from reports import annex1, services
 from reports.models import Report, ReportRow
 from tests.reports.conftest import decided_case
 
@@ -56,7 +56,7 @@ def test_returned_month_leaves_out_own_facts_a_later_month_carried(agency, membe
     city = agency("ZJ", "510100")
     march = submit(agency, member, "510100", MARCH)
     decided_case(city, on=datetime.date(2019, 3, 31))
-    (row,) = selectors.revision_rows(submit(agency, member, "510100", APRIL).current_revision)
+    (row,) = annex1.revision_rows(submit(agency, member, "510100", APRIL).current_revision)
     assert row.remarks == "补报（2019年3月）"
     services.report_return(
         report=march, returned_by=member("ZJ", "510000", "reviewer"), reason="重新核对"

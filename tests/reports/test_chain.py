@@ -8,7 +8,7 @@ from django.db import connection
 
 from core.errors import ConflictError, DomainError
 from notifications.models import Notification
-from reports import selectors, services
+from reports import annex1, selectors, services
 from reports.models import Consolidation, Report
 from tests.reports.conftest import decided_case
 
@@ -64,10 +64,10 @@ def test_full_chain_with_a_return_and_resubmission(agency, member):
     assert county_report.revisions.get(number=1).return_reason == "身份证号有误"
 
     city_report = services.report_submit(report=report_for(city), submitted_by=city_clerk)
-    rows = selectors.revision_rows(city_report.current_revision)
+    rows = annex1.revision_rows(city_report.current_revision)
     assert len(rows) == 3
     assert [r.origin_agency_id for r in rows] == [city.pk, county.pk, county.pk]
-    shown = selectors.display_rows(rows, report_agency_id=city.pk)
+    shown = annex1.display_rows(rows, report_agency_id=city.pk)
     assert shown[1]["remarks"] == county.name
     services.report_approve(report=city_report, approved_by=consolidator)
 
@@ -118,7 +118,7 @@ def test_frozen_rows_survive_later_edits_and_changes_come_as_late_and_correction
     case = decided_case(county)
     march = services.report_submit(report=report_for(county), submitted_by=clerk)
     services.report_approve(report=march, approved_by=reviewer)
-    (frozen,) = selectors.revision_rows(march.current_revision)
+    (frozen,) = annex1.revision_rows(march.current_revision)
     original_unit = frozen.actual_unit
 
     party = case.parties.get()
@@ -128,12 +128,12 @@ def test_frozen_rows_survive_later_edits_and_changes_come_as_late_and_correction
     decided_case(county, on=datetime.date(2019, 4, 2))
 
     march.refresh_from_db()
-    (still,) = selectors.revision_rows(march.current_revision)
+    (still,) = annex1.revision_rows(march.current_revision)
     assert still.actual_unit == original_unit
     assert selectors.report_rows(march, full_ids=True)[0][0]["actual_unit"] == original_unit
 
     april = services.report_submit(report=report_for(county, APRIL), submitted_by=clerk)
-    rows = selectors.revision_rows(april.current_revision)
+    rows = annex1.revision_rows(april.current_revision)
     assert [(r.kind, r.remarks) for r in rows] == [
         ("regular", ""),
         ("late", "补报（2019年3月）"),
@@ -158,7 +158,7 @@ def test_child_report_approved_after_the_parent_submitted_goes_to_the_next_month
     services.report_submit(report=report_for(city), submitted_by=city_clerk)
     services.report_approve(report=county_report, approved_by=city_reviewer)
     april = services.report_submit(report=report_for(city, APRIL), submitted_by=city_clerk)
-    (row,) = selectors.revision_rows(april.current_revision)
+    (row,) = annex1.revision_rows(april.current_revision)
     assert row.remarks == "补报（2019年3月）"
     assert row.origin_agency_id == county.pk
 

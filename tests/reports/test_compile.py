@@ -85,3 +85,47 @@ def test_other_agencies_cases_are_not_rows(agency):
     """Only the reporting agency's own cases are compiled into its rows."""
     decided_case(agency("ZJ", "510105"))
     assert rows_of(agency("ZJ", "510104")) == []
+
+
+# Aliases of the compile and statistics SQL and the models they read (``pr`` is a report in one
+# place and a prior row in another).
+SQL_ALIASES = {
+    "d": ["decision"],
+    "c": ["case"],
+    "cp": ["caseparty"],
+    "p": ["person"],
+    "cert": ["certificate"],
+    "ct": ["certificatetype"],
+    "ru": ["unit"],
+    "au": ["unit"],
+    "uu": ["unit"],
+    "m": ["measure"],
+    "r": ["report"],
+    "pr": ["report", "reportrow"],
+    "rr": ["reportrow"],
+    "prr": ["reportrow"],
+    "carried": ["reportrow"],
+    "a": ["agency"],
+    "rg": ["region"],
+    "prg": ["region"],
+    "dep": ["department"],
+}
+
+
+def test_every_column_the_sql_names_exists_on_its_model():
+    """A renamed field fails here, not in a month-end report: the SQL's columns are checked."""
+    import re
+
+    from reports import compile as compiler
+
+    sql = compiler._COMPILE_SQL + compiler._STATISTICS_SQL
+    references = set(re.findall(r"\b([a-z]+)\.([a-z_]+)\b", sql))
+    checked = 0
+    for alias, column in references:
+        if alias not in SQL_ALIASES:
+            continue  # a CTE of the statement itself
+        models = [compiler.TABLES[name] for name in SQL_ALIASES[alias]]
+        columns = {f.column for model in models for f in model._meta.concrete_fields}
+        assert column in columns, f"{alias}.{column} is not a column of {SQL_ALIASES[alias]}"
+        checked += 1
+    assert checked > 40

@@ -5,8 +5,8 @@ import datetime
 import pytest
 
 from cases import services as case_services
+from reports import annex1, services
 from reports import compile as compiler
-from reports import selectors, services
 from tests.cases.payloads import case_payload
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def reported_case(agency, member):
 def submit(agency, member, month):
     report = services.report_get_or_create(agency=agency("ZJ", "510104"), month=month)
     report = services.report_submit(report=report, submitted_by=member("ZJ", "510104", "clerk"))
-    return selectors.revision_rows(report.current_revision)
+    return annex1.revision_rows(report.current_revision)
 
 
 def test_withdrawn_decision_is_corrected_in_the_next_report_once(reported_case, agency, member):

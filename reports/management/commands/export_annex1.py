@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from core.errors import DomainError
-from reports import selectors, services
+from reports import annex1, selectors, services
 from reports.models import Consolidation, Report
 
 
@@ -31,7 +31,7 @@ class Command(BaseCommand):
             if report is None:
                 raise CommandError(f"机构 {agency} 没有 {month:%Y-%m} 的月报。")
             # Run by an operator on the server: the full sheet, as filed.
-            content = selectors.report_annex1_xlsx(report, full_ids=True)
+            content, _name = selectors.report_document(report, full_ids=True)
         else:
             consolidation = (
                 Consolidation.objects.select_related("agency", "created_by", "reported_by")
@@ -40,6 +40,6 @@ class Command(BaseCommand):
             )
             if consolidation is None:
                 raise CommandError(f"{month:%Y-%m} 尚未生成全省汇总；可用 --agency 导出单个机构。")
-            content = selectors.consolidation_annex1_xlsx(consolidation, full_ids=True)
+            content = annex1.consolidation_workbook(consolidation, full_ids=True)
         Path(output).write_bytes(content)
         self.stdout.write(self.style.SUCCESS(f"已写入 {output}（{len(content)} 字节）"))

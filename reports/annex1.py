@@ -1,0 +1,186 @@
+"""附件1 as a kind of report: its rows (frozen or live), their masking, diff and workbooks.
+
+The SQL is in ``reports.compile``, the form's layout in ``reports.layout`` and the writer in
+``reports.excel``; this module joins them for the report kind registry (``reports.kinds``).
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from agencies.selectors import display_name
+from cases.identifiers import mask_id_number
+from reports import compile as compiler
+from reports import excel, layout
+from reports.models import Consolidation, Report, ReportRevision, ReportRow
+
+ROW_KEYS = (*compiler.ROW_FIELDS, "remarks")
+HEADERS = {column.key: column.header for column in layout.COLUMNS}
+
+
+def compile_rows(report: Report) -> list[dict]:
+    """Return the rows a submission of ``report`` would freeze now."""
+    return compiler.report_rows(
+        agency_id=report.agency_id, agency_name=report.agency.name, month=report.month
+    )
+
+
+def freeze(revision: ReportRevision, rows: list[dict]) -> None:
+    """Store ``rows`` as the revision's frozen rows (never changed afterwards)."""
+    fields = (*compiler.ROW_FIELDS, *compiler.META_FIELDS)
+    ReportRow.objects.bulk_create(
+        [
+            ReportRow(revision=revision, seq=seq, **{name: row[name] for name in fields})
+            for seq, row in enumerate(rows, start=1)
+        ],
+        batch_size=1000,
+    )
+
+
+def mask_rows(rows: list[dict]) -> list[dict]:
+    """Return copies of display rows with the ID numbers masked (510104********002X)."""
+    return [{**row, "id_number": mask_id_number(row["id_number"])} for row in rows]
+
+
+def display_rows(rows, *, report_agency_id: int | None) -> list[dict]:
+    """Return row dicts for a sheet; rows from other agencies name their origin in 备注."""
+    result = []
+    for row in rows:
+        get = row.get if isinstance(row, dict) else row.__dict__.get
+        values = {key: get(key) or "" for key in ROW_KEYS}
+        origin = get("origin_agency_id")
+        if origin and origin != report_agency_id:
+            values["remarks"] = "；".join(filter(None, [get("origin_name"), values["remarks"]]))
+        values["kind"] = get("kind")
+        values["case_party_id"] = get("case_party_id")
+        values["fingerprint"] = get("fingerprint")
+        result.append(values)
+    return result
+
+
+def revision_rows(revision: ReportRevision) -> list[ReportRow]:
+    return list(ReportRow.objects.filter(revision=revision).order_by("seq"))
+
+
+def rows(report: Report, *, full_ids: bool) -> tuple[list[dict], bool]:
+    """Return the report's rows and whether they are frozen (else a live preview)."""
+    frozen = bool(report.current_revision_id and not report.is_open)
+    found = revision_rows(report.current_revision) if frozen else compile_rows(report)
+    shown = display_rows(found, report_agency_id=report.agency_id)
+    return (shown if full_ids else mask_rows(shown)), frozen
+
+
+def _row_key(row: dict) -> str:
+    return f"p{row['case_party_id']}" if row.get("case_party_id") else row["id_number"]
+
+
+def revision_diff(report: Report, *, full_ids: bool) -> dict | None:
+    """Return the rows added, removed and changed since the previous revision (or None)."""
+    revisions = list(report.revisions.order_by("-number")[:2])
+    if len(revisions) < 2:
+        return None
+
+    def keyed(revision):
+        rows = display_rows(revision_rows(revision), report_agency_id=0)
+        return {_row_key(r): r for r in (rows if full_ids else mask_rows(rows))}
+
+    new, old = keyed(revisions[0]), keyed(revisions[1])
+    return {
+        "from": revisions[1].number,
+        "to": revisions[0].number,
+        "added": [new[k] for k in new if k not in old],
+        "removed": [old[k] for k in old if k not in new],
+        "changed": [
+            {
+                "row": new[k],
+                "fields": [
+                    (HEADERS[f], old[k][f], new[k][f])
+                    for f in compiler.ROW_FIELDS
+                    if old[k][f] != new[k][f]
+                ],
+            }
+            for k in new
+            if k in old and old[k]["fingerprint"] != new[k]["fingerprint"]
+        ],
+    }
+
+
+def _local_date(moment) -> datetime.date | None:
+    return timezone.localtime(moment).date() if moment else None
+
+
+def report_sheet(report: Report, *, full_ids: bool) -> excel.SheetData:
+    """Return the sheet data of a report's workbook (frozen rows once submitted)."""
+    shown, _frozen = rows(report, full_ids=full_ids)
+    revision = report.current_revision if not report.is_open else None
+    return excel.SheetData(
+        agency_name=report.agency.name,
+        rows=shown,
+        submitter=revision.submitter_name if revision else "",
+        approver=revision.approver_name if revision else "",
+        submitted_on=_local_date(revision.submitted_at) if revision else None,
+    )
+
+
+def consolidation_workbook_data(consolidation: Consolidation, *, full_ids: bool) -> dict:
+    """Return the sheets and statistics of a consolidation's workbook."""
+    shown = (lambda rows: rows) if full_ids else mask_rows
+    revisions = list(
+        consolidation.revisions.select_related("report__agency__department").order_by(
+            "report__agency__department__sort_order"
+        )
+    )
+    rows_by_revision: dict[int, list[ReportRow]] = {r.pk: [] for r in revisions}
+    for row in ReportRow.objects.filter(revision__in=revisions).order_by("revision", "seq"):
+        rows_by_revision[row.revision_id].append(row)
+    departments, summary_rows = [], []
+    for revision in revisions:
+        report = revision.report
+        rows = rows_by_revision[revision.pk]
+        departments.append(
+            excel.SheetData(
+                agency_name=report.agency.name,
+                rows=shown(display_rows(rows, report_agency_id=report.agency_id)),
+                submitter=revision.submitter_name,
+                approver=revision.approver_name,
+                submitted_on=_local_date(revision.submitted_at),
+                sheet_title=report.agency.department.short_name,
+            )
+        )
+        # The 汇总 sheet names every row's originating agency in 备注.
+        summary_rows.extend(shown(display_rows(rows, report_agency_id=None)))
+    summary = excel.SheetData(
+        agency_name=consolidation.agency.name,
+        rows=summary_rows,
+        submitter=display_name(consolidation.created_by),
+        approver=display_name(consolidation.reported_by),
+        submitted_on=_local_date(consolidation.reported_at),
+        sheet_title="汇总",
+    )
+    stats = compiler.statistics(revision_ids=[r.pk for r in revisions])
+    return {
+        "departments": departments,
+        "summary": summary,
+        "stats": excel.Statistics(**stats),
+    }
+
+
+def workbook(report: Report, *, full_ids: bool) -> bytes:
+    """Return the report's workbook, with ID numbers masked unless ``full_ids``."""
+    return excel.annex1_workbook(report_sheet(report, full_ids=full_ids))
+
+
+def consolidation_workbook(consolidation: Consolidation, *, full_ids: bool) -> bytes:
+    """Return the consolidation's workbook, with ID numbers masked unless ``full_ids``."""
+    data = consolidation_workbook_data(consolidation, full_ids=full_ids)
+    return excel.consolidation_workbook(
+        departments=data["departments"], summary=data["summary"], stats=data["stats"]
+    )
+
+
+def report_filename(report: Report) -> str:
+    return f"附件1_{report.agency.name}_{report.month:%Y-%m}.xlsx"
+
+
+def consolidation_filename(consolidation: Consolidation) -> str:
+    return f"附件1_全省汇总_{consolidation.month:%Y-%m}.xlsx"
