@@ -52,6 +52,7 @@ test: venv assets
 
 lint:
 	$(PY) -m ruff check .
+	$(PY) scripts/check_function_length.py
 
 check-migrations:
 	$(MANAGE) makemigrations --check --dry-run

@@ -23,10 +23,20 @@ def reference_data_load() -> dict[str, int]:
     owns (tree, level) are corrected. Return the number of rows created per kind.
     """
     created = {"regions": 0, "departments": 0, "agencies": 0, "channels": 0}
-    regions: dict[str, Region] = {r.code: r for r in Region.objects.all()}
     with DIVISIONS_CSV.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    for row in rows:  # the CSV lists parents before children
+    regions = _regions_load(rows, created)
+    existing = {(a.department_id, a.region_id): a for a in Agency.objects.all()}
+    for order, spec in enumerate(DEPARTMENTS):
+        department = _department_load(spec, order, created)
+        _agencies_load(spec, department, rows, regions, existing, created)
+    return created
+
+
+def _regions_load(rows: list[dict], created: dict) -> dict[str, Region]:
+    """Create the CSV's missing regions (parents come first) and correct their tree."""
+    regions: dict[str, Region] = {r.code: r for r in Region.objects.all()}
+    for row in rows:
         parent = regions.get(row["parent_code"]) if row["parent_code"] else None
         region = regions.get(row["code"])
         if region is None:
@@ -38,50 +48,56 @@ def reference_data_load() -> dict[str, int]:
         elif region.parent_id != (parent.pk if parent else None) or region.level != row["level"]:
             region.parent, region.level = parent, row["level"]
             region.save(update_fields=["parent", "level"])
+    return regions
 
-    existing = {(a.department_id, a.region_id): a for a in Agency.objects.all()}
-    for order, spec in enumerate(DEPARTMENTS):
-        department, was_created = Department.objects.get_or_create(
-            code=spec.code,
-            defaults={
-                "name": spec.name,
-                "short_name": spec.short_name,
-                "kind": spec.kind,
-                "is_lead": spec.is_lead,
-                "sort_order": order,
-            },
+
+def _department_load(spec, order: int, created: dict) -> Department:
+    """Create the department (and its 附件2 complaint channel) unless it exists."""
+    department, was_created = Department.objects.get_or_create(
+        code=spec.code,
+        defaults={
+            "name": spec.name,
+            "short_name": spec.short_name,
+            "kind": spec.kind,
+            "is_lead": spec.is_lead,
+            "sort_order": order,
+        },
+    )
+    created["departments"] += was_created
+    if spec.telephone or spec.email:
+        _, was_created = ComplaintChannel.objects.get_or_create(
+            department=department, telephone=spec.telephone, email=spec.email
         )
-        created["departments"] += was_created
-        if spec.telephone or spec.email:
-            _, was_created = ComplaintChannel.objects.get_or_create(
-                department=department, telephone=spec.telephone, email=spec.email
+        created["channels"] += was_created
+    return department
+
+
+def _agencies_load(spec, department, rows, regions, existing, created) -> None:
+    """Create the department's agency in each region of its levels, parents first."""
+    by_region: dict[str, Agency] = {}
+    for row in rows:
+        if row["level"] not in spec.levels:
+            continue
+        region = regions[row["code"]]
+        parent = by_region.get(row["parent_code"]) if row["parent_code"] else None
+        agency = existing.get((department.pk, region.pk))
+        if agency is None:
+            region_name = region.name
+            if region.level == Region.Level.COUNTY:
+                region_name = regions[row["parent_code"]].name + region.name
+            agency = Agency(
+                department=department,
+                region=region,
+                parent=parent,
+                level=region.level,
+                name=agency_name(spec, region_name=region_name, level=region.level),
             )
-            created["channels"] += was_created
-        by_region: dict[str, Agency] = {}
-        for row in rows:
-            if row["level"] not in spec.levels:
-                continue
-            region = regions[row["code"]]
-            parent = by_region.get(row["parent_code"]) if row["parent_code"] else None
-            agency = existing.get((department.pk, region.pk))
-            if agency is None:
-                region_name = region.name
-                if region.level == Region.Level.COUNTY:
-                    region_name = regions[row["parent_code"]].name + region.name
-                agency = Agency(
-                    department=department,
-                    region=region,
-                    parent=parent,
-                    level=region.level,
-                    name=agency_name(spec, region_name=region_name, level=region.level),
-                )
-                agency_save(agency=agency)
-                created["agencies"] += 1
-            elif agency.parent_id != (parent.pk if parent else None):
-                agency.parent = parent
-                agency_save(agency=agency)
-            by_region[region.code] = agency
-    return created
+            agency_save(agency=agency)
+            created["agencies"] += 1
+        elif agency.parent_id != (parent.pk if parent else None):
+            agency.parent = parent
+            agency_save(agency=agency)
+        by_region[region.code] = agency
 
 
 @transaction.atomic

@@ -11,14 +11,13 @@ from django.db import transaction
 
 from agencies.models import Agency
 from cases import services
+from cases.identifiers import build_uscc
 from cases.models import Case
 from cases.reference import certificate_types_load
 
 DEMO_ACTOR = "demo_loader"
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
 def _resident_id(region: str, birth: str, seq: int) -> str:
@@ -28,9 +27,7 @@ def _resident_id(region: str, birth: str, seq: int) -> str:
 
 
 def _uscc(seq: int) -> str:
-    body = f"91510{seq:012d}"[:17]
-    total = sum(_USCC_ALPHABET.index(c) * w for c, w in zip(body, _USCC_WEIGHTS, strict=True))
-    return body + _USCC_ALPHABET[(31 - total % 31) % 31]
+    return build_uscc(region="510100", serial=seq)
 
 
 UNITS = [

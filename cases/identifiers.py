@@ -88,6 +88,26 @@ def normalize_uscc(value: str) -> str:
     return code
 
 
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+ORGANISATION_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def build_uscc(*, region: str, serial: int, registration: str = "91") -> str:
+    """Return a valid 统一社会信用代码 (GB 32100) for demo and test data.
+
+    ``registration`` is the registering authority and kind (91 = 工商, enterprise), ``region``
+    the six-digit region code (positions 3–8), ``serial`` the 组织机构代码's eight-digit body,
+    whose own GB 11714 check character and the code's check character are computed.
+    """
+    body = f"{serial % 10**8:08d}"
+    total = sum(int(c) * w for c, w in zip(body, ORGANISATION_WEIGHTS, strict=True))
+    org_check = {10: "X", 11: "0"}.get(11 - total % 11, str(11 - total % 11))
+    head = f"{registration}{region}{body}{org_check}"
+    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(head, USCC_WEIGHTS, strict=True))
+    return head + USCC_ALPHABET[(31 - total % 31) % 31]
+
+
 def uscc_organisation_code_warning(code: str) -> str | None:
     """Return a warning when positions 9–17 fail their GB 11714 check (never a rejection)."""
     alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"

@@ -188,8 +188,8 @@ class Duplicate:
     other_case_id: int
 
 
-def case_duplicates(*, case: Case) -> list[Duplicate]:
-    """Return where this case's persons, certificate numbers and units appear in other cases."""
+def _case_subjects(case: Case) -> tuple[dict, set, dict]:
+    """Return the case's persons {id: name}, certificate numbers and coded units {id: name}."""
     parties = list(
         CaseParty.objects.filter(case=case).select_related(
             "person", "certificate", "registered_unit", "actual_unit"
@@ -198,50 +198,66 @@ def case_duplicates(*, case: Case) -> list[Duplicate]:
     persons = {p.person_id: p.person.name for p in parties}
     numbers = {p.certificate.number for p in parties if p.certificate_id}
     units = {}
-    for party in parties:
-        for unit in (party.registered_unit, party.actual_unit):
-            if unit is not None and unit.uscc:
-                units[unit.pk] = unit.name
-    for unit in (case.certificate_user_unit, case.hr_agency):
+    for unit in [u for p in parties for u in (p.registered_unit, p.actual_unit)] + [
+        case.certificate_user_unit,
+        case.hr_agency,
+    ]:
         if unit is not None and unit.uscc:
             units[unit.pk] = unit.name
+    return persons, numbers, units
 
+
+def _party_duplicates(case: Case, persons: dict, numbers: set, units: dict) -> list[Duplicate]:
+    """Return the other cases' parties that share a person, certificate or unit with ``case``."""
+    other_parties = (
+        CaseParty.objects.filter(
+            Q(person_id__in=persons)
+            | Q(certificate__number__in=numbers)
+            | Q(registered_unit_id__in=units)
+            | Q(actual_unit_id__in=units)
+        )
+        .exclude(case=case)
+        .values_list(
+            "case_id", "person_id", "certificate__number", "registered_unit_id", "actual_unit_id"
+        )
+    )
+    found = []
+    for other, person_id, number, registered_id, actual_id in other_parties:
+        if person_id in persons:
+            found.append(Duplicate(CaseLink.Kind.SAME_PERSON, persons[person_id], other))
+        elif number in numbers:
+            found.append(Duplicate(CaseLink.Kind.SAME_CERTIFICATE, number, other))
+        found += [
+            Duplicate(CaseLink.Kind.SAME_UNIT, units[unit_id], other)
+            for unit_id in (registered_id, actual_id)
+            if unit_id in units
+        ]
+    return found
+
+
+def _case_unit_duplicates(case: Case, units: dict) -> list[Duplicate]:
+    """Return the other cases whose user unit or HR agency is one of ``units``."""
+    other_cases = (
+        Case.objects.filter(Q(certificate_user_unit_id__in=units) | Q(hr_agency_id__in=units))
+        .exclude(pk=case.pk)
+        .values_list("pk", "certificate_user_unit_id", "hr_agency_id")
+    )
+    return [
+        Duplicate(CaseLink.Kind.SAME_UNIT, units[unit_id], other)
+        for other, user_unit_id, hr_id in other_cases
+        for unit_id in (user_unit_id, hr_id)
+        if unit_id in units
+    ]
+
+
+def case_duplicates(*, case: Case) -> list[Duplicate]:
+    """Return where this case's persons, certificate numbers and units appear in other cases."""
+    persons, numbers, units = _case_subjects(case)
     found: list[Duplicate] = []
     if persons or numbers or units:
-        other_parties = (
-            CaseParty.objects.filter(
-                Q(person_id__in=persons)
-                | Q(certificate__number__in=numbers)
-                | Q(registered_unit_id__in=units)
-                | Q(actual_unit_id__in=units)
-            )
-            .exclude(case=case)
-            .values_list(
-                "case_id",
-                "person_id",
-                "certificate__number",
-                "registered_unit_id",
-                "actual_unit_id",
-            )
-        )
-        for other, person_id, number, registered_id, actual_id in other_parties:
-            if person_id in persons:
-                found.append(Duplicate(CaseLink.Kind.SAME_PERSON, persons[person_id], other))
-            elif number in numbers:
-                found.append(Duplicate(CaseLink.Kind.SAME_CERTIFICATE, number, other))
-            for unit_id in (registered_id, actual_id):
-                if unit_id in units:
-                    found.append(Duplicate(CaseLink.Kind.SAME_UNIT, units[unit_id], other))
+        found += _party_duplicates(case, persons, numbers, units)
     if units:
-        other_cases = (
-            Case.objects.filter(Q(certificate_user_unit_id__in=units) | Q(hr_agency_id__in=units))
-            .exclude(pk=case.pk)
-            .values_list("pk", "certificate_user_unit_id", "hr_agency_id")
-        )
-        for other, user_unit_id, hr_id in other_cases:
-            for unit_id in (user_unit_id, hr_id):
-                if unit_id in units:
-                    found.append(Duplicate(CaseLink.Kind.SAME_UNIT, units[unit_id], other))
+        found += _case_unit_duplicates(case, units)
     return sorted(set(found), key=lambda d: (d.kind, d.subject, d.other_case_id))
 
 

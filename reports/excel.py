@@ -143,26 +143,32 @@ def _sheet_name(title: str, taken: set[str]) -> str:
 def write_annex1_sheet(ws: Worksheet, data: SheetData) -> None:
     """Fill ``ws`` with one 附件1 in the official layout."""
     _register_styles(ws.parent)
-    last = layout.LAST_COLUMN
-    ncols = len(layout.COLUMNS)
     for index, column in enumerate(layout.COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
+    _write_heading(ws, data)
+    _write_header_rows(ws)
+    footer_row = _write_body(ws, data.rows)
+    _write_footer(ws, data, footer_row)
+    _page_setup(ws)
 
+
+def _write_heading(ws: Worksheet, data: SheetData) -> None:
+    """附件1, the merged title and the 报送部门 line."""
+    last = layout.LAST_COLUMN
     _put(ws.cell(row=layout.ROW_ANNEX, column=1), layout.ANNEX_LABEL, LABEL)
     _put(ws.cell(row=layout.ROW_TITLE, column=1), layout.TITLE, TITLE_STYLE)
     _merge(ws, "A", last, layout.ROW_TITLE)
     ws.row_dimensions[layout.ROW_TITLE].height = 30
-
-    _put(
-        ws.cell(row=layout.ROW_AGENCY, column=1),
-        layout.AGENCY_LINE.format(agency=data.agency_name),
-        LINE,
-    )
+    agency_line = layout.AGENCY_LINE.format(agency=data.agency_name)
+    _put(ws.cell(row=layout.ROW_AGENCY, column=1), agency_line, LINE)
     _merge(ws, "A", last, layout.ROW_AGENCY)
 
+
+def _write_header_rows(ws: Worksheet) -> None:
+    """The two header rows with their merges (A and L span both)."""
+    ncols = len(layout.COLUMNS)
     for first, group_last, text in layout.H1_GROUPS:
-        cell = ws[f"{first}{layout.ROW_H1}"]
-        cell.value = text
+        ws[f"{first}{layout.ROW_H1}"].value = text
         if first == group_last:  # spans both header rows
             _merge(ws, first, first, layout.ROW_H1, layout.ROW_H2)
         else:
@@ -174,18 +180,21 @@ def write_annex1_sheet(ws: Worksheet, data: SheetData) -> None:
         for col in range(1, ncols + 1):
             ws.cell(row=row, column=col).style = HEADER
 
+
+def _write_body(ws: Worksheet, rows: Sequence[dict]) -> int:
+    """The data rows (or 本月无查处情况); return the row after the last."""
     row_number = layout.FIRST_DATA_ROW
-    if not data.rows:
+    if not rows:
         ws.cell(row=row_number, column=1, value=layout.ZERO_REPORT_TEXT)
-        _merge(ws, "A", last, row_number)
+        _merge(ws, "A", layout.LAST_COLUMN, row_number)
         _box(ws, row_number, first_col=2)
         ws.cell(row=row_number, column=1).style = BODY_CENTER
-        row_number += 1
+        return row_number + 1
     columns = [
         (index, column.key, column.as_text, _body_style(column))
         for index, column in enumerate(layout.COLUMNS, start=1)
     ]
-    for seq, row in enumerate(data.rows, start=1):
+    for seq, row in enumerate(rows, start=1):
         for index, key, as_text, style in columns:
             value = seq if key == "seq" else row.get(key, "")
             if value is None:
@@ -195,7 +204,11 @@ def write_annex1_sheet(ws: Worksheet, data: SheetData) -> None:
                 value = str(value)
             _put(ws.cell(row=row_number, column=index), value, style)
         row_number += 1
+    return row_number
 
+
+def _write_footer(ws: Worksheet, data: SheetData, row_number: int) -> None:
+    """填表人, 负责人 and 申报时间 under the table."""
     footer_values = {
         layout.FOOTER_SUBMITTER: data.submitter,
         layout.FOOTER_APPROVER: data.approver,
@@ -206,6 +219,9 @@ def write_annex1_sheet(ws: Worksheet, data: SheetData) -> None:
         _merge(ws, first, group_last, row_number)
     ws.row_dimensions[row_number].height = 24
 
+
+def _page_setup(ws: Worksheet) -> None:
+    """A4 landscape, fit to width, header rows repeated on every page."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1

@@ -3,6 +3,8 @@
 import factory
 from django.contrib.auth import get_user_model
 
+from cases.identifiers import build_uscc
+
 TEST_PASSWORD = "test-pass-123"
 
 
@@ -29,13 +31,9 @@ def valid_resident_id(seq: int, *, region: str = "510104", birth: str = "1980010
     return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
 
 
-def valid_uscc(seq: int) -> str:
-    """Return a checksum-valid 统一社会信用代码 for test data."""
-    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-    body = f"9151{seq:013d}"[:17]
-    weights = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-    total = sum(alphabet.index(c) * w for c, w in zip(body, weights, strict=True))
-    return body + alphabet[(31 - total % 31) % 31]
+def valid_uscc(seq: int, *, region: str = "510104") -> str:
+    """Return a valid 统一社会信用代码 (its 组织机构代码 part too) for test data."""
+    return build_uscc(region=region, serial=seq)
 
 
 class UnitFactory(factory.django.DjangoModelFactory):

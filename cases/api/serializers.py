@@ -15,10 +15,11 @@ def decision_of(case: Case) -> Decision | None:
 
 class UnitSerializer(serializers.ModelSerializer):
     lacks_code = serializers.BooleanField(read_only=True)
+    code_warning = serializers.CharField(read_only=True, allow_null=True)
 
     class Meta:
         model = Unit
-        fields = ["id", "name", "uscc", "kind", "lacks_code"]
+        fields = ["id", "name", "uscc", "kind", "lacks_code", "code_warning"]
 
 
 class PersonPickSerializer(serializers.ModelSerializer):

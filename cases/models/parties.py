@@ -102,6 +102,13 @@ class Unit(models.Model):
         """Return True for an old record without a 统一社会信用代码 (flagged in lists)."""
         return not self.uscc
 
+    @property
+    def code_warning(self) -> str | None:
+        """Return a warning when the code's 组织机构代码 part fails its own check (DOMAIN §8)."""
+        from cases.identifiers import uscc_organisation_code_warning
+
+        return uscc_organisation_code_warning(self.uscc) if self.uscc else None
+
 
 class CertificateType(models.Model):
     """A 执业资格类别: category, level and specialty (DOMAIN.md §7); admins may add more."""

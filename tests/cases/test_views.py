@@ -557,3 +557,15 @@ def test_clerk_uploads_evidence_and_a_fake_file_is_refused(client, case, clerk):
     response = client.post(url, {"file": fake}, follow=True)
     assert "只接受 PDF" in response.content.decode()
     assert case.evidence.count() == 1
+
+
+def test_a_unit_code_failing_its_organisation_check_is_kept_with_a_warning(agency, client, clerk):
+    """The 组织机构代码 part of a credit code is a warning on the case page, not a refusal."""
+    from cases.models import Unit
+
+    code = "91510000000000001C"  # valid as a 统一社会信用代码, its 组织机构代码 check fails
+    payload = case_payload() | {"certificate_user_unit": {"name": "旧码单位", "uscc": code}}
+    case = services.case_create(actor=clerk, agency=agency("ZJ", JINJIANG), **payload)
+    assert Unit.objects.get(uscc=code).code_warning
+    page = logged_in(client, clerk).get(reverse("cases:detail", args=[case.pk]))
+    assert "组织机构代码（第9–17位）校验不符" in page.content.decode()
