@@ -11,6 +11,16 @@ def month_label(month: datetime.date) -> str:
     return f"{month.year}年{month.month}月"
 
 
+def day_label(day: datetime.date) -> str:
+    """Return a date in Chinese: 2019年3月2日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def month_day_label(day: datetime.date) -> str:
+    """Return a date within the year in Chinese: 3月2日."""
+    return f"{day.month}月{day.day}日"
+
+
 def month_param(month: datetime.date) -> str:
     """Return the month as it travels in URLs and the API: 2019-03."""
     return f"{month.year:04d}-{month.month:02d}"

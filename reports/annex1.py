@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from agencies.selectors import display_name
 from cases.identifiers import mask_id_number
+from core.months import month_param
 from reports import compile as compiler
 from reports import excel, layout
 from reports.models import Consolidation, Report, ReportRevision, ReportRow
@@ -179,8 +180,8 @@ def consolidation_workbook(consolidation: Consolidation, *, full_ids: bool) -> b
 
 
 def report_filename(report: Report) -> str:
-    return f"附件1_{report.agency.name}_{report.month:%Y-%m}.xlsx"
+    return f"附件1_{report.agency.name}_{month_param(report.month)}.xlsx"
 
 
 def consolidation_filename(consolidation: Consolidation) -> str:
-    return f"附件1_全省汇总_{consolidation.month:%Y-%m}.xlsx"
+    return f"附件1_全省汇总_{month_param(consolidation.month)}.xlsx"

@@ -13,6 +13,7 @@ from openpyxl.styles.fonts import DEFAULT_FONT
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.months import day_label
 from reports import layout
 
 THIN = Side(style="thin", color="000000")
@@ -127,7 +128,7 @@ def _box(ws: Worksheet, row: int, first_col: int = 1, last_col: int | None = Non
 def _date_text(day: datetime.date | None) -> str:
     if day is None:
         return layout.FOOTER_DATE_BLANK
-    return f"{day.year}年{day.month}月{day.day}日"
+    return day_label(day)
 
 
 def _sheet_name(title: str, taken: set[str]) -> str:

@@ -12,7 +12,7 @@ from agencies.selectors import display_name
 from audit.actions import Action
 from audit.services import audit_record
 from core.errors import ConflictError, DomainError, PermissionDeniedError
-from core.months import month_label, month_param, parse_month, previous_month
+from core.months import month_day_label, month_label, month_param, parse_month, previous_month
 from notifications.services import notification_send
 from reports import deadlines
 from reports.kinds import kind_of
@@ -365,7 +365,7 @@ def report_reminders_send(*, today: datetime.date) -> int:
             users=staff.get(agency.pk, []),
             key=f"report-reminder:{agency.pk}:{month_param(month)}:{due.isoformat()}",
             title=_("请于%(due)s前报送%(month)s的附件1")
-            % {"due": f"{due.month}月{due.day}日", "month": month_label(month)},
+            % {"due": month_day_label(due), "month": month_label(month)},
             body=_("%(agency)s %(month)s的月报尚未报送。")
             % {"agency": agency.name, "month": month_label(month)},
             route=_month_route(month),

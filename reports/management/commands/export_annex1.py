@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from core.errors import DomainError
+from core.months import month_label
 from reports import annex1, selectors, services
 from reports.models import Consolidation, Report
 
@@ -29,7 +30,7 @@ class Command(BaseCommand):
                 .first()
             )
             if report is None:
-                raise CommandError(f"机构 {agency} 没有 {month:%Y-%m} 的月报。")
+                raise CommandError(f"机构 {agency} 没有 {month_label(month)} 的月报。")
             # Run by an operator on the server: the full sheet, as filed.
             content, _name = selectors.report_document(report, full_ids=True)
         else:
@@ -39,7 +40,9 @@ class Command(BaseCommand):
                 .first()
             )
             if consolidation is None:
-                raise CommandError(f"{month:%Y-%m} 尚未生成全省汇总；可用 --agency 导出单个机构。")
+                raise CommandError(
+                    f"{month_label(month)} 尚未生成全省汇总；可用 --agency 导出单个机构。"
+                )
             content = annex1.consolidation_workbook(consolidation, full_ids=True)
         Path(output).write_bytes(content)
         self.stdout.write(self.style.SUCCESS(f"已写入 {output}（{len(content)} 字节）"))
