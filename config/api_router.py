@@ -3,7 +3,8 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from agencies.api.views import AgencyViewSet, DepartmentViewSet, MeView, RegionViewSet, TokenView
+from agencies.api.auth import TokenView
+from agencies.api.views import AgencyViewSet, DepartmentViewSet, MeView, RegionViewSet
 from cases.api.urls import register as register_cases
 from reports.api.urls import register as register_reports
 

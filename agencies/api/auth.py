@@ -1,0 +1,53 @@
+"""API authentication: exchange a password for a token."""
+
+from collections.abc import Mapping
+
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from config.errors import DomainError
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    """Coerce the token request: a JSON object with two strings, no NUL bytes."""
+
+    # Passwords are taken as typed; DRF's CharField already refuses NUL bytes, which PostgreSQL
+    # cannot store and which would otherwise reach the lockout records as a 500.
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False)
+
+
+class TokenView(APIView):
+    """Exchange a username and password for an API token (throttled; failures lock out)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    def field_label(self, path: str) -> str:
+        """Name the request's fields in Chinese for the error message."""
+        return {"username": _("用户名"), "password": _("密码")}.get(path, path)
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+    )
+    def post(self, request):
+        if not isinstance(request.data, Mapping):  # JSON null, a list, a string, a number
+            raise DomainError(_("请求体应为 JSON 对象：{\"username\": …, \"password\": …}。"))
+        payload = TokenRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        username, password = payload.validated_data["username"], payload.validated_data["password"]
+        user = authenticate(request._request, username=username, password=password)
+        if user is None or not user.is_active:
+            raise DomainError(_("用户名或密码错误，多次失败后账号将被暂时锁定。"), status_code=400)
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
