@@ -1,8 +1,11 @@
-"""API authentication: exchange a password for a token."""
+"""API authentication: exchange a password for a token; answer a lockout."""
 
 from collections.abc import Mapping
 
+from axes.helpers import get_cool_off, get_failure_limit
 from django.contrib.auth import authenticate
+from django.http import JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
@@ -51,3 +54,25 @@ class TokenView(APIView):
             raise DomainError(_("用户名或密码错误，多次失败后账号将被暂时锁定。"), status_code=400)
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """Answer a locked-out login: the API's JSON error shape under /api/, else the Chinese page.
+
+    django-axes calls this (AXES_LOCKOUT_CALLABLE) after the view, in place of its own page,
+    which an API client could not read. 429 with Retry-After: the caller may retry later.
+    """
+    cool_off = get_cool_off(request)
+    seconds = int(cool_off.total_seconds()) if cool_off else None
+    failure_limit = get_failure_limit(request, credentials)
+    if request.path.startswith("/api/"):
+        message = _("登录失败次数过多，账号已暂时锁定，请%(minutes)d分钟后再试或联系管理员。") % {
+            "minutes": (seconds or 0) // 60
+        }
+        extra = {"failure_limit": failure_limit, "cooloff_seconds": seconds}
+        response = JsonResponse({"message": message, "extra": extra}, status=429)
+    else:
+        response = render(request, "registration/locked_out.html", status=429)
+    if seconds:
+        response["Retry-After"] = str(seconds)
+    return response
