@@ -1,20 +1,21 @@
-"""API authentication: exchange a password for a token; answer a lockout."""
+"""API authentication: exchange a password for a token, log out, answer a lockout."""
 
 from collections.abc import Mapping
 
 from axes.helpers import get_cool_off, get_failure_limit
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, logout
+from django.contrib.auth.signals import user_logged_in
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
-from rest_framework.authtoken.models import Token
+from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from agencies.auth import token_issue, tokens_revoke
 from config.errors import DomainError
 
 
@@ -41,7 +42,10 @@ class TokenView(APIView):
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+        responses=inline_serializer(
+            "TokenResponse",
+            {"token": serializers.CharField(), "expiry": serializers.DateTimeField()},
+        ),
     )
     def post(self, request):
         if not isinstance(request.data, Mapping):  # JSON null, a list, a string, a number
@@ -52,8 +56,23 @@ class TokenView(APIView):
         user = authenticate(request._request, username=username, password=password)
         if user is None or not user.is_active:
             raise DomainError(_("用户名或密码错误，多次失败后账号将被暂时锁定。"), status_code=400)
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        instance, token = token_issue(user=user)
+        # Same as a login through the form: axes clears the failures, last_login is set.
+        user_logged_in.send(sender=user.__class__, request=request._request, user=user)
+        # The only time the token is shown: the database keeps its digest.
+        expiry = serializers.DateTimeField().to_representation(instance.expiry)
+        return Response({"token": token, "expiry": expiry})
+
+
+class LogoutView(APIView):
+    """Revoke every API token of the caller (and end the session if there is one)."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        tokens_revoke(user=request.user)
+        if request.auth is None:  # came with the session cookie
+            logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 def lockout_response(request, original_response=None, credentials=None):
