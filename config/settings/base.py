@@ -111,7 +111,7 @@ AXES_LOCKOUT_CALLABLE = "agencies.api.auth.lockout_response"  # JSON under /api/
 
 # Content-Security-Policy (django-csp): scripts and styles come only from this site's files; an
 # inline script needs nonce="{{ request.csp_nonce }}". Images may be data: URIs because
-# Bootstrap's CSS draws its icons so. Only /api/redoc/ adds inline styles (config/urls.py).
+# Bootstrap's CSS draws its icons so. Only /api/redoc/ relaxes it (config/urls.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
