@@ -1,9 +1,11 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from knox.models import AuthToken
 
 from agencies.models import Agency, ComplaintChannel, Department, Membership, Region
 from agencies.services import agency_check_parent, agency_save
+from core.admin import ReadOnlyAdmin
 from core.errors import DomainError
 
 
@@ -64,3 +66,23 @@ class MembershipAdmin(admin.ModelAdmin):
 @admin.register(ComplaintChannel)
 class ComplaintChannelAdmin(admin.ModelAdmin):
     list_display = ["department", "telephone", "email", "is_active"]
+
+
+# knox's own admin lists digests and lets staff create a token for any user (the superuser's
+# too) and shows it to them: replace it with a list of who holds tokens until when. To revoke,
+# change the user's password (or deactivate the user).
+admin.site.unregister(AuthToken)
+
+
+@admin.register(AuthToken)
+class AuthTokenAdmin(ReadOnlyAdmin):
+    """List who holds API tokens and until when; never a token, its key or its digest."""
+
+    list_display = ["user", "created", "expiry"]
+    list_display_links = None
+    search_fields = ["user__username"]
+    list_select_related = ["user"]
+
+    def has_view_permission(self, request, obj=None):
+        # No object page: its title would be the token's str(), which holds the digest.
+        return obj is None and super().has_view_permission(request)

@@ -24,3 +24,8 @@ class AgenciesConfig(AppConfig):
 
         demo_users_create()
         return f"演示用户已就绪，密码均为 {DEMO_PASSWORD}。"
+
+    def ready(self):
+        from agencies.auth import connect_signals
+
+        connect_signals()

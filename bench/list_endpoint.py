@@ -73,9 +73,8 @@ def free_port() -> int:
 
 
 def ensure_users() -> dict[str, str]:
-    """Create the bench users and memberships when missing; return username → token."""
-    from rest_framework.authtoken.models import Token
-
+    """Create the bench users and memberships when missing; return username → a new API token."""
+    from agencies.auth import token_issue
     from agencies.models import Agency, Membership
     from agencies.services import membership_add
 
@@ -87,8 +86,7 @@ def ensure_users() -> dict[str, str]:
         ).first()
         if membership is None:
             membership = membership_add(username=username, agency=agency, role=role)
-        token, _ = Token.objects.get_or_create(user=membership.user)
-        tokens[username] = token.key
+        _instance, tokens[username] = token_issue(user=membership.user)  # valid for 8 hours
     return tokens
 
 

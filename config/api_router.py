@@ -3,7 +3,8 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from agencies.api.views import AgencyViewSet, DepartmentViewSet, MeView, RegionViewSet, TokenView
+from agencies.api.auth import LogoutView, TokenView
+from agencies.api.views import AgencyViewSet, DepartmentViewSet, MeView, RegionViewSet
 from cases.api.urls import register as register_cases
 from reports.api.urls import register as register_reports
 
@@ -18,6 +19,7 @@ register_reports(router)
 app_name = "api"
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
+    path("auth/logout/", LogoutView.as_view(), name="logout"),
     path("me/", MeView.as_view(), name="me"),
     *router.urls,
 ]

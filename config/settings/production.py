@@ -26,10 +26,16 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 # Behind nginx every request comes from the proxy's address: take the client's address from
-# X-Forwarded-For, trusting exactly the proxies in front of the app, so that a lockout after
-# failed logins is per (username, client) and not per username for the whole province.
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=1)
+# X-Forwarded-For (django-ipware, which axes uses when installed), so that a lockout after failed
+# logins is per (username, client) and not per username for the whole province. AXES_PROXY_COUNT
+# is the number of proxies in front of gunicorn (deploy/nginx.conf: one). ipware counts only the
+# proxies listed in the header, and the last proxy is REMOTE_ADDR, hence the minus one. Not
+# strict: entries a client sends itself stand left of what the proxies wrote and are skipped, so
+# the client is the right-most entry the proxies did not write (docs/security.md).
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=1) - 1
+AXES_IPWARE_PROXY_ORDER = "left-most"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+IPWARE_STRICT = False
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
