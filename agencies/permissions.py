@@ -9,7 +9,9 @@ A membership covers its agency and every agency below it in the same department 
 ``path`` starts with the membership's). The rules:
 
 - enter, edit, investigate, decide, close, transfer, join cases and attach evidence: a clerk or
-  reviewer of the case's agency or above; reopen: a reviewer only;
+  reviewer of the case's agency or above; reopen: a reviewer only. Writers of a department that
+  handles no cases (the supervising bureaus, the ministry) act as readers
+  (``querysets.acting_role``);
 - accept or refuse a transfer: a clerk or reviewer of the receiving agency or above;
 - full ID numbers: on a case, its writers; on a report, the writers of its agency and above
   (who file and review it) and, for province-level reports, 住建厅's staff who approve them; on a
@@ -29,7 +31,13 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from agencies.models import Agency, Membership, Region
-from agencies.querysets import READ_ROLES, WRITE_ROLES, agency_ids_within, memberships_of
+from agencies.querysets import (
+    READ_ROLES,
+    WRITE_ROLES,
+    acting_role,
+    agency_ids_within,
+    memberships_of,
+)
 
 CLERK, REVIEWER = Membership.Role.CLERK, Membership.Role.REVIEWER
 INSPECTOR, MINISTRY = Membership.Role.INSPECTOR, Membership.Role.MINISTRY
@@ -50,7 +58,9 @@ def roles_at(user, agency: Agency) -> frozenset[str]:
         return frozenset()
     if user.is_superuser:
         return SUPERUSER_ROLES
-    return frozenset(m.role for m in memberships_of(user) if agency.path.startswith(m.agency.path))
+    return frozenset(
+        acting_role(m) for m in memberships_of(user) if agency.path.startswith(m.agency.path)
+    )
 
 
 def roles_anywhere(user) -> frozenset[str]:
@@ -59,7 +69,7 @@ def roles_anywhere(user) -> frozenset[str]:
         return frozenset()
     if user.is_superuser:
         return SUPERUSER_ROLES
-    return frozenset(m.role for m in memberships_of(user))
+    return frozenset(acting_role(m) for m in memberships_of(user))
 
 
 def agencies_where(user, roles) -> list[Agency]:
@@ -68,7 +78,7 @@ def agencies_where(user, roles) -> list[Agency]:
         return []
     seen, result = set(), []
     for membership in memberships_of(user):
-        if membership.role in roles and membership.agency_id not in seen:
+        if acting_role(membership) in roles and membership.agency_id not in seen:
             seen.add(membership.agency_id)
             result.append(membership.agency)
     return result
@@ -184,16 +194,25 @@ def user_can_submit_report(*, user, report) -> bool:
     if user.is_superuser:
         return True
     return any(
-        m.agency_id == report.agency_id and m.role in WRITE_ROLES for m in memberships_of(user)
+        m.agency_id == report.agency_id and acting_role(m) in WRITE_ROLES
+        for m in memberships_of(user)
     )
+
+
+def user_submitted_report(*, user, report) -> bool:
+    """Whether ``user`` submitted the report's current revision (and may not review it)."""
+    revision = getattr(report, "current_revision", None)
+    return revision is not None and revision.submitted_by_id == getattr(user, "pk", None)
 
 
 def user_can_review_report(*, user, report) -> bool:
     """Whether the user may approve or return ``report``: a reviewer of its parent agency.
 
-    Province-level departments have no parent agency; 住建厅 reviews their reports.
+    Province-level departments have no parent agency; 住建厅 reviews their reports. Nobody
+    reviews a revision they submitted themselves (四眼原则): a 住建厅 reviewer who files 住建厅's
+    own report leaves its approval to another reviewer.
     """
-    if not _active(user):
+    if not _active(user) or user_submitted_report(user=user, report=report):
         return False
     if user.is_superuser:
         return True

@@ -35,6 +35,18 @@ def memberships_of(user) -> list:
     return cached
 
 
+def acting_role(membership) -> str:
+    """Return the role a membership acts in: writers of a department that does not handle cases
+    (the supervising bureaus 成都铁路监督管理局 and 民航西南管理局, the ministry) only read."""
+    from agencies.models import Department
+
+    if membership.role in WRITE_ROLES and membership.agency.department.kind != (
+        Department.Kind.REPORTING
+    ):
+        return "inspector"
+    return membership.role
+
+
 def _subtree_agencies(user) -> list[tuple[int, str]]:
     """Return (id, path) of every agency in the subtrees of the user's memberships, once."""
     cached = getattr(user, "_subtree_cache", None)
@@ -57,7 +69,7 @@ def agency_ids_within(user, roles: frozenset[str]) -> list[int]:
     a ``path LIKE`` across a join (or an ``OR`` of two such joins) forces a sequential scan of the
     whole table (see docs/performance.md).
     """
-    prefixes = tuple(m.agency.path for m in memberships_of(user) if m.role in roles)
+    prefixes = tuple(m.agency.path for m in memberships_of(user) if acting_role(m) in roles)
     if not prefixes:
         return []
     return sorted(pk for pk, path in _subtree_agencies(user) if path.startswith(prefixes))

@@ -12,6 +12,10 @@ class Action:
     AGENCY_SAVED = "agency.saved"
 
     PERSON_UPDATED = "person.updated"
+    PERSON_NAME_DIFFERS = "person.name_differs"
+    ID_LOOKUP = "search.id_number"
+    UNIT_UPDATED = "unit.updated"
+    CERTIFICATE_UPDATED = "certificate.updated"
 
     CASE_CREATED = "case.created"
     CASE_UPDATED = "case.updated"

@@ -49,7 +49,9 @@ class AuditEvent(models.Model):
         verbose_name = _("审计事件")
         verbose_name_plural = _("审计事件")
         indexes = [
-            models.Index(fields=["target_type", "target_id", "created_at"], name="audit_target")
+            models.Index(fields=["target_type", "target_id", "created_at"], name="audit_target"),
+            # Per-user rate limits count a user's recent events of one kind (cases.services).
+            models.Index(fields=["actor", "action", "created_at"], name="audit_actor_action"),
         ]
 
     def __str__(self):

@@ -62,3 +62,8 @@ def audit_history(*, target: models.Model):
         .select_related("actor")
         .order_by("created_at", "id")
     )
+
+
+def audit_count(*, actor, action: str, since) -> int:
+    """Return how many ``action`` events ``actor`` caused since ``since`` (for rate limits)."""
+    return AuditEvent.objects.filter(actor=actor, action=action, created_at__gte=since).count()

@@ -78,7 +78,7 @@ class EvidenceInline(ReadOnlyInline):
 class CaseAdmin(ReadOnlyAdmin):
     list_display = ["reference", "agency", "status", "source", "opened_on", "created_by"]
     list_filter = ["status", "source", "agency__department"]
-    search_fields = ["reference", "parties__person__name"]
+    search_fields = ["reference", "parties__name"]
     date_hierarchy = "opened_on"
     raw_id_fields = [
         "agency",

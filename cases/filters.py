@@ -8,8 +8,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from agencies.querysets import CHANGE
+from cases import services
+from cases.identifiers import canonical_text
 from cases.models import Case, CaseParty, CertificateType
-from cases.selectors import complete_document_number
+from cases.selectors import complete_document_number, looks_like_number, strip_controls
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -89,20 +91,21 @@ class CaseFilterSet(django_filters.FilterSet):
         )
 
     def filter_text(self, queryset, name, value):
-        text = value.strip()
+        text = strip_controls(value).strip()
         if not text:
             return queryset
-        upper = text.upper()
-        # Digits inside a document number match only on cases the caller may change (where the
-        # number is shown in full); elsewhere the middle is masked and a partial match would
-        # reveal it digit by digit, so only the complete number matches there.
-        changeable = Case.objects.restrict(getattr(self.request, "user", None), CHANGE)
-        by_number = Q(person__id_number__contains=upper.replace(" ", ""), case__in=changeable)
-        complete = complete_document_number(text)
-        if complete:
-            by_number |= Q(person__id_number=complete)
+        user = getattr(self.request, "user", None)
+        if looks_like_number(text):
+            services.id_lookup_record(user=user, query=text, source="cases")
+        upper = canonical_text(text)
+        # A document number matches only on cases the caller may change, where it is shown in
+        # full; elsewhere it is masked, and any match by number (partial or complete) would
+        # confirm the hidden digits one guess at a time.
+        changeable = Case.objects.restrict(user, CHANGE)
+        number = complete_document_number(text) or upper
+        by_number = Q(person__id_number__contains=number, case__in=changeable)
         parties = CaseParty.objects.filter(case=OuterRef("pk")).filter(
-            Q(person__name__icontains=text)
+            Q(name__icontains=text)
             | by_number
             | Q(certificate__number__icontains=text)
             | Q(registered_unit__name__icontains=text)

@@ -161,7 +161,7 @@ class PersonForm(CarrierFormMixin, forms.Form):
         reg, act = party.registered_unit, party.actual_unit
         ctype = cert.certificate_type if cert else None
         return {
-            "name": person.name,
+            "name": party.name,
             "id_type": person.id_type,
             "id_number": person.id_number,
             "is_public_employee": person.is_public_employee,

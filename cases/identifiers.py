@@ -1,6 +1,8 @@
 """Identifier checks: 居民身份证号码 (GB 11643), 统一社会信用代码 (GB 32100); python-stdnum."""
 
 import datetime
+import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -8,6 +10,17 @@ from django.utils.translation import gettext as _
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
+
+# Characters a typed identifier may carry around it that are no part of it: spaces of any width,
+# hyphens of any kind (Chinese input methods produce full-width and ideographic forms).
+SEPARATORS = re.compile(r"[\s\-‐‑‒–—―－]+")
+ASCII_DIGITS = re.compile(r"^[0-9]+$")
+
+
+def canonical_text(value) -> str:
+    """Return an identifier as typed, folded to one form: NFKC (full-width → ASCII), upper case,
+    separators removed. ``５１０１０４…ｘ`` and ``510104…X`` are then the same number."""
+    return SEPARATORS.sub("", unicodedata.normalize("NFKC", str(value or ""))).upper()
 
 
 def upgrade_15_to_18(number: str) -> str:
@@ -24,12 +37,13 @@ def normalize_resident_id(value: str) -> str:
     Accepts lower-case x and 15-digit first-generation numbers (upgraded). Address codes that are
     no longer current are accepted; the birth date must be real and not in the future.
     """
-    number = (value or "").strip().replace(" ", "").upper()
-    if len(number) == 15 and number.isdigit():
+    number = canonical_text(value)
+    if len(number) == 15 and ASCII_DIGITS.match(number):
         number = upgrade_15_to_18(number)
     if len(number) != 18:
         raise ValidationError(_("身份证号码应为18位（或15位一代证号）。"), code="length")
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    # str.isdigit() would take other scripts' digits (٣, ३); only 0–9 and X are part of a number.
+    if not ASCII_DIGITS.match(number[:17]) or number[17] not in "0123456789X":
         raise ValidationError(_("身份证号码只能包含数字，最后一位可以是X。"), code="format")
     try:
         birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
@@ -61,20 +75,20 @@ def normalize_document(id_type: str, value: str) -> str:
     """Validate a document number of the given type and return its canonical form."""
     if id_type == "resident_id":
         return normalize_resident_id(value)
-    number = (value or "").strip().replace(" ", "").upper()
+    number = canonical_text(value)
     if id_type == "hmt_residence_permit":
         # 港澳台居民居住证 follow GB 11643 with an 81/82/83 address code.
         if not number.startswith(("81", "82", "83")):
             raise ValidationError(_("港澳台居民居住证号码应以81、82或83开头。"), code="format")
         return normalize_resident_id(number)
-    if not number or len(number) > 32 or not number.isalnum():
-        raise ValidationError(_("证件号码格式不正确。"), code="format")
+    if not re.fullmatch(r"[0-9A-Z]{1,32}", number):
+        raise ValidationError(_("证件号码只能包含数字和字母（不超过32位）。"), code="format")
     return number
 
 
 def normalize_uscc(value: str) -> str:
     """Validate a 统一社会信用代码 (GB 32100) and return it upper-cased."""
-    code = (value or "").strip().replace(" ", "").upper()
+    code = canonical_text(value)
     if len(code) != 18:
         raise ValidationError(_("统一社会信用代码应为18位。"), code="length")
     try:
@@ -126,11 +140,22 @@ def uscc_organisation_code_warning(code: str) -> str | None:
 
 
 def mask_id_number(number: str) -> str:
-    """Return the number with the birth date and sequence hidden: 510104********002X."""
+    """Return the number with the birth date, sequence and sex hidden: 510104***********X.
+
+    Only the address code (where the number was issued) and the check character stay: with the
+    birth date known from elsewhere, about 90 numbers still fit, and no search in the app confirms
+    one (docs/security.md). Other documents keep their last two characters.
+    """
     if not number:
         return ""
     if len(number) >= 15:
-        return number[:6] + "*" * (len(number) - 10) + number[-4:]
+        return number[:6] + "*" * (len(number) - 7) + number[-1:]
     if len(number) > 4:
-        return "*" * (len(number) - 4) + number[-4:]
+        return "*" * (len(number) - 2) + number[-2:]
     return "*" * len(number)
+
+
+def canonical_certificate_number(value) -> str:
+    """Return a certificate number folded to one form: NFKC (full-width → ASCII), upper case,
+    no spaces. Its own characters (川, hyphens) are kept."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value or ""))).upper()

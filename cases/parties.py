@@ -86,6 +86,7 @@ def parties_sync(case: Case, persons: list[PersonInput], actor) -> None:
         person = person_resolve(data, actor)
         registered = unit_resolve(data.registered_unit)
         values = {
+            "name": data.name,
             "certificate": certificate_resolve(data, person, registered),
             "registered_unit": registered,
             "actual_unit": unit_resolve(data.actual_unit),
@@ -125,7 +126,7 @@ def case_state(case: Case) -> dict:
 
 def _party_line(party: CaseParty) -> str:
     values = [
-        party.person.name,
+        party.name,
         party.person.masked_id_number,
         party.certificate.number if party.certificate else "",
         party.registered_unit.name if party.registered_unit else "",
@@ -154,7 +155,7 @@ def _party_differs(data: PersonInput, party: CaseParty) -> bool:
     entered = (data.certificate_type.pk, data.certificate_number) if data.certificate_type else None
     current = (certificate.certificate_type_id, certificate.number) if certificate else None
     return (
-        (data.id_type, data.id_number, data.name) != (person.id_type, person.id_number, person.name)
+        (data.id_type, data.id_number, data.name) != (person.id_type, person.id_number, party.name)
         or (data.is_public_employee and not person.is_public_employee)
         or entered != current
         or _unit_differs(data.registered_unit, party.registered_unit)

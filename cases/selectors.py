@@ -12,13 +12,23 @@ from agencies import permissions
 from agencies.models import Agency, Department
 from agencies.querysets import CHANGE, VIEW
 from audit.services import audit_history
-from cases.identifiers import normalize_resident_id, normalize_uscc
+from cases.identifiers import canonical_text, normalize_resident_id
 from cases.labels import DUPLICATE_SUBJECTS
 from cases.models import Case, CaseLink, CaseParty, Evidence, Measure, Person, Unit
 from cases.validation import EDITABLE_FIELDS
 from core.errors import NotFoundError
 
 PICKER_LIMIT = 20
+# Six digits in a search text make it a look-up by document number (audited, rate-limited).
+NUMBER_LOOKUP = re.compile(r"[0-9]{6}")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_controls(text) -> str:
+    """Return a search text without control characters (NUL cannot even reach PostgreSQL)."""
+    return CONTROL_CHARACTERS.sub("", str(text or ""))
+
+
 # A passport or permanent-residence number typed in full: letters and digits, 6 to 32 long.
 DOCUMENT = re.compile(r"^[0-9A-Z]{6,32}$")
 
@@ -195,7 +205,7 @@ def _case_subjects(case: Case) -> tuple[dict, set, dict]:
             "person", "certificate", "registered_unit", "actual_unit"
         )
     )
-    persons = {p.person_id: p.person.name for p in parties}
+    persons = {p.person_id: p.name for p in parties}
     numbers = {p.certificate.number for p in parties if p.certificate_id}
     units = {}
     for unit in [u for p in parties for u in (p.registered_unit, p.actual_unit)] + [
@@ -297,7 +307,7 @@ def complete_document_number(text: str) -> str | None:
     A 居民身份证 (or 港澳台居住证) number must be valid, 15 digits upgraded to 18; other documents
     (passports, permanent residence cards) are taken as typed when they look like one.
     """
-    text = (text or "").strip().replace(" ", "").upper()
+    text = canonical_text(text)
     try:
         return normalize_resident_id(text)
     except ValidationError:
@@ -307,13 +317,19 @@ def complete_document_number(text: str) -> str | None:
     return None
 
 
+def looks_like_number(text: str) -> bool:
+    """Return True when a search text holds six or more digits: a look-up by document number."""
+    return bool(NUMBER_LOOKUP.search(canonical_text(text)))
+
+
 def person_search(*, user, q: str) -> QuerySet[Person]:
     """Return persons in cases ``user`` may see matching a name or document number (pickers).
 
     Each person carries ``full_id_visible``: True when they appear in a case the user may change.
-    A number matches by prefix only for those persons; others need the complete number.
+    A number matches (by prefix or in full) only those persons: where the number is masked, a
+    search by it would confirm the hidden digits one guess at a time.
     """
-    q = (q or "").strip()
+    q = strip_controls(q).strip()
     visible_parties = CaseParty.objects.filter(
         person=OuterRef("pk"), case__in=Case.objects.restrict(user, VIEW)
     )
@@ -326,11 +342,8 @@ def person_search(*, user, q: str) -> QuerySet[Person]:
         .order_by("name", "id")
     )
     if q:
-        number = q.replace(" ", "").upper()
+        number = complete_document_number(q) or canonical_text(q)
         by_number = Q(full_id_visible=True, id_number__startswith=number)
-        complete = complete_document_number(q)
-        if complete:
-            by_number |= Q(id_number=complete)
         queryset = queryset.filter(Q(name__icontains=q) | by_number)
     return queryset[:PICKER_LIMIT]
 
@@ -338,9 +351,10 @@ def person_search(*, user, q: str) -> QuerySet[Person]:
 def unit_search(*, user, q: str) -> QuerySet[Unit]:
     """Return units of cases ``user`` may see matching a name or credit code (pickers).
 
-    A writer may also pick any known unit by typing its complete credit code, so entry does not
-    create a second row for it; browsing by name or partial code stays within the user's cases.
-    Ministry users and users without a reading role get nothing.
+    Only units of the user's own cases: a unit exists in the register because some case names it,
+    so finding another jurisdiction's unit by its code would tell that it is under investigation.
+    Entering a case with a unit's full code still reuses its row (``cases.parties``); the other
+    agencies are told of the duplicate, not the clerk. Ministry users get nothing.
     """
     if not permissions.reads_cases(user):
         return Unit.objects.none()
@@ -352,26 +366,17 @@ def unit_search(*, user, q: str) -> QuerySet[Unit]:
         | Q(pk__in=visible.values("certificate_user_unit"))
         | Q(pk__in=visible.values("hr_agency"))
     )
-    q = (q or "").strip()
+    q = strip_controls(q).strip()
     if q:
-        in_scope &= Q(name__icontains=q) | Q(uscc__startswith=q.replace(" ", "").upper())
-    code = _complete_uscc(q) if permissions.writes_anywhere(user) else None
-    if code:
-        in_scope |= Q(uscc=code)
+        in_scope &= Q(name__icontains=q) | Q(uscc__startswith=canonical_text(q))
     return (
         Unit.objects.filter(in_scope).select_related("region").order_by("name", "id")[:PICKER_LIMIT]
     )
 
 
-def _complete_uscc(text: str) -> str | None:
-    try:
-        return normalize_uscc(text)
-    except ValidationError:
-        return None
-
-
-# Departments whose agencies handle cases; ministry (部委) agencies only read reported figures.
-TRANSFER_DEPARTMENT_KINDS = (Department.Kind.REPORTING, Department.Kind.SUPERVISING)
+# Departments whose agencies handle cases: the reporting ones (supervising bureaus and the
+# ministry read; a case offered to them could never be accepted).
+TRANSFER_DEPARTMENT_KINDS = (Department.Kind.REPORTING,)
 
 
 def transfer_targets(*, case: Case) -> QuerySet[Agency]:

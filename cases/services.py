@@ -9,8 +9,10 @@ audit event there. Refusals are domain errors (``core.errors``) with Chinese mes
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,8 +20,9 @@ from django.utils.translation import gettext as _
 from agencies import permissions
 from agencies.models import Agency
 from audit.actions import Action
-from audit.services import audit_record, snapshot
+from audit.services import audit_count, audit_record, snapshot
 from cases import validation
+from cases.identifiers import canonical_text, mask_id_number
 from cases.models import (
     Case,
     CaseLink,
@@ -29,11 +32,18 @@ from cases.models import (
     Decision,
     Evidence,
     Measure,
+    Person,
     Unit,
 )
 from cases.parties import case_state, parties_sync, refuse_decided_changes, unit_resolve
 from cases.selectors import case_duplicates, case_is_visible, transfer_targets
-from core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
+from core.errors import (
+    ConflictError,
+    DomainError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitedError,
+)
 from notifications.services import notification_send
 
 logger = logging.getLogger(__name__)
@@ -163,6 +173,39 @@ def _link_duplicates(case: Case) -> int:
     return len(links)
 
 
+def _name_differences_record(case: Case, persons: list, actor) -> None:
+    """Record each person entered under a name other than the registered one, and tell the
+    agencies of that person's other cases (the clerk was told nothing: no name oracle)."""
+    for data in persons:
+        if not data.name_differs:
+            continue
+        person = Person.objects.get(id_type=data.id_type, id_number=data.id_number)
+        audit_record(
+            actor=actor,
+            action=Action.PERSON_NAME_DIFFERS,
+            target=person,
+            agency=case.agency,
+            data={"case": case.reference, "number": person.masked_id_number},
+        )
+        others = (
+            Case.objects.filter(parties__person=person)
+            .exclude(agency=case.agency)
+            .values_list("agency_id", flat=True)
+            .distinct()
+        )
+        for agency_id in others:
+            notification_send(
+                users=permissions.agency_staff([agency_id], permissions.WRITE_ROLES),
+                key=f"person-name-differs:{agency_id}:{case.pk}:{person.pk}",
+                title=_("其他机构登记的人员姓名与本机构案件不一致"),
+                body=_(
+                    "证件号码%(number)s的人员在另一机构登记案件时所填姓名与本机构案件中的"
+                    "姓名不一致，请核实本机构案件中的姓名是否正确。"
+                )
+                % {"number": person.masked_id_number},
+            )
+
+
 @transaction.atomic
 def case_create(
     *,
@@ -194,6 +237,7 @@ def case_create(
             "hr_agency": hr_agency,
         },
         errors,
+        actor,
     )
     errors.raise_if_any()
     case = Case.objects.create(
@@ -208,6 +252,7 @@ def case_create(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     parties_sync(case, cleaned["persons"], actor)
+    _name_differences_record(case, cleaned["persons"], actor)
     linked = _link_duplicates(case)
     state = case_state(case)
     audit_record(
@@ -235,7 +280,7 @@ def case_update(*, actor, case: Case, **fields) -> Case:
     if locked.status == Case.Status.CLOSED:
         raise _state_error(_("已结案的案件不能修改；如需修改请先由审核员重新打开。"))
     errors = validation.Errors()
-    cleaned = validation.clean_case_fields(fields, errors)
+    cleaned = validation.clean_case_fields(fields, errors, actor)
     errors.raise_if_any()
     if locked.status == Case.Status.DECIDED:
         refuse_decided_changes(locked, cleaned)
@@ -250,6 +295,7 @@ def case_update(*, actor, case: Case, **fields) -> Case:
     locked.save()
     if "persons" in cleaned:
         parties_sync(locked, cleaned["persons"], actor)
+        _name_differences_record(locked, cleaned["persons"], actor)
     after = case_state(locked)
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if changes:
@@ -552,8 +598,8 @@ def case_transfer(*, actor, case: Case, to_agency: Agency, reason: str) -> Case:
     elif to_agency.pk == locked.agency_id:
         errors.add("to_agency", _("不能移交给本机构。"))
     elif not transfer_targets(case=locked).filter(pk=to_agency.pk).exists():
-        # Ministry agencies have no clerks to accept it; the case would be stuck there.
-        errors.add("to_agency", _("只能移交给报送部门或监督部门的机构。"))
+        # Supervising bureaus and the ministry read; nobody there could accept it.
+        errors.add("to_agency", _("只能移交给报送部门（住建、人社、交通、水利、通信）的机构。"))
     reason = validation.clean_reason(reason, errors, message=_("请填写移交理由。"))
     errors.raise_if_any()
     locked.transfer_to, locked.transfer_reason = to_agency, reason
@@ -703,6 +749,35 @@ def case_join(*, actor, case: Case, other: Case | None) -> CaseLink:
             data={"other": partner.pk, "other_reference": partner.reference},
         )
     return link
+
+
+# --------------------------------------------------------------------------- searches
+
+
+def id_lookup_record(*, user, query: str, source: str) -> None:
+    """Record a search by document number in the audit log; refuse one past the user's limit.
+
+    The log keeps the query masked and hashed: enough to tell whether a given number was
+    searched, without the log itself becoming a list of numbers.
+    """
+    limit, seconds = settings.ID_LOOKUP_LIMIT
+    since = timezone.now() - datetime.timedelta(seconds=seconds)
+    if audit_count(actor=user, action=Action.ID_LOOKUP, since=since) >= limit:
+        raise RateLimitedError(
+            _("按证件号码查询过于频繁（每%(minutes)d分钟最多%(n)d次），请稍后再试。")
+            % {"minutes": seconds // 60, "n": limit}
+        )
+    text = canonical_text(query)
+    audit_record(
+        actor=user,
+        action=Action.ID_LOOKUP,
+        target=user,
+        data={
+            "source": source,
+            "query": mask_id_number(text),
+            "sha256": hashlib.sha256(text.encode()).hexdigest(),
+        },
+    )
 
 
 # --------------------------------------------------------------------------- evidence

@@ -19,9 +19,19 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.identifiers import normalize_document, normalize_uscc
+from agencies.querysets import VIEW
+from cases.identifiers import canonical_certificate_number, normalize_document, normalize_uscc
 from cases.labels import allowed, first_error_message
-from cases.models import Case, Certificate, CertificateType, Decision, Measure, Person, Unit
+from cases.models import (
+    Case,
+    CaseParty,
+    Certificate,
+    CertificateType,
+    Decision,
+    Measure,
+    Person,
+    Unit,
+)
 from cases.reference import normalize_level
 from core.errors import DomainError
 
@@ -127,6 +137,9 @@ class PersonInput:
     certificate_number: str
     registered_unit: UnitInput | None
     actual_unit: UnitInput | None
+    # The name differs from the one registered by an agency whose cases the clerk cannot see:
+    # accepted for this case (the clerk learns nothing), recorded and told to that agency.
+    name_differs: bool = False
 
 
 def clean_unit(value, path: str, errors: Errors) -> UnitInput | None:
@@ -197,7 +210,7 @@ def clean_certificate(value, path: str, errors: Errors) -> tuple[CertificateType
     if not any(str(v or "").strip() for v in value.values()):
         return None, ""
     certificate_type = _certificate_type(value, path, errors)
-    number = str(value.get("number") or "").strip().replace(" ", "")
+    number = canonical_certificate_number(value.get("number"))
     if not number:
         errors.add(f"{path}.number", _("请填写证书编号。"))
     elif len(number) > 50:
@@ -233,20 +246,29 @@ def _clean_document(value, path: str, errors: Errors) -> tuple[str, str]:
         return id_type, ""
 
 
-def _check_registered_name(name: str, id_type: str, id_number: str, path: str, errors: Errors):
-    """Refuse a name that differs from the one registered for this document number.
+def _name_differs(name: str, id_type: str, id_number: str, path: str, errors: Errors, actor):
+    """Check a name against the one registered for this document number.
 
-    One person per document across all departments: a clerk may not rename someone other
-    agencies' cases name. The message must not give the stored name away, since the clerk may
-    see none of that person's cases.
+    Where the clerk can see the person (in a case of their scope) a different name is refused:
+    they can read the registered name and correct a typo. Where they cannot, any answer that
+    depended on the name would tell them whether their guess is right (a name oracle), so the
+    case is taken with the name as entered (the shared person row keeps its name) and the
+    difference is recorded and told to the agencies of that person's cases. Return True then.
     """
     registered = (
         Person.objects.filter(id_type=id_type, id_number=id_number)
-        .values_list("name", flat=True)
+        .values_list("pk", "name")
         .first()
     )
-    if registered is not None and registered != name:
+    if registered is None or registered[1] == name:
+        return False
+    visible = CaseParty.objects.filter(
+        person_id=registered[0], case__in=Case.objects.restrict(actor, VIEW)
+    ).exists()
+    if visible:
         errors.add(f"{path}.name", _("证件号码已登记为其他姓名（与已登记姓名不一致），请核对。"))
+        return False
+    return True
 
 
 def _check_certificate_holder(data: PersonInput, path: str, errors: Errors) -> None:
@@ -272,7 +294,7 @@ def _check_certificate_holder(data: PersonInput, path: str, errors: Errors) -> N
         errors.add(f"{path}.certificate.number", _("该证书编号已登记在其他人员名下，请核对。"))
 
 
-def clean_person(value, index: int, errors: Errors) -> PersonInput | None:
+def clean_person(value, index: int, errors: Errors, actor=None) -> PersonInput | None:
     """Return one person of ``persons[index]``, recording every problem."""
     path = f"persons[{index}]"
     if not isinstance(value, dict):
@@ -280,8 +302,9 @@ def clean_person(value, index: int, errors: Errors) -> PersonInput | None:
         return None
     name = _clean_name(value, path, errors)
     id_type, id_number = _clean_document(value, path, errors)
-    if name and id_number:
-        _check_registered_name(name, id_type, id_number, path, errors)
+    differs = bool(name and id_number) and _name_differs(
+        name, id_type, id_number, path, errors, actor
+    )
     certificate_type, number = clean_certificate(
         value.get("certificate"), f"{path}.certificate", errors
     )
@@ -294,19 +317,20 @@ def clean_person(value, index: int, errors: Errors) -> PersonInput | None:
         certificate_number=number,
         registered_unit=clean_unit(value.get("registered_unit"), f"{path}.registered_unit", errors),
         actual_unit=clean_unit(value.get("actual_unit"), f"{path}.actual_unit", errors),
+        name_differs=differs,
     )
     _check_certificate_holder(person, path, errors)
     return person
 
 
-def clean_persons(persons, errors: Errors) -> list[PersonInput]:
+def clean_persons(persons, errors: Errors, actor=None) -> list[PersonInput]:
     """Return the case's persons in order; one document number appears once."""
     if not isinstance(persons, list | tuple) or not persons:
         errors.add("persons", _("请至少填写一名涉案人员。"))
         return []
     cleaned, seen = [], {}
     for index, value in enumerate(persons):
-        person = clean_person(value, index, errors)
+        person = clean_person(value, index, errors, actor)
         if person is None:
             continue
         key = (person.id_type, person.id_number)
@@ -340,7 +364,7 @@ def _clean_violations(violations, errors: Errors) -> list[str]:
     return list(dict.fromkeys(violations))
 
 
-def clean_case_fields(fields: dict, errors: Errors) -> dict:
+def clean_case_fields(fields: dict, errors: Errors, actor=None) -> dict:
     """Validate the case fields present in ``fields``; return their cleaned values."""
     cleaned = {}
     if "source" in fields:
@@ -363,7 +387,7 @@ def clean_case_fields(fields: dict, errors: Errors) -> dict:
         if name in fields:
             cleaned[name] = clean_unit(fields[name], name, errors)
     if "persons" in fields:
-        cleaned["persons"] = clean_persons(fields["persons"], errors)
+        cleaned["persons"] = clean_persons(fields["persons"], errors, actor)
     return cleaned
 
 
@@ -424,7 +448,7 @@ def _clean_outcome(parties: list, data: dict, kinds: list, errors: Errors) -> No
         self_corrected = bool(data.get("self_corrected"))
         if not self_corrected and not kinds:
             errors.add("measures", _("请选择处理措施（自查自纠整改到位的请勾选“自查自纠”）。"))
-        public = [p.person.name for p in parties if p.person.is_public_employee]
+        public = [p.name for p in parties if p.person.is_public_employee]
         if public and not self_corrected and Measure.Kind.NOTIFY_EMPLOYER not in kinds:
             errors.add(
                 "measures",

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.errors import DomainError
@@ -31,6 +31,9 @@ def safe_back_url(request, default: str = "/") -> str:
     return safe_next_url(request, default=referer if _on_site(request, referer) else default)
 
 
+STATUS = {"conflict": 409, "rate_limited": 429}
+
+
 class DomainErrorMiddleware:
     """Answer a refusal a view did not handle: 404, 403, or back to the page with the message.
 
@@ -52,5 +55,11 @@ class DomainErrorMiddleware:
             raise Http404(exception.message)
         if exception.code == "forbidden":
             raise PermissionDenied(exception.message)
+        back = safe_back_url(request, default=getattr(request, "back_url", "/"))
+        if request.method in ("GET", "HEAD"):
+            # Reading a page was refused (e.g. too many look-ups): say so here, since sending
+            # the browser back could land on the same refused address again.
+            context = {"message": exception.message, "back_url": back}
+            return render(request, "refused.html", context, status=STATUS.get(exception.code, 400))
         messages.error(request, exception.message)
-        return redirect(safe_back_url(request, default=getattr(request, "back_url", "/")))
+        return redirect(back)

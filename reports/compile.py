@@ -124,7 +124,7 @@ facts AS (
         cp.id AS case_party_id,
         date_trunc('month', c.decided_on)::date AS fact_month,
         c.decided_on, c.reference, cp.position,
-        p.name, p.id_number,
+        cp.name, p.id_number,
         COALESCE(cert.number, '') AS certificate_number,
         COALESCE(ct.title, '') AS certificate_title,
         COALESCE(ru.name, '') AS registered_unit,

@@ -138,6 +138,10 @@ def report_submit(*, report: Report, submitted_by) -> Report:
 
 def _decide(*, report: Report, user, to_status: str, reason: str = "") -> Report:
     """Move a submitted report to ``to_status``; exactly one of concurrent reviewers succeeds."""
+    if permissions.user_submitted_report(user=user, report=report):
+        raise PermissionDeniedError(
+            _("不能审核本人报送的月报（四眼原则），请由另一名审核员审核。")
+        )
     if not permissions.user_can_review_report(user=user, report=report):
         raise PermissionDeniedError(_("只有上级机构的审核员可以审核该月报。"))
     now = timezone.now()

@@ -96,6 +96,7 @@ class CasePartyFactory(factory.django.DjangoModelFactory):
     case = factory.SubFactory(CaseFactory)
     certificate = factory.SubFactory(CertificateFactory)
     person = factory.SelfAttribute("certificate.person")
+    name = factory.SelfAttribute("person.name")
     registered_unit = factory.SelfAttribute("certificate.registered_unit")
     actual_unit = factory.SubFactory(UnitFactory)
 

@@ -38,7 +38,7 @@ class PersonPickSerializer(serializers.ModelSerializer):
 class ListPartySerializer(serializers.ModelSerializer):
     """A party as a list row shows it: the ID number always masked."""
 
-    name = serializers.CharField(source="person.name")
+    name = serializers.CharField()
     id_number = serializers.CharField(source="person.masked_id_number")
     certificate_number = serializers.CharField(source="certificate.number", default=None)
     certificate_title = serializers.CharField(
@@ -107,7 +107,7 @@ class DetailPartySerializer(serializers.ModelSerializer):
         person, full = party.person, self.context.get("full_id", False)
         return {
             "id": person.pk,
-            "name": person.name,
+            "name": party.name,
             "id_type": person.id_type,
             "id_number": person.id_number if full else person.masked_id_number,
             "sex": person.sex,
@@ -136,7 +136,7 @@ class DetailPartySerializer(serializers.ModelSerializer):
 
 class MeasureSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display")
-    person = serializers.CharField(source="party.person.name", default=None)
+    person = serializers.CharField(source="party.name", default=None)
     unit = serializers.CharField(source="unit.name", default=None)
 
     class Meta:

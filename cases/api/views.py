@@ -234,7 +234,10 @@ class PersonViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     pagination_class = None
 
     def get_queryset(self):
-        return selectors.person_search(user=self.request.user, q=self.request.GET.get("q", ""))
+        q = self.request.GET.get("q", "")
+        if selectors.looks_like_number(q):
+            services.id_lookup_record(user=self.request.user, query=q, source="persons")
+        return selectors.person_search(user=self.request.user, q=q)
 
 
 class UnitViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

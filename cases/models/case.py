@@ -151,6 +151,10 @@ class CaseParty(models.Model):
         on_delete=models.PROTECT,
         related_name="case_parties",
     )
+    # The name as this case's agency recorded it. The person row is shared by every department
+    # (one per document number) and keeps the name first registered; a clerk who cannot see
+    # that person's other cases must not learn that name, nor whether theirs matches it.
+    name = models.CharField(_("姓名"), max_length=50)
     certificate = models.ForeignKey(
         "cases.Certificate",
         verbose_name=_("涉及证书"),
@@ -186,7 +190,7 @@ class CaseParty(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.case} · {self.person.name}"
+        return f"{self.case} · {self.name}"
 
 
 class CaseLink(models.Model):

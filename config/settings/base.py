@@ -179,6 +179,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Searches by document number: at most this many per user in this many seconds (audited).
+ID_LOOKUP_LIMIT = (env.int("ID_LOOKUP_LIMIT", default=100), 3600)
 # Evidence files up to 20 MB; larger uploads are refused before they reach the disk.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024

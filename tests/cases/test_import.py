@@ -133,14 +133,14 @@ def test_dry_run_reports_errors_the_services_find(clerk_client):
 
 
 def test_dry_run_refuses_another_name_for_a_registered_document(clerk_client, agency, member):
-    """A row renaming a registered person is refused on the 姓名 column, naming no one."""
+    """A row renaming a person the clerk can see is refused on the 姓名 column."""
     from cases import services
     from tests.cases.payloads import case_payload, person_payload
 
     registered = person_payload(1, name="张一", id_number=valid_resident_id(1, birth="19750315"))
     services.case_create(
-        actor=member("RS", "511002", "clerk"),
-        agency=agency("RS", "511002"),
+        actor=member("ZJ", "510104", "reviewer"),
+        agency=agency("ZJ", "510104"),
         **case_payload(persons=[registered]),
     )
     response = upload(clerk_client, workbook([row("1", "张改", 1, **CASE)]))

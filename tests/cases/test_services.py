@@ -129,22 +129,41 @@ def test_persons_are_matched_by_document_after_upgrading_15_digits(create):
     assert person.birth_date == datetime.date(1965, 4, 12)
 
 
-def test_entry_never_renames_a_registered_person(create, agency, member):
-    """Another name for a registered document is refused on the name, without telling the name."""
+def test_entry_never_renames_a_registered_person_it_can_see(create, clerk):
+    """Where the clerk sees the person, another name for the document is refused on the name."""
     create(persons=[person_payload(1, name="李一")])
-    other = member("JT", "511002", "clerk")
     with pytest.raises(DomainError) as refused:
-        create(
-            actor=other,
-            where=("JT", "511002"),
-            persons=[person_payload(1, name="改名", certificate=None)],
-            certificate_user_unit=None,
-        )
+        create(actor=clerk, persons=[person_payload(1, name="改名")])
     message = "证件号码已登记为其他姓名（与已登记姓名不一致），请核对。"
     assert refused.value.fields == {"persons[0].name": [message]}
-    assert "李一" not in refused.value.message
+    assert Person.objects.get().name == "李一"
+
+
+def test_a_name_guess_for_an_unseen_person_answers_nothing_and_is_recorded(create, member):
+    """A clerk who cannot see the person gets the same answer whatever name they type.
+
+    The case takes the name as entered (the shared person keeps its own), the probe is audited
+    and the agency of the person's case is told; nothing reveals whether the guess was right.
+    """
+    create(persons=[person_payload(1, name="李一")])
+    zj_clerk = Person.objects.get().case_parties.get().case.created_by
+    other = member("JT", "511002", "clerk")
+    guesses = []
+    for guess in ("改名", "李一"):
+        case = create(
+            actor=other,
+            where=("JT", "511002"),
+            persons=[person_payload(1, name=guess, certificate=None)],
+            certificate_user_unit=None,
+        )
+        guesses.append(case.parties.get().name)
+    assert guesses == ["改名", "李一"]
     assert Person.objects.get().name == "李一"
     assert not AuditEvent.objects.filter(action="person.updated").exists()
+    probe = AuditEvent.objects.get(action="person.name_differs")
+    assert probe.actor == other
+    assert "李一" not in str(probe.data) and "改名" not in str(probe.data)
+    assert zj_clerk.notifications.filter(key__startswith="person-name-differs:").count() == 1
 
 
 def test_public_employee_status_is_only_ever_switched_on_by_entry(create):
@@ -795,13 +814,13 @@ def test_owner_withdraws_a_pending_transfer(create, clerk, agency, member):
 
 
 def test_transfer_targets_are_active_case_handling_agencies(create, clerk, agency):
-    """A case goes only to another active agency of a reporting or supervising department."""
+    """A case goes only to another active agency of a reporting department (those who act)."""
     case = create()
     targets = selectors.transfer_targets(case=case)
     assert not targets.filter(department__code="BU").exists()
     assert not targets.filter(pk=case.agency_id).exists()
     assert targets.filter(pk=agency("RS", JINJIANG).pk).exists()
-    assert targets.filter(department__code="TL").exists()
+    assert not targets.filter(department__code="TL").exists()  # supervising bureaus read
     inactive = agency("ZJ", QINGYANG)
     inactive.is_active = False
     inactive.save()
@@ -810,7 +829,9 @@ def test_transfer_targets_are_active_case_handling_agencies(create, clerk, agenc
         services.case_transfer(
             actor=clerk, case=case, to_agency=agency("BU", PROVINCE), reason="误选"
         )
-    assert refused.value.fields == {"to_agency": ["只能移交给报送部门或监督部门的机构。"]}
+    assert refused.value.fields == {
+        "to_agency": ["只能移交给报送部门（住建、人社、交通、水利、通信）的机构。"]
+    }
     case.refresh_from_db()
     assert case.transfer_to is None
 
