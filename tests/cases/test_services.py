@@ -162,7 +162,8 @@ def test_a_name_guess_for_an_unseen_person_answers_nothing_and_is_recorded(creat
     assert not AuditEvent.objects.filter(action="person.updated").exists()
     probe = AuditEvent.objects.get(action="person.name_differs")
     assert probe.actor == other
-    assert "李一" not in str(probe.data) and "改名" not in str(probe.data)
+    assert "李一" not in str(probe.data)
+    assert "改名" not in str(probe.data)
     assert zj_clerk.notifications.filter(key__startswith="person-name-differs:").count() == 1
 
 
