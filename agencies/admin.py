@@ -4,7 +4,12 @@ from django.core.exceptions import ValidationError
 from knox.models import AuthToken
 
 from agencies.models import Agency, ComplaintChannel, Department, Membership, Region
-from agencies.services import agency_check_parent, agency_save
+from agencies.services import (
+    agency_check_parent,
+    agency_save,
+    membership_grant,
+    membership_revoke,
+)
 from core.admin import ReadOnlyAdmin
 from core.errors import DomainError
 
@@ -56,11 +61,32 @@ class AgencyAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    """Roles are granted and taken away through the membership services, each audited.
+
+    A membership is not edited in place: to change a role, remove it and grant the new one.
+    """
+
     list_display = ["user", "agency", "role", "created_at"]
     list_filter = ["role", "agency__department"]
     search_fields = ["user__username", "agency__name"]
     raw_id_fields = ["user", "agency"]
     list_select_related = ["user", "agency"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        granted = membership_grant(
+            user=obj.user, agency=obj.agency, role=obj.role, actor=request.user
+        )
+        obj.pk = granted.pk
+
+    def delete_model(self, request, obj):
+        membership_revoke(membership=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset.select_related("user", "agency"):
+            membership_revoke(membership=membership, actor=request.user)
 
 
 @admin.register(ComplaintChannel)

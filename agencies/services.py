@@ -113,15 +113,34 @@ def membership_add(
     elif user_created:
         user.set_unusable_password()
         user.save()
+    return membership_grant(user=user, agency=agency, role=role, actor=actor, created=user_created)
+
+
+@transaction.atomic
+def membership_grant(*, user, agency: Agency, role: str, actor=None, created: bool = False):
+    """Give ``user`` a role at ``agency`` (once) and record who granted it."""
     membership, _ = Membership.objects.get_or_create(user=user, agency=agency, role=role)
     audit_record(
         actor=actor,
         action=Action.MEMBERSHIP_ADDED,
         target=membership,
         agency=agency,
-        data={"username": username, "role": role, "user_created": user_created},
+        data={"username": user.username, "role": role, "user_created": created},
     )
     return membership
+
+
+@transaction.atomic
+def membership_revoke(*, membership: Membership, actor=None) -> None:
+    """Take a role away, recording who did (the user keeps their other memberships)."""
+    audit_record(
+        actor=actor,
+        action=Action.MEMBERSHIP_REMOVED,
+        target=membership,
+        agency=membership.agency,
+        data={"username": membership.user.username, "role": membership.role},
+    )
+    membership.delete()
 
 
 def _stored_path(agency: Agency) -> str:

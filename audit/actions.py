@@ -9,6 +9,7 @@ class Action:
     """Audit action names: ``<object>.<what happened>``."""
 
     MEMBERSHIP_ADDED = "membership.added"
+    MEMBERSHIP_REMOVED = "membership.removed"
     AGENCY_SAVED = "agency.saved"
 
     PERSON_UPDATED = "person.updated"

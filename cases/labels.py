@@ -49,6 +49,7 @@ FIELD_LABELS = {
     "file": _("文件"),
     "description": _("说明"),
     "status": _("状态"),
+    "kind": _("单位类型"),
 }
 
 

@@ -7,18 +7,27 @@ in step with what was entered. Callers run inside a service's transaction.
 
 from __future__ import annotations
 
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from agencies import permissions
 from audit.actions import Action
 from audit.services import audit_record
 from cases.identifiers import resident_id_facts
-from cases.labels import field_label
+from cases.labels import field_label, recorded_field_label
 from cases.models import Case, CaseParty, Certificate, Measure, Person, Unit
 from cases.validation import PersonInput, UnitInput
 from core.errors import ConflictError, DomainError
+from notifications.services import notification_send
+
+# A change to a shared row (person, unit, certificate) made while entering one case:
+# (the row, {field: [before, after]}), recorded and told to the other cases' agencies.
+SharedChange = tuple[object, dict]
 
 
-def unit_resolve(data: UnitInput | None, *, kind: str | None = None) -> Unit | None:
+def unit_resolve(
+    data: UnitInput | None, *, kind: str | None = None, shared: list | None = None
+) -> Unit | None:
     """Return the unit with this credit code (or, without one, this exact name), creating it."""
     if data is None:
         return None
@@ -35,10 +44,16 @@ def unit_resolve(data: UnitInput | None, *, kind: str | None = None) -> Unit | N
     if not created and kind and unit.kind == Unit.Kind.OTHER:
         unit.kind = kind
         unit.save(update_fields=["kind"])
+        _shared(shared, unit, {"kind": [Unit.Kind.OTHER, kind]})
     return unit
 
 
-def person_resolve(data: PersonInput, actor) -> Person:
+def _shared(shared: list | None, record, changes: dict) -> None:
+    if shared is not None:
+        shared.append((record, changes))
+
+
+def person_resolve(data: PersonInput, shared: list | None = None) -> Person:
     """Return the one person with this document, creating it; mark a public employee if newly told.
 
     The name was checked against the register while cleaning and is never rewritten here. Being
@@ -54,16 +69,13 @@ def person_resolve(data: PersonInput, actor) -> Person:
     if not created and data.is_public_employee and not person.is_public_employee:
         person.is_public_employee = True
         person.save(update_fields=["is_public_employee"])
-        audit_record(
-            actor=actor,
-            action=Action.PERSON_UPDATED,
-            target=person,
-            changes={"is_public_employee": [False, True]},
-        )
+        _shared(shared, person, {"is_public_employee": [False, True]})
     return person
 
 
-def certificate_resolve(data: PersonInput, person: Person, registered: Unit | None):
+def certificate_resolve(
+    data: PersonInput, person: Person, registered: Unit | None, shared: list | None = None
+):
     """Return the person's certificate of this type and number, creating it."""
     if data.certificate_type is None:
         return None
@@ -75,21 +87,22 @@ def certificate_resolve(data: PersonInput, person: Person, registered: Unit | No
     if not created and registered is not None and certificate.registered_unit_id is None:
         certificate.registered_unit = registered
         certificate.save(update_fields=["registered_unit"])
+        _shared(shared, certificate, {"registered_unit": [None, registered.name]})
     return certificate
 
 
-def parties_sync(case: Case, persons: list[PersonInput], actor) -> None:
+def parties_sync(case: Case, persons: list[PersonInput], shared: list) -> None:
     """Make the case's parties exactly ``persons`` (in order), keeping rows that stay."""
     existing = {p.person_id: p for p in case.parties.all()}
     kept = set()
     for position, data in enumerate(persons):
-        person = person_resolve(data, actor)
-        registered = unit_resolve(data.registered_unit)
+        person = person_resolve(data, shared)
+        registered = unit_resolve(data.registered_unit, shared=shared)
         values = {
             "name": data.name,
-            "certificate": certificate_resolve(data, person, registered),
+            "certificate": certificate_resolve(data, person, registered, shared),
             "registered_unit": registered,
-            "actual_unit": unit_resolve(data.actual_unit),
+            "actual_unit": unit_resolve(data.actual_unit, shared=shared),
             "position": position,
         }
         party = existing.get(person.pk)
@@ -106,6 +119,69 @@ def parties_sync(case: Case, persons: list[PersonInput], actor) -> None:
         raise DomainError(message, fields={"persons": [message]})
     for party in removed:
         party.delete()
+
+
+SHARED_ACTIONS = {
+    Person: Action.PERSON_UPDATED,
+    Unit: Action.UNIT_UPDATED,
+    Certificate: Action.CERTIFICATE_UPDATED,
+}
+
+
+def _cases_sharing(record) -> QuerySet:
+    """Return the cases that name ``record`` (a person, unit or certificate)."""
+    if isinstance(record, Person):
+        return Case.objects.filter(parties__person=record)
+    if isinstance(record, Certificate):
+        return Case.objects.filter(parties__certificate=record)
+    return Case.objects.filter(
+        Q(certificate_user_unit=record)
+        | Q(hr_agency=record)
+        | Q(parties__registered_unit=record)
+        | Q(parties__actual_unit=record)
+    )
+
+
+def shared_changes_record(case: Case, shared: list[SharedChange], actor) -> None:
+    """Audit each change entry made to a shared row, and tell the other cases' agencies.
+
+    Persons, units and certificates belong to every department's cases: a unit's kind or a
+    certificate's registered unit filled in by one clerk changes what others' cases show.
+    """
+    for record, changes in shared:
+        audit_record(
+            actor=actor,
+            action=SHARED_ACTIONS[type(record)],
+            target=record,
+            agency=case.agency,
+            changes=changes,
+            data={"case": case.reference},
+        )
+        others = (
+            _cases_sharing(record)
+            .exclude(agency=case.agency)
+            .order_by()
+            .values_list("agency_id", flat=True)
+            .distinct()
+        )
+        what = "、".join(recorded_field_label(name) for name in changes)
+        for agency_id in others:
+            notification_send(
+                users=permissions.agency_staff([agency_id], permissions.WRITE_ROLES),
+                key=f"shared-change:{type(record).__name__}:{record.pk}:{case.pk}:{agency_id}",
+                title=_("本机构案件涉及的%(kind)s信息已被其他机构更新")
+                % {"kind": record._meta.verbose_name},
+                body=_("%(record)s的%(what)s在其他机构登记案件时被更新，请核实本机构案件。")
+                % {"record": _record_name(record), "what": what},
+            )
+
+
+def _record_name(record) -> str:
+    if isinstance(record, Person):
+        return f"证件号码{record.masked_id_number}的人员"
+    if isinstance(record, Certificate):
+        return f"证书{record.number}"
+    return record.name
 
 
 def case_state(case: Case) -> dict:
@@ -175,22 +251,26 @@ def persons_differ(persons: list[PersonInput], case: Case) -> bool:
     return any(_party_differs(d, p) for d, p in zip(persons, parties, strict=True))
 
 
-def refuse_decided_changes(case: Case, cleaned: dict) -> None:
-    """Refuse changes to what a recorded decision rests on; the summary stays editable."""
+def changed_fields(case: Case, cleaned: dict) -> list[str]:
+    """Return the names of the cleaned fields whose values differ from the case's."""
     changed = []
     for name, value in cleaned.items():
-        if name in DECIDED_EDITABLE:
-            continue
         if name == "persons":
             differs = persons_differ(value, case)
         elif name in ("certificate_user_unit", "hr_agency"):
             differs = _unit_differs(value, getattr(case, name))
         elif name == "violations":
-            differs = set(value) != set(case.violations)
+            differs = set(value) != set(case.violations)  # the order carries no meaning
         else:
             differs = value != getattr(case, name)
         if differs:
             changed.append(name)
+    return changed
+
+
+def refuse_decided_changes(case: Case, cleaned: dict) -> None:
+    """Refuse changes to what a recorded decision rests on; the summary stays editable."""
+    changed = [name for name in changed_fields(case, cleaned) if name not in DECIDED_EDITABLE]
     if changed:
         message = _("已作出处理决定的案件需先重新办理后才能修改。")
         raise ConflictError(

@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from agencies import permissions
@@ -336,15 +336,21 @@ def person_search(*, user, q: str) -> QuerySet[Person]:
     own_parties = CaseParty.objects.filter(
         person=OuterRef("pk"), case__in=Case.objects.restrict(user, CHANGE)
     )
+    # The name shown is the one a case in the user's scope records (the shared person row keeps
+    # the first registration's name, which another agency's clerk must not learn from here).
     queryset = (
         Person.objects.filter(Exists(visible_parties))
-        .annotate(full_id_visible=Exists(own_parties))
-        .order_by("name", "id")
+        .annotate(
+            full_id_visible=Exists(own_parties),
+            shown_name=Subquery(visible_parties.order_by("pk").values("name")[:1]),
+        )
+        .order_by("shown_name", "id")
     )
     if q:
         number = complete_document_number(q) or canonical_text(q)
         by_number = Q(full_id_visible=True, id_number__startswith=number)
-        queryset = queryset.filter(Q(name__icontains=q) | by_number)
+        by_name = Exists(visible_parties.filter(name__icontains=q))
+        queryset = queryset.filter(by_name | by_number)
     return queryset[:PICKER_LIMIT]
 
 

@@ -35,7 +35,14 @@ from cases.models import (
     Person,
     Unit,
 )
-from cases.parties import case_state, parties_sync, refuse_decided_changes, unit_resolve
+from cases.parties import (
+    case_state,
+    changed_fields,
+    parties_sync,
+    refuse_decided_changes,
+    shared_changes_record,
+    unit_resolve,
+)
 from cases.selectors import case_duplicates, case_is_visible, transfer_targets
 from core.errors import (
     ConflictError,
@@ -240,6 +247,7 @@ def case_create(
         actor,
     )
     errors.raise_if_any()
+    shared: list = []
     case = Case.objects.create(
         reference=_next_reference(agency, cleaned["opened_on"].year),
         agency=agency,
@@ -247,11 +255,12 @@ def case_create(
         violations=cleaned["violations"],
         opened_on=cleaned["opened_on"],
         summary=cleaned["summary"],
-        certificate_user_unit=unit_resolve(cleaned["certificate_user_unit"]),
-        hr_agency=unit_resolve(cleaned["hr_agency"], kind=Unit.Kind.HR_AGENCY),
+        certificate_user_unit=unit_resolve(cleaned["certificate_user_unit"], shared=shared),
+        hr_agency=unit_resolve(cleaned["hr_agency"], kind=Unit.Kind.HR_AGENCY, shared=shared),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    parties_sync(case, cleaned["persons"], actor)
+    parties_sync(case, cleaned["persons"], shared)
+    shared_changes_record(case, shared, actor)
     _name_differences_record(case, cleaned["persons"], actor)
     linked = _link_duplicates(case)
     state = case_state(case)
@@ -284,18 +293,29 @@ def case_update(*, actor, case: Case, **fields) -> Case:
     errors.raise_if_any()
     if locked.status == Case.Status.DECIDED:
         refuse_decided_changes(locked, cleaned)
-    before = case_state(locked)
+    if changed_fields(locked, cleaned):  # nothing changed: nothing written, nothing audited
+        _case_apply(locked, cleaned, actor)
+    _refresh(case, locked)
+    return case
+
+
+def _case_apply(locked: Case, cleaned: dict, actor) -> None:
+    """Write an edit's cleaned fields, its parties and shared rows, and the audit event."""
+    before, shared = case_state(locked), []
     for name in ("source", "violations", "opened_on", "summary"):
         if name in cleaned:
             setattr(locked, name, cleaned[name])
     if "certificate_user_unit" in cleaned:
-        locked.certificate_user_unit = unit_resolve(cleaned["certificate_user_unit"])
+        locked.certificate_user_unit = unit_resolve(cleaned["certificate_user_unit"], shared=shared)
     if "hr_agency" in cleaned:
-        locked.hr_agency = unit_resolve(cleaned["hr_agency"], kind=Unit.Kind.HR_AGENCY)
+        locked.hr_agency = unit_resolve(
+            cleaned["hr_agency"], kind=Unit.Kind.HR_AGENCY, shared=shared
+        )
     locked.save()
     if "persons" in cleaned:
-        parties_sync(locked, cleaned["persons"], actor)
+        parties_sync(locked, cleaned["persons"], shared)
         _name_differences_record(locked, cleaned["persons"], actor)
+    shared_changes_record(locked, shared, actor)
     after = case_state(locked)
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if changes:
@@ -308,8 +328,6 @@ def case_update(*, actor, case: Case, **fields) -> Case:
         )
     if {"persons", "certificate_user_unit", "hr_agency"} & cleaned.keys():
         _link_duplicates(locked)
-    _refresh(case, locked)
-    return case
 
 
 # --------------------------------------------------------------------------- workflow
@@ -817,7 +835,7 @@ def _evidence_create(
     checked = validation.clean_evidence(uploaded_file, description)
     evidence = Evidence(
         case=locked,
-        original_name=(getattr(uploaded_file, "name", "") or "file")[-255:],
+        original_name=checked.name,
         content_type=checked.mime,
         size=uploaded_file.size,
         sha256=checked.sha256,

@@ -34,6 +34,7 @@ from cases.models import (
 )
 from cases.reference import normalize_level
 from core.errors import DomainError
+from core.months import day_label
 
 # The fields of a case an edit may change (``case_update``); the timeline shows their history.
 EDITABLE_FIELDS = (
@@ -62,6 +63,20 @@ DATE_FORMATS = (
     re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
 )
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value, path: str, errors: Errors, *, limit: int | None = None) -> str:
+    """Return ``value`` as stripped text; refuse control characters (NUL …) and overlong text."""
+    text = str(value or "").strip()
+    if CONTROL_CHARACTERS.search(text):
+        errors.add(path, _("不能包含控制字符。"))
+        return CONTROL_CHARACTERS.sub("", text)
+    if limit is not None and len(text) > limit:
+        errors.add(path, _("不能超过%(n)d个字。") % {"n": limit})
+    return text
 
 
 class Errors(dict):
@@ -114,6 +129,13 @@ def clean_date(
     if not future and day > timezone.localdate():
         errors.add(path, _("日期不能晚于今天。"))
         return None
+    if day < settings.CAMPAIGN_EARLIEST_DATE:
+        errors.add(
+            path,
+            _("日期不能早于%(day)s（专项整治开始前）。")
+            % {"day": day_label(settings.CAMPAIGN_EARLIEST_DATE)},
+        )
+        return None
     return day
 
 
@@ -151,7 +173,7 @@ def clean_unit(value, path: str, errors: Errors) -> UnitInput | None:
     if not isinstance(value, dict):
         errors.add(path, _("单位信息格式不正确。"))
         return None
-    name = str(value.get("name") or "").strip()
+    name = clean_text(value.get("name"), f"{path}.name", errors)
     raw_code = str(value.get("uscc") or "").strip()
     if not name and not raw_code:
         return None
@@ -189,7 +211,7 @@ def _certificate_type(value: dict, path: str, errors: Errors) -> CertificateType
     if level is None or not any(t.level == level for t in candidates):
         errors.add(f"{path}.level", _("该类别没有级别“%(v)s”。") % {"v": value.get("level") or ""})
         return None
-    specialty = str(value.get("specialty") or "").strip()
+    specialty = CONTROL_CHARACTERS.sub("", str(value.get("specialty") or "")).strip()
     at_level = [t for t in candidates if t.level == level]
     matches = [t for t in at_level if t.specialty == specialty]
     if not matches and not specialty and len(at_level) == 1:
@@ -211,6 +233,9 @@ def clean_certificate(value, path: str, errors: Errors) -> tuple[CertificateType
         return None, ""
     certificate_type = _certificate_type(value, path, errors)
     number = canonical_certificate_number(value.get("number"))
+    if CONTROL_CHARACTERS.search(number):
+        errors.add(f"{path}.number", _("不能包含控制字符。"))
+        number = CONTROL_CHARACTERS.sub("", number)
     if not number:
         errors.add(f"{path}.number", _("请填写证书编号。"))
     elif len(number) > 50:
@@ -219,7 +244,7 @@ def clean_certificate(value, path: str, errors: Errors) -> tuple[CertificateType
 
 
 def _clean_name(value, path: str, errors: Errors) -> str:
-    name = str(value.get("name") or "").strip()
+    name = clean_text(value.get("name"), f"{path}.name", errors)
     if not name:
         errors.add(f"{path}.name", _("请填写姓名。"))
     elif len(name) > 50:
@@ -260,15 +285,21 @@ def _name_differs(name: str, id_type: str, id_number: str, path: str, errors: Er
         .values_list("pk", "name")
         .first()
     )
-    if registered is None or registered[1] == name:
+    if registered is None:
         return False
-    visible = CaseParty.objects.filter(
-        person_id=registered[0], case__in=Case.objects.restrict(actor, VIEW)
-    ).exists()
-    if visible:
-        errors.add(f"{path}.name", _("证件号码已登记为其他姓名（与已登记姓名不一致），请核对。"))
+    # The names this clerk can read for the person: those of the cases in their scope.
+    seen = set(
+        CaseParty.objects.filter(
+            person_id=registered[0], case__in=Case.objects.restrict(actor, VIEW)
+        ).values_list("name", flat=True)
+    )
+    if seen:
+        if name not in seen:
+            errors.add(
+                f"{path}.name", _("证件号码已登记为其他姓名（与已登记姓名不一致），请核对。")
+            )
         return False
-    return True
+    return registered[1] != name
 
 
 def _check_certificate_holder(data: PersonInput, path: str, errors: Errors) -> None:
@@ -382,7 +413,7 @@ def clean_case_fields(fields: dict, errors: Errors, actor=None) -> dict:
     if "opened_on" in fields:
         cleaned["opened_on"] = clean_date(fields["opened_on"], "opened_on", errors)
     if "summary" in fields:
-        cleaned["summary"] = str(fields["summary"] or "").strip()
+        cleaned["summary"] = clean_text(fields["summary"], "summary", errors, limit=5000)
     for name in ("certificate_user_unit", "hr_agency"):
         if name in fields:
             cleaned[name] = clean_unit(fields[name], name, errors)
@@ -393,7 +424,7 @@ def clean_case_fields(fields: dict, errors: Errors, actor=None) -> dict:
 
 def clean_reason(value, errors: Errors, *, message: str) -> str:
     """Return the stripped reason, or record ``message`` when it is empty."""
-    reason = str(value or "").strip()
+    reason = clean_text(value, "reason", errors, limit=1000)
     if not reason:
         errors.add("reason", message)
     return reason
@@ -494,6 +525,15 @@ def _clean_amount(data: dict, kinds: list, errors: Errors) -> decimal.Decimal | 
     return amount
 
 
+# The decision's texts and how long each may be (the columns' sizes, or a sane page).
+TEXT_LIMITS = {
+    "document_number": 100,
+    "self_correction_text": 200,
+    "exemption_evidence": 2000,
+    "penalty_text": 2000,
+}
+
+
 def clean_decision(case: Case, parties: list, data: dict) -> DecisionInput:
     """Return the checked decision on ``case``, or raise every problem at once.
 
@@ -508,20 +548,21 @@ def clean_decision(case: Case, parties: list, data: dict) -> DecisionInput:
     revoked = clean_date(data.get("revoked_on"), "revoked_on", errors, required=False)
     deadline = _clean_deadline(data, kinds, decided, errors)
     amount = _clean_amount(data, kinds, errors)
-    for name, limit in (("document_number", 100), ("self_correction_text", 200)):
-        if len(str(data.get(name) or "")) > limit:
-            errors.add(name, _("不能超过%(n)d个字。") % {"n": limit})
+    texts = {
+        name: clean_text(data.get(name), name, errors, limit=limit)
+        for name, limit in TEXT_LIMITS.items()
+    }
     errors.raise_if_any()
     return DecisionInput(
         decided_on=decided,
         outcome=data["outcome"],
         kinds=kinds,
         exemption=data.get("exemption") or "",
-        exemption_evidence=str(data.get("exemption_evidence") or ""),
+        exemption_evidence=texts["exemption_evidence"],
         self_corrected=bool(data.get("self_corrected")),
-        self_correction_text=str(data.get("self_correction_text") or ""),
-        document_number=str(data.get("document_number") or ""),
-        penalty_text=str(data.get("penalty_text") or ""),
+        self_correction_text=texts["self_correction_text"],
+        document_number=texts["document_number"],
+        penalty_text=texts["penalty_text"],
         revoked_on=revoked or decided,
         rectify_deadline=deadline,
         fine_amount=amount,
@@ -536,6 +577,21 @@ class FileInput:
     mime: str
     sha256: str
     description: str
+    name: str  # the uploader's name with the extension of the detected type
+
+
+UNSAFE_IN_NAMES = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+
+
+def evidence_name(uploaded_name: str, extension: str) -> str:
+    """Return the name a file is kept and served under: the uploader's stem, the real extension.
+
+    ``证明.exe`` holding a PDF becomes ``证明.pdf``: the extension tells a downloader's
+    computer how to open it, so it must be the one the content has.
+    """
+    base = UNSAFE_IN_NAMES.sub("_", (uploaded_name or "").replace("\\", "/").split("/")[-1])
+    stem = base.rsplit(".", 1)[0].strip(" ._") if "." in base else base.strip(" ._")
+    return f"{(stem or '证据材料')[:200]}.{extension}"
 
 
 def clean_evidence(uploaded_file, description: str) -> FileInput:
@@ -554,13 +610,12 @@ def clean_evidence(uploaded_file, description: str) -> FileInput:
         errors.add(
             "file", _("只接受 PDF、JPG、PNG、GIF 图片和 Word、Excel 文档（按文件内容识别）。")
         )
-    description = str(description or "").strip()
-    if len(description) > 200:
-        errors.add("description", _("不能超过200个字。"))
+    description = clean_text(description, "description", errors, limit=200)
     errors.raise_if_any()
     digest = hashlib.sha256()
     uploaded_file.seek(0)
     for chunk in uploaded_file.chunks():
         digest.update(chunk)
     uploaded_file.seek(0)
-    return FileInput(kind.mime, digest.hexdigest(), description)
+    name = evidence_name(getattr(uploaded_file, "name", ""), kind.extension)
+    return FileInput(kind.mime, digest.hexdigest(), description, name)

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -32,6 +32,26 @@ def safe_back_url(request, default: str = "/") -> str:
 
 
 STATUS = {"conflict": 409, "rate_limited": 429}
+NUL_MESSAGE = "请求中含有不允许的控制字符（NUL），已拒绝。"
+
+
+class RefuseNulMiddleware:
+    """Refuse a query string carrying a NUL byte with 400 before any view reads it.
+
+    PostgreSQL cannot store or compare NUL in text, so a ``?region=%00`` would otherwise end as
+    a 500 wherever a parameter reaches a query. Bodies are checked by the forms, serializers
+    and services (Django's and DRF's CharFields refuse NUL; cases.validation too).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in key or "\x00" in value for key, value in request.GET.items()):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"message": NUL_MESSAGE, "extra": {}}, status=400)
+            return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
 
 
 class DomainErrorMiddleware:

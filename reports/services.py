@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,6 +44,11 @@ def _month_route(month: datetime.date) -> tuple[str, dict]:
 def _check_month(month: datetime.date) -> None:
     if month > timezone.localdate().replace(day=1):
         raise DomainError(_("月份不能晚于本月。"), fields={"month": [_("不能填报未来月份。")]})
+    if month < settings.REPORT_MONTHS_FROM:
+        message = _("月份不能早于%(month)s（专项整治的第一个报送月份）。") % {
+            "month": month_label(settings.REPORT_MONTHS_FROM)
+        }
+        raise DomainError(message, fields={"month": [message]})
 
 
 @transaction.atomic
@@ -139,9 +145,7 @@ def report_submit(*, report: Report, submitted_by) -> Report:
 def _decide(*, report: Report, user, to_status: str, reason: str = "") -> Report:
     """Move a submitted report to ``to_status``; exactly one of concurrent reviewers succeeds."""
     if permissions.user_submitted_report(user=user, report=report):
-        raise PermissionDeniedError(
-            _("不能审核本人报送的月报（四眼原则），请由另一名审核员审核。")
-        )
+        raise PermissionDeniedError(_("不能审核本人报送的月报（四眼原则），请由另一名审核员审核。"))
     if not permissions.user_can_review_report(user=user, report=report):
         raise PermissionDeniedError(_("只有上级机构的审核员可以审核该月报。"))
     now = timezone.now()

@@ -49,7 +49,7 @@ class TokenView(APIView):
     )
     def post(self, request):
         if not isinstance(request.data, Mapping):  # JSON null, a list, a string, a number
-            raise DomainError(_("请求体应为 JSON 对象：{\"username\": …, \"password\": …}。"))
+            raise DomainError(_('请求体应为 JSON 对象：{"username": …, "password": …}。'))
         payload = TokenRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         username, password = payload.validated_data["username"], payload.validated_data["password"]

@@ -26,6 +26,7 @@ class PersonPickSerializer(serializers.ModelSerializer):
     """A person for pickers: the full number only when the caller may see it."""
 
     id_number = serializers.SerializerMethodField()
+    name = serializers.CharField(source="shown_name")
 
     class Meta:
         model = Person

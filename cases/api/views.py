@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from agencies import permissions
@@ -27,7 +27,7 @@ from cases.api.serializers import (
 )
 from cases.filters import CaseFilterSet
 from cases.models import Evidence
-from core.api import CappedPagination
+from core.api import CappedPagination, ObjectJSONParser
 from core.errors import DomainError, PermissionDeniedError
 
 
@@ -44,7 +44,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     pagination_class = CappedPagination  # a province sees ~450,000 cases
     field_label = staticmethod(labels.field_label)  # names fields in error messages (core.api)
     http_method_names = ["get", "post", "patch", "head", "options"]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [ObjectJSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
         return selectors.case_list(user=self.request.user)

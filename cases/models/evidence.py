@@ -19,8 +19,12 @@ class EvidenceQuerySet(RestrictedQuerySet):
 
 
 def evidence_path(instance, filename: str) -> str:
-    """Store under the content hash, never under the uploader's file name."""
-    return f"evidence/{instance.sha256[:2]}/{instance.sha256}"
+    """Store under the content hash and the extension of the detected type, never under the
+    uploader's file name (a PDF named 证明.exe is stored as …/<sha256>.pdf)."""
+    extension = instance.original_name.rsplit(".", 1)[-1] if "." in instance.original_name else ""
+    return f"evidence/{instance.sha256[:2]}/{instance.sha256}" + (
+        f".{extension}" if extension else ""
+    )
 
 
 class Evidence(models.Model):

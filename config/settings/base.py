@@ -1,5 +1,6 @@
 """Settings shared by every environment; secrets and hosts come from the environment."""
 
+import datetime
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,7 +17,7 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.admin.SuperuserAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -49,6 +50,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.middleware.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -144,9 +146,22 @@ CONTENT_SECURITY_POLICY = {
 PERMISSIONS_POLICY = {
     feature: []
     for feature in [
-        "accelerometer", "autoplay", "bluetooth", "camera", "display-capture", "geolocation",
-        "gyroscope", "hid", "magnetometer", "microphone", "midi", "payment", "screen-wake-lock",
-        "serial", "usb", "xr-spatial-tracking",
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
     ]
 }
 
@@ -179,6 +194,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The campaign's bounds until campaigns are data: no case date before this day, no report of a
+# month before this month (建办市〔2018〕57号 started the campaign in 2018; the first reported
+# month is January 2019).
+CAMPAIGN_EARLIEST_DATE = datetime.date(2018, 1, 1)
+REPORT_MONTHS_FROM = datetime.date(2019, 1, 1)
 # Searches by document number: at most this many per user in this many seconds (audited).
 ID_LOOKUP_LIMIT = (env.int("ID_LOOKUP_LIMIT", default=100), 3600)
 # Evidence files up to 20 MB; larger uploads are refused before they reach the disk.
@@ -194,6 +214,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.ObjectJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
