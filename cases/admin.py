@@ -16,6 +16,7 @@ from cases.models import (
     Decision,
     Evidence,
     Measure,
+    Outcome,
     Person,
     Unit,
 )
@@ -92,19 +93,33 @@ class CaseAdmin(ReadOnlyAdmin):
     inlines = [CasePartyInline, EvidenceInline]
 
 
-class MeasureInline(ReadOnlyInline):
-    model = Measure
-    raw_id_fields = ["party", "unit"]
+class OutcomeInline(ReadOnlyInline):
+    model = Outcome
+    fields = ["role", "party", "unit", "result", "exemption", "self_corrected"]
+    readonly_fields = fields
 
 
 @admin.register(Decision)
 class DecisionAdmin(ReadOnlyAdmin):
-    list_display = ["case", "decided_on", "outcome", "self_corrected", "document_number"]
-    list_filter = ["outcome", "self_corrected", "exemption"]
+    list_display = ["case", "decided_on", "deciding_agency", "document_number"]
+    list_filter = ["referred_to_issuer"]
     search_fields = ["case__reference", "document_number"]
     date_hierarchy = "decided_on"
-    raw_id_fields = ["case", "decided_by"]
-    list_select_related = ["case"]
+    raw_id_fields = ["case", "decided_by", "deciding_agency"]
+    list_select_related = ["case", "deciding_agency"]
+    inlines = [OutcomeInline]
+
+
+class MeasureInline(ReadOnlyInline):
+    model = Measure
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(ReadOnlyAdmin):
+    list_display = ["decision", "role", "result", "exemption", "self_corrected"]
+    list_filter = ["role", "result", "exemption", "self_corrected"]
+    raw_id_fields = ["decision", "party", "unit"]
+    list_select_related = ["decision__case"]
     inlines = [MeasureInline]
 
 

@@ -7,6 +7,7 @@ the same rules, numbering and audit trail as real entries. Identifiers are synth
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from agencies.models import Agency
@@ -133,6 +134,20 @@ def _person(index: int) -> dict:
     }
 
 
+# Exemptions of the demo's cleared persons, with the proof each brings (DOMAIN.md §4).
+EXEMPTIONS = (
+    ("retired", "retirement_certificate", "退休证"),
+    ("branch_office", "personnel_relation", "总分公司人事关系证明"),
+    ("university_staff", "insurance_record", "社会保险个人权益记录"),
+)
+
+
+def _demo_pdf(name: str) -> SimpleUploadedFile:
+    """Return a tiny valid PDF to stand for a scanned proof (demo data only)."""
+    content = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
 def _decide(actor, case: Case, plan: str, decided_on: str, index: int, person: dict) -> None:
     if plan == "self_corrected":
         services.case_decide(
@@ -145,13 +160,14 @@ def _decide(actor, case: Case, plan: str, decided_on: str, index: int, person: d
             penalty_text="自查自纠期间已整改到位，不再追究。",
         )
     elif plan == "not_established":
+        exemption, proof, title = EXEMPTIONS[index % len(EXEMPTIONS)]
         services.case_decide(
             actor=actor,
             case=case,
             decided_on=decided_on,
             outcome="not_established",
-            exemption=("retired", "branch_office", "university_staff")[index % 3],
-            exemption_evidence="退休证、社会保险个人权益记录",
+            exemption=exemption,
+            proofs=[{"kind": proof, "file": _demo_pdf(f"{title}.pdf")}],
         )
     else:
         measures = ["revoke_registration", "reregistration_ban", "bad_record", "blacklist"]

@@ -10,9 +10,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
-from cases.models import Case, CertificateType, Decision, Measure, Person
+from cases.models import Case, CertificateType, ExemptionProof, Measure, Outcome, Person
+from cases.validation import ROLE_KINDS
 from core.errors import DomainError
-from core.forms import CarrierFormMixin, place_errors
+from core.forms import CarrierFormMixin, bootstrap_widget, place_errors
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -254,58 +255,207 @@ def apply_case_error(error: DomainError, form: CaseForm, formset: BasePersonForm
         form.add_error(None, error.message)
 
 
+PROOF_ROWS = 2  # proof rows offered per exempted person (more can be added on the case page)
+RESULT_CHOICES = [("", _("不作处理")), *Outcome.Result.choices]
+
+
 class DecisionForm(CarrierFormMixin, forms.Form):
-    """The decision (处理决定) with its measures."""
+    """The decision (处理决定): what is common, then one section per party of the case.
+
+    Built for one case: each person (``p<party id>_…``), the unit that used the certificate
+    (``unit_…``) and the HR agency (``hr_…``) get their result, measures and proofs.
+    """
 
     decided_on = _date_field(_("处理决定日期"))
-    outcome = forms.ChoiceField(
-        label=_("处理结论"), choices=Decision.Outcome.choices, widget=forms.RadioSelect
-    )
-    exemption = forms.ChoiceField(
-        label=_("不构成挂证的情形"),
-        choices=[("", "—"), *Decision.Exemption.choices],
-        required=False,
-    )
-    exemption_evidence = forms.CharField(
-        label=_("证明材料"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("如 退休证、人事关系证明、社会保险个人权益记录、买断协议"),
-    )
-    self_corrected = forms.BooleanField(label=_("自查自纠（整改到位，不再追究）"), required=False)
-    self_correction_text = forms.CharField(label=_("自查自纠情况"), required=False)
-    measures = forms.MultipleChoiceField(
-        label=_("处理措施"),
-        choices=Measure.Kind.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
+    deciding_agency = forms.ModelChoiceField(
+        label=_("处理机关"), queryset=Agency.objects.none(), required=False
     )
     document_number = forms.CharField(label=_("处理决定文号"), required=False)
-    penalty_text = forms.CharField(
-        label=_("处理情况说明"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    referred_to_issuer = forms.BooleanField(
+        label=_("已移送发证机关依法依规处罚（发证机关不是本机关时）"), required=False
     )
-    fine_amount = forms.CharField(
-        label=_("罚款金额（元）"),
+    issuer = forms.CharField(
+        label=_("发证机关"),
         required=False,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        widget=forms.TextInput(attrs={"placeholder": "如 住房和城乡建设部"}),
     )
-    rectify_deadline = _date_field(_("整改期限"), required=False)
+    penalty_text = forms.CharField(
+        label=_("处理情况说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, case: Case, evidence=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.sections: list[dict] = []
+        agency = case.agency
+        above = [int(pk) for pk in agency.path.strip("/").split("/") if pk]
+        self.fields["deciding_agency"].queryset = Agency.objects.filter(pk__in=above)
+        self.fields["deciding_agency"].initial = agency.pk
+        evidence_choices = [("", _("（上传新文件）"))] + [(e.pk, e.original_name) for e in evidence]
+        for party in case.parties.select_related("person").order_by("position", "id"):
+            self._add_section(
+                f"p{party.pk}_", Outcome.Role.PERSON, party.name, party, evidence_choices
+            )
+        for role, unit in (
+            (Outcome.Role.UNIT, case.certificate_user_unit),
+            (Outcome.Role.HR_AGENCY, case.hr_agency),
+        ):
+            if unit is not None:
+                prefix = "unit_" if role == Outcome.Role.UNIT else "hr_"
+                self._add_section(prefix, role, unit.name, None, evidence_choices)
+        for field in self.fields.values():  # a new field's widget gets its Bootstrap class too
+            if not field.widget.attrs.get("class"):
+                bootstrap_widget(field.widget)
+
+    def _add_section(self, prefix, role, name, party, evidence_choices) -> None:
+        kinds = [(k, label) for k, label in Measure.Kind.choices if k in ROLE_KINDS[role]]
+        person = role == Outcome.Role.PERSON
+        self.fields[f"{prefix}result"] = forms.ChoiceField(
+            label=_("处理结论"),
+            choices=Outcome.Result.choices if person else RESULT_CHOICES,
+            widget=forms.RadioSelect,
+            required=False,
+        )
+        self.fields[f"{prefix}measures"] = forms.MultipleChoiceField(
+            label=_("处理措施"), choices=kinds, widget=forms.CheckboxSelectMultiple, required=False
+        )
+        if party is not None and party.person.is_public_employee:
+            self.fields[f"{prefix}measures"].initial = [Measure.Kind.NOTIFY_EMPLOYER]
+        names = [f"{prefix}result", f"{prefix}measures"]
+        if person:
+            names += self._person_fields(prefix, evidence_choices)
+        else:
+            self.fields[f"{prefix}fine_amount"] = forms.CharField(
+                label=_("罚款金额（元）"), required=False
+            )
+            self.fields[f"{prefix}rectify_deadline"] = _date_field(_("整改期限"), required=False)
+            names += [f"{prefix}fine_amount", f"{prefix}rectify_deadline"]
+        self.sections.append(
+            {"prefix": prefix, "role": role, "name": name, "party": party, "names": names}
+        )
+
+    def _person_fields(self, prefix: str, evidence_choices) -> list[str]:
+        self.fields[f"{prefix}self_corrected"] = forms.BooleanField(
+            label=_("自查自纠（整改到位，不再追究）"), required=False
+        )
+        self.fields[f"{prefix}self_correction_text"] = forms.CharField(
+            label=_("自查自纠情况"),
+            required=False,
+            widget=forms.TextInput(attrs={"placeholder": "如 已注销注册"}),
+        )
+        self.fields[f"{prefix}revoked_on"] = _date_field(
+            _("撤销日期（默认处理决定日期）"), required=False
+        )
+        self.fields[f"{prefix}exemption"] = forms.ChoiceField(
+            label=_("不构成挂证的情形"),
+            choices=[("", "—"), *Outcome.Exemption.choices],
+            required=False,
+        )
+        names = [
+            f"{prefix}{n}"
+            for n in ("self_corrected", "self_correction_text", "revoked_on", "exemption")
+        ]
+        for n in range(PROOF_ROWS):
+            self.fields[f"{prefix}proof{n}_kind"] = forms.ChoiceField(
+                label=_("证明材料种类"),
+                choices=[("", "—"), *ExemptionProof.Kind.choices],
+                required=False,
+            )
+            self.fields[f"{prefix}proof{n}_evidence"] = forms.ChoiceField(
+                label=_("已上传的文件"), choices=evidence_choices, required=False
+            )
+            self.fields[f"{prefix}proof{n}_file"] = forms.FileField(
+                label=_("或上传文件"), required=False
+            )
+            names += [f"{prefix}proof{n}_{k}" for k in ("kind", "evidence", "file")]
+        return names
+
+    def section_fields(self, section: dict) -> list:
+        """Return the bound fields of one party's section, for the template."""
+        return [self[name] for name in section["names"]]
+
+    def _outcome(self, section: dict) -> dict | None:
+        data, prefix = self.cleaned_data, section["prefix"]
+        result = data.get(f"{prefix}result") or ""
+        if section["role"] != Outcome.Role.PERSON and not result:
+            return None  # the unit is not dealt with in this decision
+        outcome = {"result": result, "measures": list(data.get(f"{prefix}measures") or [])}
+        if section["party"] is not None:
+            outcome["party"] = section["party"].pk
+            outcome.update(
+                self_corrected=bool(data.get(f"{prefix}self_corrected")),
+                self_correction_text=data.get(f"{prefix}self_correction_text", ""),
+                revoked_on=data.get(f"{prefix}revoked_on") or None,
+                exemption=data.get(f"{prefix}exemption", ""),
+                proofs=self._proofs(prefix),
+            )
+        else:
+            outcome.update(
+                role=section["role"],
+                fine_amount=data.get(f"{prefix}fine_amount") or None,
+                rectify_deadline=data.get(f"{prefix}rectify_deadline") or None,
+            )
+        return outcome
+
+    def _proofs(self, prefix: str) -> list[dict]:
+        proofs = []
+        for n in range(PROOF_ROWS):
+            kind = self.cleaned_data.get(f"{prefix}proof{n}_kind") or ""
+            evidence = self.cleaned_data.get(f"{prefix}proof{n}_evidence") or None
+            upload = self.cleaned_data.get(f"{prefix}proof{n}_file")
+            if kind or evidence or upload:
+                proofs.append({"kind": kind, "evidence": evidence, "file": upload, "_row": n})
+        return proofs
 
     def payload(self) -> dict:
+        """Return the keyword arguments of ``case_decide``, outcomes in the sections' order."""
         data = self.cleaned_data
+        self._placed = []  # (section, proof rows) per outcome, to put errors back
+        outcomes = []
+        for section in self.sections:
+            outcome = self._outcome(section)
+            if outcome is not None:
+                rows = [p.pop("_row") for p in outcome.get("proofs", [])]
+                self._placed.append((section, rows))
+                outcomes.append(outcome)
+        agency = data.get("deciding_agency")
         return {
             "decided_on": data.get("decided_on", ""),
-            "outcome": data.get("outcome", ""),
-            "self_corrected": bool(data.get("self_corrected")),
-            "measures": list(data.get("measures") or []),
+            "deciding_agency": agency.pk if agency else None,
             "document_number": data.get("document_number", ""),
+            "referred_to_issuer": bool(data.get("referred_to_issuer")),
+            "issuer": data.get("issuer", ""),
             "penalty_text": data.get("penalty_text", ""),
-            "exemption": data.get("exemption") or None,
-            "exemption_evidence": data.get("exemption_evidence", ""),
-            "self_correction_text": data.get("self_correction_text", ""),
-            "fine_amount": data.get("fine_amount") or None,
-            "rectify_deadline": data.get("rectify_deadline") or None,
+            "outcomes": outcomes,
         }
+
+    def apply_error(self, error: DomainError) -> None:
+        """Put the service's errors next to the fields: ``outcomes[1].measures`` on its section."""
+        placed = False
+        for path, messages in (error.fields or {}).items():
+            field = self._field_for(path)
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+                placed = True
+        if not placed:
+            self.add_error(None, error.message)
+
+    def _field_for(self, path: str) -> str | None:
+        match = OUTCOME_PATH.match(path)
+        if not match:
+            return path
+        index, rest = int(match.group(1)), match.group(2) or "result"
+        if index >= len(getattr(self, "_placed", [])):
+            return None
+        section, rows = self._placed[index]
+        proof = PROOF_PATH.match(rest)
+        if proof and int(proof.group(1)) < len(rows):
+            return f"{section['prefix']}proof{rows[int(proof.group(1))]}_{proof.group(2) or 'kind'}"
+        return f"{section['prefix']}{rest.split('.')[0].split('[')[0]}"
+
+
+OUTCOME_PATH = re.compile(r"^outcomes\[(\d+)\](?:\.(.+))?$")
+PROOF_PATH = re.compile(r"^proofs\[(\d+)\](?:\.(\w+))?$")
 
 
 class ReasonForm(CarrierFormMixin, forms.Form):

@@ -8,7 +8,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 from audit.actions import Action
-from cases.models import Case, CaseLink, Decision, Measure
+from cases.models import Case, CaseLink, Decision, ExemptionProof, Measure, Outcome
 
 FIELD_LABELS = {
     "persons": _("涉案人员"),
@@ -49,7 +49,14 @@ FIELD_LABELS = {
     "file": _("文件"),
     "description": _("说明"),
     "status": _("状态"),
-    "kind": _("单位类型"),
+    "kind": _("种类"),
+    "outcomes": _("处理结论"),
+    "result": _("处理结论"),
+    "proofs": _("证明材料"),
+    "deciding_agency": _("处理机关"),
+    "referred_to_issuer": _("移送发证机关"),
+    "issuer": _("发证机关"),
+    "note": _("说明"),
 }
 
 
@@ -60,7 +67,8 @@ def field_label(path: str) -> str:
         name, _sep, index = segment.partition("[")
         label = str(FIELD_LABELS.get(name, name))
         if index:
-            label = f"第{int(index.rstrip(']')) + 1}名{label}"
+            unit = "名" if name == "persons" else "项"
+            label = f"第{int(index.rstrip(']')) + 1}{unit}{label}"
         parts.append(label)
     return "·".join(parts)
 
@@ -102,9 +110,13 @@ CHOICE_LABELS = {
     "status": dict(Case.Status.choices),
     "source": dict(Case.Source.choices),
     "violations": dict(Case.Violation.choices),
-    "outcome": dict(Decision.Outcome.choices),
-    "exemption": dict(Decision.Exemption.choices),
+    "outcome": dict(Outcome.Result.choices),
+    "result": dict(Outcome.Result.choices),
+    "exemption": dict(Outcome.Exemption.choices),
     "measures": dict(Measure.Kind.choices),
+    "kinds": dict(Measure.Kind.choices),
+    "role": dict(Outcome.Role.choices),
+    "proof": dict(ExemptionProof.Kind.choices),
 }
 
 
@@ -115,7 +127,7 @@ def allowed(choices) -> str:
 
 def recorded_field_label(name: str) -> str:
     """Return the Chinese name of a case or decision field as an audit event records it."""
-    for model in (Decision, Case):
+    for model in (Decision, Outcome, Case):
         try:
             return str(model._meta.get_field(name).verbose_name)
         except FieldDoesNotExist:

@@ -15,7 +15,7 @@ from audit.actions import Action
 from audit.services import audit_record
 from cases.identifiers import resident_id_facts
 from cases.labels import field_label, recorded_field_label
-from cases.models import Case, CaseParty, Certificate, Measure, Person, Unit
+from cases.models import Case, CaseParty, Certificate, Outcome, Person, Unit
 from cases.validation import PersonInput, UnitInput
 from core.errors import ConflictError, DomainError
 from notifications.services import notification_send
@@ -114,7 +114,7 @@ def parties_sync(case: Case, persons: list[PersonInput], shared: list) -> None:
             party.save()
         kept.add(person.pk)
     removed = [p for pid, p in existing.items() if pid not in kept]
-    if removed and Measure.objects.filter(party__in=removed).exists():
+    if removed and Outcome.objects.filter(party__in=removed).exists():
         message = _("已作出处理决定的人员不能从案件中删除。")
         raise DomainError(message, fields={"persons": [message]})
     for party in removed:

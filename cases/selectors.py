@@ -14,7 +14,16 @@ from agencies.querysets import CHANGE, VIEW
 from audit.services import audit_history
 from cases.identifiers import canonical_text, normalize_resident_id
 from cases.labels import DUPLICATE_SUBJECTS
-from cases.models import Case, CaseLink, CaseParty, Evidence, Measure, Person, Unit
+from cases.models import (
+    Case,
+    CaseLink,
+    CaseParty,
+    Evidence,
+    ExemptionProof,
+    Outcome,
+    Person,
+    Unit,
+)
 from cases.validation import EDITABLE_FIELDS
 from core.errors import NotFoundError
 
@@ -62,21 +71,24 @@ def case_list(*, user, action: str = VIEW) -> QuerySet[Case]:
             "hr_agency",
             "transfer_to",
         )
-        .prefetch_related(_parties_prefetch())
+        .prefetch_related(_parties_prefetch(), "decision__outcomes")
     )
 
 
 def case_get(*, user, pk, action: str = VIEW) -> Case:
-    """Return one case in ``user``'s scope with its decision and measures (else NotFoundError)."""
-    queryset = case_list(user=user, action=action).prefetch_related(
-        Prefetch(
-            "decision__measures",
-            queryset=Measure.objects.select_related("party__person", "unit"),
-        )
+    """Return one case in ``user``'s scope with its decision and outcomes (else NotFoundError)."""
+    outcomes = Outcome.objects.select_related("party", "unit").prefetch_related(
+        "measures", Prefetch("proofs", queryset=ExemptionProof.objects.select_related("evidence"))
+    )
+    queryset = (
+        case_list(user=user, action=action)
+        .select_related("decision__deciding_agency")
+        .prefetch_related(None)  # the list's prefetches, replaced by the page's fuller ones
+        .prefetch_related(_parties_prefetch(), Prefetch("decision__outcomes", queryset=outcomes))
     )
     try:
-        return queryset.get(pk=pk)
-    except (Case.DoesNotExist, ValueError, TypeError) as exc:
+        return queryset.get(pk=int(pk))
+    except (Case.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
         raise NotFoundError(_("未找到该案件。")) from exc
 
 
@@ -86,15 +98,18 @@ def case_get(*, user, pk, action: str = VIEW) -> Case:
 TIMELINE_CHANGES = frozenset({*EDITABLE_FIELDS, "status", "agency", "transfer_to"})
 _DECISION_KEYS = (
     "decided_on",
-    "outcome",
-    "exemption",
-    "exemption_evidence",
-    "self_corrected",
-    "self_correction_text",
     "document_number",
     "penalty_text",
+    "referred_to_issuer",
+    "issuer",
+    # the case-wide fields of decisions recorded before outcomes were per party
+    "outcome",
+    "exemption",
+    "self_corrected",
+    "self_correction_text",
 )
 _MEASURE_KEYS = ("kind", "ends_on")
+_OUTCOME_KEYS = ("role", "name", "result", "exemption", "self_corrected", "kinds", "proofs")
 
 
 def _only(value, keys) -> dict:
@@ -105,12 +120,17 @@ def _measures(value) -> list[dict]:
     return [_only(m, _MEASURE_KEYS) for m in value] if isinstance(value, list) else []
 
 
+def _outcomes(value) -> list[dict]:
+    return [_only(o, _OUTCOME_KEYS) for o in value] if isinstance(value, list) else []
+
+
 def _withdrawn(value) -> dict:
     if not isinstance(value, dict) or not value:
         return {}
     return {
         "decision": _only(value.get("decision"), _DECISION_KEYS),
         "measures": _measures(value.get("measures")),
+        "outcomes": _outcomes(value.get("outcomes")),
     }
 
 
@@ -129,7 +149,8 @@ TIMELINE_DATA = {
     "size": _plain,
     "sha256": _plain,
     "decision": lambda v: _only(v, _DECISION_KEYS),
-    "measures": _measures,
+    "measures": _measures,  # decisions recorded before outcomes were per party
+    "outcomes": _outcomes,
     "certificates": _plain,  # this case's certificate numbers and their state
     "withdrawn": _withdrawn,
 }

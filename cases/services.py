@@ -21,17 +21,16 @@ from agencies import permissions
 from agencies.models import Agency
 from audit.actions import Action
 from audit.services import audit_count, audit_record, snapshot
-from cases import validation
+from cases import decisions, validation
+from cases.decisions import add_years  # noqa: F401 — part of this module's interface
+from cases.evidence import evidence_store, files_discard
 from cases.identifiers import canonical_text, mask_id_number
 from cases.models import (
     Case,
     CaseLink,
-    CaseParty,
     CaseSequence,
-    Certificate,
     Decision,
     Evidence,
-    Measure,
     Person,
     Unit,
 )
@@ -54,9 +53,6 @@ from core.errors import (
 from notifications.services import notification_send
 
 logger = logging.getLogger(__name__)
-
-REREGISTRATION_BAN_YEARS = 3  # 撤销注册后3年内不得再次申请注册 (the plan)
-BLACKLIST_YEARS = 1  # 建市〔2017〕241号: 黑名单 term is one year from listing
 
 
 # --------------------------------------------------------------------------- shared steps
@@ -113,14 +109,6 @@ def _transition(case: Case, actor, *, action: str, status: str, data: dict | Non
 def _notify_key(prefix: str, *parts) -> str:
     """Return a notification key unique to this moment (a transfer may be offered again later)."""
     return ":".join([prefix, *map(str, parts), f"{timezone.now():%Y%m%d%H%M%S%f}"])
-
-
-def add_years(day: datetime.date, years: int) -> datetime.date:
-    """Return the same calendar day ``years`` later (29 February → 28 February)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 # --------------------------------------------------------------------------- entry and edits
@@ -232,19 +220,19 @@ def case_create(
             _("未找到该机构，或您无权为其登记案件。"),
             fields={"agency": [_("无权为该机构登记案件。")]},
         )
+    fields = {
+        "source": source,
+        "violations": violations,
+        "opened_on": opened_on,
+        "summary": summary,
+        "persons": persons,
+        "certificate_user_unit": certificate_user_unit,
+        "hr_agency": hr_agency,
+    }
     errors = validation.Errors()
-    cleaned = validation.clean_case_fields(
-        {
-            "source": source,
-            "violations": violations,
-            "opened_on": opened_on,
-            "summary": summary,
-            "persons": persons,
-            "certificate_user_unit": certificate_user_unit,
-            "hr_agency": hr_agency,
-        },
-        errors,
-        actor,
+    cleaned = validation.clean_case_fields(fields, errors, actor)
+    validation.check_some_party(
+        cleaned["persons"], cleaned["certificate_user_unit"], cleaned["hr_agency"], errors
     )
     errors.raise_if_any()
     shared: list = []
@@ -290,6 +278,12 @@ def case_update(*, actor, case: Case, **fields) -> Case:
         raise _state_error(_("已结案的案件不能修改；如需修改请先由审核员重新打开。"))
     errors = validation.Errors()
     cleaned = validation.clean_case_fields(fields, errors, actor)
+    validation.check_some_party(
+        cleaned["persons"] if "persons" in cleaned else list(locked.parties.all()),
+        cleaned.get("certificate_user_unit", locked.certificate_user_unit),
+        cleaned.get("hr_agency", locked.hr_agency),
+        errors,
+    )
     errors.raise_if_any()
     if locked.status == Case.Status.DECIDED:
         refuse_decided_changes(locked, cleaned)
@@ -348,190 +342,58 @@ def case_start_investigation(*, actor, case: Case) -> Case:
     return case
 
 
-def _decision_record(case: Case, cleaned: validation.DecisionInput, actor) -> Decision:
-    """Write the decision and copy its date to the case (the one writer of both)."""
-    decision = Decision.objects.create(
-        case=case,
-        decided_on=cleaned.decided_on,
-        outcome=cleaned.outcome,
-        exemption=cleaned.exemption,
-        exemption_evidence=cleaned.exemption_evidence,
-        self_corrected=cleaned.self_corrected,
-        self_correction_text=cleaned.self_correction_text,
-        document_number=cleaned.document_number,
-        penalty_text=cleaned.penalty_text,
-        decided_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    case.decided_on = decision.decided_on  # the list filters and sorts on this copy
-    return decision
-
-
-def _decision_withdraw(case: Case) -> dict:
-    """Delete the case's decision, restore what it changed and clear the case's copy of its date.
-
-    Return what was withdrawn, for the audit event.
-    """
-    case.decided_on = None
-    decision = Decision.objects.filter(case=case).first()
-    if decision is None:
-        return {}
-    measures = list(decision.measures.select_related("party__certificate"))
-    withdrawn = {
-        "decision": snapshot(decision),
-        "measures": [snapshot(m, ["kind", "party_id", "unit_id", "ends_on"]) for m in measures],
-    }
-    _certificates_restore(measures)
-    decision.delete()
-    return withdrawn
-
-
-def _measure_dates(kind: str, cleaned: validation.DecisionInput) -> dict:
-    """Return the dates (and amount) a measure of ``kind`` carries, derived by the plan's rules."""
-    if kind == Measure.Kind.REVOKE_REGISTRATION:
-        return {"starts_on": cleaned.revoked_on}
-    if kind == Measure.Kind.REREGISTRATION_BAN:
-        ends = add_years(cleaned.revoked_on, REREGISTRATION_BAN_YEARS)
-        return {"starts_on": cleaned.revoked_on, "ends_on": ends}
-    if kind == Measure.Kind.BLACKLIST:
-        return {
-            "starts_on": cleaned.decided_on,
-            "ends_on": add_years(cleaned.decided_on, BLACKLIST_YEARS),
-        }
-    if kind == Measure.Kind.RECTIFY_ORDER:
-        return {"starts_on": cleaned.decided_on, "deadline": cleaned.rectify_deadline}
-    if kind == Measure.Kind.FINE:
-        return {"starts_on": cleaned.decided_on, "amount": cleaned.fine_amount}
-    return {"starts_on": cleaned.decided_on}
-
-
-def _measure_targets(kind: str, case: Case, parties: list[CaseParty]) -> list[dict]:
-    """Return whom a measure of ``kind`` applies to: ``{"party": …}`` or ``{"unit": …}`` each."""
-    units = [u for u in (case.certificate_user_unit, case.hr_agency) if u is not None]
-    persons = [{"party": p} for p in parties]
-    if kind == Measure.Kind.NOTIFY_EMPLOYER:
-        public = [{"party": p} for p in parties if p.person.is_public_employee]
-        return public or persons
-    if kind in validation.PERSON_MEASURES:
-        return persons
-    if kind in validation.SHARED_MEASURES:
-        return persons + [{"unit": u} for u in units]
-    if kind == Measure.Kind.REVOKE_HR_LICENSE:
-        return [{"unit": case.hr_agency}]
-    if units:  # rectify_order, fine: the HR agency first, else the unit that used the cert
-        return [{"unit": case.hr_agency or case.certificate_user_unit}]
-    return persons
-
-
-def _measures_create(
-    decision: Decision, cleaned: validation.DecisionInput, case: Case, parties: list[CaseParty]
-) -> list[Measure]:
-    rows = [
-        Measure(decision=decision, kind=kind, **target, **_measure_dates(kind, cleaned))
-        for kind in cleaned.kinds
-        for target in _measure_targets(kind, case, parties)
-    ]
-    return Measure.objects.bulk_create(rows)
-
-
-CERTIFICATE_FIELDS = ["state", "revoked_on", "reregistration_banned_until"]
-
-
-def _certificates_apply(parties: list[CaseParty], cleaned: validation.DecisionInput) -> dict:
-    """Revoke or deregister the parties' certificates as the measures say; undone by restore.
-
-    Return ``{number: {field: [before, after]}}`` for the audit event.
-    """
-    kinds, changes = set(cleaned.kinds), {}
-    for certificate in (p.certificate for p in parties if p.certificate is not None):
-        before = snapshot(certificate, CERTIFICATE_FIELDS)
-        if Measure.Kind.REVOKE_REGISTRATION in kinds:
-            certificate.state = Certificate.State.REVOKED
-            certificate.revoked_on = cleaned.revoked_on
-            if Measure.Kind.REREGISTRATION_BAN in kinds:
-                certificate.reregistration_banned_until = add_years(
-                    cleaned.revoked_on, REREGISTRATION_BAN_YEARS
-                )
-        elif Measure.Kind.DEREGISTRATION in kinds:
-            certificate.state = Certificate.State.DEREGISTERED
-            certificate.deregistered_on = cleaned.decided_on
-        else:
-            continue
-        certificate.save()
-        after = snapshot(certificate, CERTIFICATE_FIELDS)
-        changes[certificate.number] = {k: [before[k], after[k]] for k in after}
-    return changes
-
-
-def _certificates_restore(measures: list[Measure]) -> None:
-    """Return certificates revoked or deregistered by ``measures`` to registered (undoes apply)."""
-    for measure in measures:
-        certificate = measure.party.certificate if measure.party_id else None
-        if certificate is None:
-            continue
-        if (
-            measure.kind == Measure.Kind.REVOKE_REGISTRATION
-            and certificate.state == Certificate.State.REVOKED
-        ):
-            certificate.revoked_on = certificate.reregistration_banned_until = None
-        elif (
-            measure.kind == Measure.Kind.DEREGISTRATION
-            and certificate.state == Certificate.State.DEREGISTERED
-        ):
-            certificate.deregistered_on = None
-        else:
-            continue
-        certificate.state = Certificate.State.REGISTERED
-        certificate.save()
-
-
-@transaction.atomic
 def case_decide(
     *,
     actor,
     case: Case,
     decided_on,
-    outcome: str,
-    self_corrected: bool = False,
-    measures=(),
+    outcomes: list[dict] | None = None,
     document_number: str = "",
     penalty_text: str = "",
-    exemption: str | None = None,
-    exemption_evidence: str = "",
-    self_correction_text: str = "",
-    fine_amount=None,
-    rectify_deadline=None,
-    revoked_on=None,
+    deciding_agency=None,
+    referred_to_issuer: bool = False,
+    issuer: str = "",
+    **case_wide,
 ) -> Decision:
-    """Record the decision, derive the measures' dates and bring the certificates' state along.
+    """Record the decision: each party's outcome, measures and proofs, and the certificates.
 
-    ``revoked_on`` defaults to ``decided_on``; the 3-year re-registration ban runs from it and the
-    1-year blacklist term from ``decided_on`` (the listing date).
+    ``outcomes`` names one outcome per party (see ``cases.validation.decision``); without it the
+    case-wide keywords of the first API (``outcome``, ``measures``, ``exemption``,
+    ``self_corrected``, ``self_correction_text``, ``proofs``, ``fine_amount``,
+    ``rectify_deadline``, ``revoked_on``) give every person the same outcome. Files uploaded as
+    proofs are stored as the case's evidence; if anything fails they are deleted again.
     """
-    fields = {
+    data = {
+        **case_wide,
         "decided_on": decided_on,
-        "outcome": outcome,
-        "self_corrected": self_corrected,
-        "measures": measures,
+        "outcomes": outcomes,
         "document_number": document_number,
         "penalty_text": penalty_text,
-        "exemption": exemption,
-        "exemption_evidence": exemption_evidence,
-        "self_correction_text": self_correction_text,
-        "fine_amount": fine_amount,
-        "rectify_deadline": rectify_deadline,
-        "revoked_on": revoked_on,
+        "deciding_agency": deciding_agency,
+        "referred_to_issuer": referred_to_issuer,
+        "issuer": issuer,
     }
+    stored: list[str] = []
+    try:
+        return _decide(actor=actor, case=case, data=data, stored=stored)
+    except BaseException:
+        files_discard(stored)  # the transaction is over: only this attempt's files go
+        raise
+
+
+@transaction.atomic
+def _decide(*, actor, case: Case, data: dict, stored: list[str]) -> Decision:
     locked = _lock(case)
     _require_change(actor, locked, _("您无权录入该案件的处理决定。"))
     _no_pending_transfer(locked)
     if locked.status not in (Case.Status.REGISTERED, Case.Status.INVESTIGATING):
         raise _state_error(_("该案件已有处理决定；如需变更请先由审核员重新打开。"))
-    parties = list(locked.parties.select_related("person", "certificate"))
-    cleaned = validation.clean_decision(locked, parties, fields)
+    parties = list(locked.parties.select_related("person", "certificate").order_by("position"))
+    cleaned = validation.clean_decision(locked, parties, data)
 
-    decision = _decision_record(locked, cleaned, actor)
-    measures = _measures_create(decision, cleaned, locked, parties)
-    certificates = _certificates_apply(parties, cleaned)
+    decision = decisions.decision_record(locked, cleaned, actor)
+    outcomes = decisions.outcomes_record(decision, cleaned, actor=actor, stored=stored)
+    certificates = decisions.certificates_apply(cleaned)
     _transition(
         locked,
         actor,
@@ -539,7 +401,7 @@ def case_decide(
         status=Case.Status.DECIDED,
         data={
             "decision": snapshot(decision),
-            "measures": [snapshot(m, ["kind", "party_id", "unit_id", "ends_on"]) for m in measures],
+            "outcomes": decisions.outcomes_summary(outcomes),
             "certificates": certificates,
         },
     )
@@ -582,7 +444,7 @@ def case_reopen(*, actor, case: Case, reason: str) -> Case:
     errors = validation.Errors()
     reason = validation.clean_reason(reason, errors, message=_("请填写重新打开的理由。"))
     errors.raise_if_any()
-    withdrawn = _decision_withdraw(locked)
+    withdrawn = decisions.decision_withdraw(locked)
     locked.closed_at = None
     _transition(
         locked,
@@ -818,9 +680,8 @@ def evidence_add(*, actor, case: Case, uploaded_file, description: str = "") -> 
         )
     except BaseException:
         # The transaction is over here (rolled back to its savepoint when nested), so the
-        # reference check below reads the state without this upload's row.
-        for name in stored:
-            _evidence_file_discard(name)
+        # reference check reads the state without this upload's row.
+        files_discard(stored)
         raise
 
 
@@ -832,43 +693,10 @@ def _evidence_create(
     _require_change(actor, locked, _("您无权为该案件上传证据材料。"))
     if locked.status == Case.Status.CLOSED:
         raise _state_error(_("已结案的案件不能再上传证据材料。"))
-    checked = validation.clean_evidence(uploaded_file, description)
-    evidence = Evidence(
+    return evidence_store(
         case=locked,
-        original_name=checked.name,
-        content_type=checked.mime,
-        size=uploaded_file.size,
-        sha256=checked.sha256,
-        description=checked.description,
-        uploaded_by=actor,
-    )
-    evidence.file.save(evidence.sha256, uploaded_file, save=False)
-    stored.append(evidence.file.name)
-    evidence.save()
-    audit_record(
+        uploaded_file=uploaded_file,
+        description=description,
         actor=actor,
-        action=Action.CASE_EVIDENCE_ADDED,
-        target=locked,
-        agency=locked.agency,
-        data={
-            "evidence": evidence.pk,
-            "name": evidence.original_name,
-            "sha256": evidence.sha256,
-            "size": evidence.size,
-        },
+        stored=stored,
     )
-    return evidence
-
-
-def _evidence_file_discard(name: str) -> None:
-    """Delete a stored evidence file unless an evidence row still refers to it.
-
-    Paths are content-addressed (evidence/<sha256>), so a storage that reuses a path for equal
-    content would let two rows share one file; such a file is kept.
-    """
-    storage = Evidence._meta.get_field("file").storage
-    try:
-        if not Evidence.objects.filter(file=name).exists():
-            storage.delete(name)
-    except Exception:  # cleanup must not hide the error that caused it
-        logger.exception("could not remove the evidence file %s of a failed upload", name)

@@ -230,11 +230,16 @@ def case_edit(request, pk: int):
 def case_decide(request, pk: int):
     """Record the decision (处理决定) and its measures."""
     case = selectors.case_get(user=request.user, pk=pk, action="change")
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(
+        request.POST or None,
+        request.FILES or None,
+        case=case,
+        evidence=selectors.evidence_list(case=case),
+    )
     if request.method == "POST" and form.is_valid():
         decided = run_service(
             lambda: services.case_decide(actor=request.user, case=case, **form.payload()),
-            show_on_form(form),
+            form.apply_error,
         )
         if decided is not None:
             messages.success(request, _("处理决定已保存。"))

@@ -3,7 +3,7 @@
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, pagination, parsers, status
+from rest_framework import exceptions, pagination, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -18,20 +18,6 @@ HTTP_STATUS = {
     "conflict": status.HTTP_409_CONFLICT,
     "rate_limited": status.HTTP_429_TOO_MANY_REQUESTS,
 }
-
-
-class ObjectJSONParser(parsers.JSONParser):
-    """Parse a JSON body that must be an object: every endpoint reads named fields.
-
-    ``null``, a list or a string would reach views that call ``request.data.get`` (a 500), or
-    serializers expecting a mapping; they are refused here once, for every endpoint.
-    """
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
-        if not isinstance(data, dict):
-            raise exceptions.ParseError(_("请求体应为 JSON 对象（{…}）。"))
-        return data
 
 
 class Pagination(pagination.PageNumberPagination):

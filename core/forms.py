@@ -22,7 +22,7 @@ class CarrierFormMixin:
             field.marked_required = field.required
             if not isinstance(field, forms.ModelChoiceField):
                 field.required = False  # the service says what is missing, with the rest
-            _bootstrap(field.widget)
+            bootstrap_widget(field.widget)
 
     def full_clean(self):
         super().full_clean()
@@ -33,7 +33,7 @@ class CarrierFormMixin:
                 widget.attrs["aria-invalid"] = "true"
 
 
-def _bootstrap(widget) -> None:
+def bootstrap_widget(widget) -> None:
     if isinstance(widget, forms.CheckboxInput):
         css = "form-check-input"
     elif isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):

@@ -54,6 +54,7 @@ def display_rows(rows, *, report_agency_id: int | None) -> list[dict]:
             values["remarks"] = "；".join(filter(None, [get("origin_name"), values["remarks"]]))
         values["kind"] = get("kind")
         values["case_party_id"] = get("case_party_id")
+        values["row_key"] = get("row_key")
         values["fingerprint"] = get("fingerprint")
         result.append(values)
     return result
@@ -72,7 +73,7 @@ def rows(report: Report, *, full_ids: bool) -> tuple[list[dict], bool]:
 
 
 def _row_key(row: dict) -> str:
-    return f"p{row['case_party_id']}" if row.get("case_party_id") else row["id_number"]
+    return row.get("row_key") or row["id_number"]
 
 
 def revision_diff(report: Report, *, full_ids: bool) -> dict | None:

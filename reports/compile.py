@@ -30,6 +30,7 @@ from cases.models import (
     CertificateType,
     Decision,
     Measure,
+    Outcome,
     Person,
     Unit,
 )
@@ -47,6 +48,7 @@ TABLES = {
     "decision": Decision,
     "department": Department,
     "measure": Measure,
+    "outcome": Outcome,
     "person": Person,
     "region": Region,
     "report": Report,
@@ -63,8 +65,12 @@ def _sql(template: str) -> str:
 def _enum_params() -> dict:
     """Return the stored values the SQL compares with, from the models' choices."""
     return {
-        "established": Decision.Outcome.ESTABLISHED,
-        "not_established": Decision.Outcome.NOT_ESTABLISHED,
+        "established": Outcome.Result.ESTABLISHED,
+        "not_established": Outcome.Result.NOT_ESTABLISHED,
+        "person": Outcome.Role.PERSON,
+        "unit_role": Outcome.Role.UNIT,
+        "hr_role": Outcome.Role.HR_AGENCY,
+        "fine": Measure.Kind.FINE,
         "submitted": Report.Status.SUBMITTED,
         "approved": Report.Status.APPROVED,
         "regular": ReportRow.Kind.REGULAR,
@@ -84,6 +90,9 @@ RETRACTED = "retracted"
 # 备注 of a retraction, after "更正（2019年3月）：".
 WITHDRAWN_TEXT = "处理决定已撤销"
 NOT_ESTABLISHED_TEXT = "改为不构成挂证"
+# 行政处罚: whose measures a part lists, when the unit's or the HR agency's are there too.
+PERSON_PART, UNIT_PART, HR_PART = "个人：", "单位：", "人力资源服务机构："
+REFERRAL_TEXT = "移送发证机关（{issuer}）依法依规处罚"
 
 ROW_FIELDS = (
     "name",
@@ -101,6 +110,11 @@ META_FIELDS = (
     "remarks",
     "kind",
     "case_party_id",
+    "case_id",
+    "row_key",
+    "unit_measure_kinds",
+    "unit_key",
+    "document_number",
     "fact_month",
     "fingerprint",
     "origin_agency_id",
@@ -109,7 +123,27 @@ META_FIELDS = (
     "measure_kinds",
 )
 
-_COMPILE_SQL = _sql("""
+# The words and codes of one outcome's measures, in the order of Measure.Kind (a fine with its
+# amount: 罚款10000元). ``{o}`` is the outcome's alias.
+_MEASURE_WORDS = """
+    SELECT string_agg(l.label || CASE WHEN m.kind = %(fine)s AND m.amount IS NOT NULL
+                THEN rtrim(rtrim(m.amount::text, '0'), '.') || '元' ELSE '' END,
+                '，' ORDER BY l.ord) AS words,
+           string_agg(m.kind, ',' ORDER BY l.ord) AS kinds
+    FROM {measure} m JOIN labels l ON l.kind = m.kind
+    WHERE m.outcome_id = {o}.id
+"""
+
+# A row's content for telling whether it changed since it was reported (更正): its facts, not
+# its wording, so that rephrasing 行政处罚 never re-reports a month. ``{r}`` is the row's alias;
+# migration reports 0005 gave the rows frozen before it the same fingerprint.
+FINGERPRINT = """md5(concat_ws('|', {r}.name, {r}.id_number, {r}.certificate_number,
+    {r}.certificate_title, {r}.registered_unit, {r}.actual_unit, {r}.unit_name, {r}.unit_uscc,
+    {r}.self_correction, {r}.measure_kinds, {r}.unit_measure_kinds, {r}.document_number))"""
+
+# Built from constants of this module only (table names, the measure-words fragment): no input.
+_COMPILE_SQL = _sql(  # noqa: S608
+    """
 WITH labels AS (
     SELECT l.kind, l.label, l.ord
     FROM unnest(%(kinds)s::text[], %(labels)s::text[]) WITH ORDINALITY AS l(kind, label, ord)
@@ -119,105 +153,153 @@ closed_months AS (
     WHERE r.agency_id = %(agency)s AND r.kind = %(annex1)s AND r.month < %(month)s
       AND r.status IN (%(submitted)s, %(approved)s)
 ),
-facts AS (
-    SELECT
-        cp.id AS case_party_id,
-        date_trunc('month', c.decided_on)::date AS fact_month,
-        c.decided_on, c.reference, cp.position,
-        cp.name, p.id_number,
-        COALESCE(cert.number, '') AS certificate_number,
-        COALESCE(ct.title, '') AS certificate_title,
-        COALESCE(ru.name, '') AS registered_unit,
-        COALESCE(au.name, '') AS actual_unit,
-        COALESCE(uu.name, '') AS unit_name,
-        COALESCE(uu.uscc, '') AS unit_uscc,
-        CASE WHEN d.self_corrected
-             THEN COALESCE(NULLIF(d.self_correction_text, ''), %(default_sc)s) ELSE '' END
-            AS self_correction,
-        CASE
-            WHEN ms.words IS NOT NULL THEN ms.words
-                || CASE WHEN d.document_number <> '' THEN '（' || d.document_number || '）'
-                        ELSE '' END
-            WHEN d.penalty_text <> '' THEN d.penalty_text
-                || CASE WHEN d.document_number <> '' THEN '（' || d.document_number || '）'
-                        ELSE '' END
-            ELSE ''
-        END AS penalty,
-        COALESCE(ms.kinds, '') AS measure_kinds
-    FROM {decision} d
-    JOIN {case} c ON c.id = d.case_id
-    JOIN {caseparty} cp ON cp.case_id = c.id
-    JOIN {person} p ON p.id = cp.person_id
-    LEFT JOIN {certificate} cert ON cert.id = cp.certificate_id
-    LEFT JOIN {certificatetype} ct ON ct.id = cert.certificate_type_id
-    LEFT JOIN {unit} ru
-        ON ru.id = COALESCE(cp.registered_unit_id, cert.registered_unit_id)
-    LEFT JOIN {unit} au ON au.id = cp.actual_unit_id
-    -- 买卖租借证书单位: the unit that used the certificate, by default the registered one.
-    LEFT JOIN {unit} uu ON uu.id = COALESCE(
-        c.certificate_user_unit_id, cp.registered_unit_id, cert.registered_unit_id)
-    LEFT JOIN LATERAL (
-        SELECT string_agg(l.label, '、' ORDER BY l.ord) AS words,
-               string_agg(l.kind, ',' ORDER BY l.ord) AS kinds
-        FROM (SELECT DISTINCT m.kind FROM {measure} m WHERE m.party_id = cp.id) mk
-        JOIN labels l ON l.kind = mk.kind
-    ) ms ON true
+reported_cases AS (
+    -- Cases an earlier report of this agency carried: their rows are compared, or retracted.
+    SELECT DISTINCT prr.case_id FROM {reportrow} prr
+    JOIN {report} pr ON pr.current_revision_id = prr.revision_id
+    WHERE pr.agency_id = %(agency)s AND pr.kind = %(annex1)s AND pr.month < %(month)s
+      AND prr.case_id IS NOT NULL
+),
+decided AS (
+    -- Case.decided_on copies the decision's date (one writer: cases.decisions) and is indexed
+    -- with the agency, so the month's decisions of an agency are one index range.
+    SELECT d.id AS decision_id, d.document_number, d.penalty_text, d.referred_to_issuer,
+           d.issuer, c.id AS case_id, c.decided_on, c.reference,
+           c.certificate_user_unit_id, c.hr_agency_id,
+           date_trunc('month', c.decided_on)::date AS fact_month
+    FROM {decision} d JOIN {case} c ON c.id = d.case_id
     WHERE c.agency_id = %(agency)s
-      AND d.outcome = %(established)s
-      -- Case.decided_on copies the decision's date (one writer: cases.services) and is indexed
-      -- with the agency, so the month's facts of an agency are one index range.
       AND c.decided_on < %(next_month)s
       AND (c.decided_on >= %(month)s
            OR date_trunc('month', c.decided_on)::date IN (SELECT month FROM closed_months)
-           OR cp.id IN (SELECT case_party_id FROM {reportrow} prr
-                        JOIN {report} pr ON pr.current_revision_id = prr.revision_id
-                        WHERE pr.agency_id = %(agency)s AND pr.kind = %(annex1)s
-                          AND pr.month < %(month)s))
+           OR c.id IN (SELECT case_id FROM reported_cases))
+),
+unit_parts AS (
+    -- The measures of the unit that used the certificate and of the HR agency, per decision.
+    SELECT dd.decision_id, uw.words AS unit_words, hw.words AS hr_words,
+           concat_ws(',', (SELECT string_agg('unit:' || k, ',') FROM unnest(
+                               string_to_array(uw.kinds, ',')) k),
+                          (SELECT string_agg('hr:' || k, ',') FROM unnest(
+                               string_to_array(hw.kinds, ',')) k)) AS unit_kinds
+    FROM decided dd
+    LEFT JOIN {outcome} uo ON uo.decision_id = dd.decision_id AND uo.role = %(unit_role)s
+         AND uo.result = %(established)s
+    LEFT JOIN LATERAL ("""
+    + _MEASURE_WORDS.replace("{o}", "uo")
+    + """) uw ON true
+    LEFT JOIN {outcome} ho ON ho.decision_id = dd.decision_id AND ho.role = %(hr_role)s
+         AND ho.result = %(established)s
+    LEFT JOIN LATERAL ("""
+    + _MEASURE_WORDS.replace("{o}", "ho")
+    + """) hw ON true
+),
+subjects AS (
+    -- One row per person whose outcome is 构成 …
+    SELECT 'p' || cp.id AS row_key, cp.id AS case_party_id, dd.*, cp.position,
+           cp.name, p.id_number,
+           COALESCE(cert.number, '') AS certificate_number,
+           COALESCE(ct.title, '') AS certificate_title,
+           COALESCE(ru.name, '') AS registered_unit,
+           COALESCE(au.name, '') AS actual_unit,
+           -- 买卖租借证书单位: the unit that used the certificate, by default the registered one.
+           COALESCE(uu.name, '') AS unit_name, COALESCE(uu.uscc, '') AS unit_uscc,
+           CASE WHEN o.self_corrected
+                THEN COALESCE(NULLIF(o.self_correction_text, ''), %(default_sc)s) ELSE '' END
+               AS self_correction,
+           pw.words AS person_words, COALESCE(pw.kinds, '') AS measure_kinds
+    FROM decided dd
+    JOIN {outcome} o ON o.decision_id = dd.decision_id AND o.role = %(person)s
+         AND o.result = %(established)s
+    JOIN {caseparty} cp ON cp.id = o.party_id
+    JOIN {person} p ON p.id = cp.person_id
+    LEFT JOIN {certificate} cert ON cert.id = cp.certificate_id
+    LEFT JOIN {certificatetype} ct ON ct.id = cert.certificate_type_id
+    LEFT JOIN {unit} ru ON ru.id = COALESCE(cp.registered_unit_id, cert.registered_unit_id)
+    LEFT JOIN {unit} au ON au.id = cp.actual_unit_id
+    LEFT JOIN {unit} uu ON uu.id = COALESCE(
+        dd.certificate_user_unit_id, cp.registered_unit_id, cert.registered_unit_id)
+    LEFT JOIN LATERAL ("""
+    + _MEASURE_WORDS.replace("{o}", "o")
+    + """) pw ON true
+    UNION ALL
+    -- … and one row for a case whose only 构成 outcomes are its unit's or HR agency's.
+    SELECT 'c' || dd.case_id, NULL::bigint, dd.*, 0,
+           '', '', '', '', '', '',
+           COALESCE(cu.name, hu.name, ''), COALESCE(cu.uscc, hu.uscc, ''),
+           '', NULL::text, ''
+    FROM decided dd
+    LEFT JOIN {unit} cu ON cu.id = dd.certificate_user_unit_id
+    LEFT JOIN {unit} hu ON hu.id = dd.hr_agency_id
+    WHERE EXISTS (SELECT 1 FROM {outcome} uo WHERE uo.decision_id = dd.decision_id
+                    AND uo.role <> %(person)s AND uo.result = %(established)s)
+      AND NOT EXISTS (SELECT 1 FROM {outcome} po WHERE po.decision_id = dd.decision_id
+                    AND po.role = %(person)s AND po.result = %(established)s)
+),
+facts AS (
+    SELECT s.*, up.unit_kinds AS unit_measure_kinds,
+           CASE WHEN up.unit_kinds <> '' THEN 'c' || s.case_id ELSE '' END AS unit_key,
+           CASE
+               WHEN parts.words <> '' THEN parts.words || doc.text
+               WHEN s.penalty_text <> '' THEN s.penalty_text || doc.text
+               ELSE ''
+           END AS penalty
+    FROM subjects s
+    LEFT JOIN unit_parts up ON up.decision_id = s.decision_id
+    CROSS JOIN LATERAL (SELECT CASE WHEN s.document_number <> ''
+                        THEN '（' || s.document_number || '）' ELSE '' END AS text) doc
+    CROSS JOIN LATERAL (SELECT concat_ws('；',
+        CASE WHEN s.person_words IS NULL THEN NULL
+             WHEN up.unit_words IS NOT NULL OR up.hr_words IS NOT NULL
+             THEN %(person_part)s || s.person_words
+             ELSE s.person_words END,
+        %(unit_part)s || up.unit_words,
+        %(hr_part)s || up.hr_words,
+        CASE WHEN s.referred_to_issuer
+             THEN replace(%(referral)s, '{{issuer}}', NULLIF(s.issuer, '')) END) AS words) parts
 ),
 fingerprinted AS (
-    SELECT f.*, md5(concat_ws('|', f.name, f.id_number, f.certificate_number,
-        f.certificate_title, f.registered_unit, f.actual_unit, f.unit_name, f.unit_uscc,
-        f.self_correction, f.penalty)) AS fingerprint
+    SELECT f.*, """
+    + FINGERPRINT.replace("{r}", "f")
+    + """ AS fingerprint
     FROM facts f
 ),
 prior AS (
-    SELECT DISTINCT ON (rr.case_party_id) rr.*
+    SELECT DISTINCT ON (rr.row_key) rr.*
     FROM {reportrow} rr
     JOIN {report} r ON r.current_revision_id = rr.revision_id
     WHERE r.agency_id = %(agency)s AND r.kind = %(annex1)s AND r.month < %(month)s
-      AND rr.origin_agency_id = %(agency)s AND rr.case_party_id IS NOT NULL
-    ORDER BY rr.case_party_id, r.month DESC, rr.seq DESC
+      AND rr.origin_agency_id = %(agency)s AND rr.row_key <> ''
+    ORDER BY rr.row_key, r.month DESC, rr.seq DESC
 ),
 carried_later AS (
     -- Own facts a later month already carries (as 补报 or 更正).
-    SELECT DISTINCT rr.case_party_id
+    SELECT DISTINCT rr.row_key
     FROM {reportrow} rr
     JOIN {report} r ON r.current_revision_id = rr.revision_id
     WHERE r.agency_id = %(agency)s AND r.kind = %(annex1)s AND r.month > %(month)s
-      AND rr.origin_agency_id = %(agency)s AND rr.case_party_id IS NOT NULL
+      AND rr.origin_agency_id = %(agency)s AND rr.row_key <> ''
 ),
 own AS (
     SELECT
-        CASE WHEN pr.case_party_id IS NOT NULL THEN %(correction)s
+        CASE WHEN pr.row_key IS NOT NULL THEN %(correction)s
              WHEN f.fact_month = %(month)s THEN %(regular)s
              ELSE %(late)s END AS kind,
         f.*
     FROM fingerprinted f
-    LEFT JOIN prior pr ON pr.case_party_id = f.case_party_id
-    WHERE (pr.case_party_id IS NULL OR pr.fingerprint <> f.fingerprint)
-      AND NOT EXISTS (SELECT 1 FROM carried_later cl WHERE cl.case_party_id = f.case_party_id)
+    LEFT JOIN prior pr ON pr.row_key = f.row_key
+    WHERE (pr.row_key IS NULL OR pr.fingerprint <> f.fingerprint)
+      AND NOT EXISTS (SELECT 1 FROM carried_later cl WHERE cl.row_key = f.row_key)
 ),
 retracted AS (
-    -- Rows reported earlier whose case party has no established decision any more.
+    -- Rows reported earlier whose fact no longer stands: the decision withdrawn, or the
+    -- person (or the case's units) now found not 挂证.
     SELECT pr.*,
-           CASE WHEN d.outcome = %(not_established)s THEN %(not_established_text)s
-                ELSE %(withdrawn_text)s END AS reason
+           CASE WHEN EXISTS (SELECT 1 FROM {decision} d WHERE d.case_id = pr.case_id)
+                THEN %(not_established_text)s ELSE %(withdrawn_text)s END AS reason
     FROM prior pr
-    LEFT JOIN {caseparty} cp ON cp.id = pr.case_party_id
-    LEFT JOIN {decision} d ON d.case_id = cp.case_id
     WHERE pr.fingerprint <> %(retracted)s
-      AND (d.id IS NULL OR d.outcome <> %(established)s)
-      AND NOT EXISTS (SELECT 1 FROM carried_later cl WHERE cl.case_party_id = pr.case_party_id)
+      AND NOT EXISTS (SELECT 1 FROM facts f WHERE f.row_key = pr.row_key)
+      AND NOT EXISTS (SELECT 1 FROM carried_later cl WHERE cl.row_key = pr.row_key)
 ),
 children AS (
     SELECT r.month AS child_month, a.name AS child_name, rg.code AS child_region, rr.*
@@ -239,23 +321,25 @@ SELECT * FROM (
         CASE own.kind WHEN %(regular)s THEN 0 WHEN %(late)s THEN 2 ELSE 3 END AS sort_kind,
         0 AS sort_group, own.fact_month AS sort_month, ''::text AS sort_region,
         own.decided_on AS sort_date, own.reference AS sort_ref, own.position AS sort_pos,
-        own.case_party_id AS sort_id,
+        own.case_id AS sort_id,
         own.kind AS remark_kind, own.fact_month AS remark_month, ''::text AS remark_text,
         own.name, own.id_number, own.certificate_number, own.certificate_title,
         own.registered_unit, own.actual_unit, own.unit_name, own.unit_uscc,
         own.self_correction, own.penalty,
-        own.kind, own.case_party_id, own.fact_month, own.fingerprint,
+        own.kind, own.case_party_id, own.case_id, own.row_key, own.unit_measure_kinds,
+        own.unit_key, own.document_number, own.fact_month, own.fingerprint,
         %(agency)s::bigint AS origin_agency_id, %(agency_name)s::text AS origin_name,
         NULL::bigint AS source_revision_id, own.measure_kinds
     FROM own
     UNION ALL
     SELECT
-        3, 0, rt.fact_month, '', NULL::date, '', 0, rt.case_party_id,
+        3, 0, rt.fact_month, '', NULL::date, '', 0, rt.case_id,
         %(retracted)s, rt.fact_month, rt.reason,
         rt.name, rt.id_number, rt.certificate_number, rt.certificate_title,
         rt.registered_unit, rt.actual_unit, rt.unit_name, rt.unit_uscc,
         '', '',
-        %(correction)s, rt.case_party_id, rt.fact_month, %(retracted)s,
+        %(correction)s, rt.case_party_id, rt.case_id, rt.row_key, '', '', '',
+        rt.fact_month, %(retracted)s,
         %(agency)s::bigint, %(agency_name)s::text, NULL::bigint, ''
     FROM retracted rt
     UNION ALL
@@ -270,12 +354,14 @@ SELECT * FROM (
         ch.self_correction, ch.penalty,
         CASE WHEN ch.child_month < %(month)s AND ch.kind = %(regular)s THEN %(late)s
              ELSE ch.kind END,
-        ch.case_party_id, ch.fact_month, ch.fingerprint,
+        ch.case_party_id, ch.case_id, ch.row_key, ch.unit_measure_kinds, ch.unit_key,
+        ch.document_number, ch.fact_month, ch.fingerprint,
         ch.origin_agency_id, ch.origin_name, ch.revision_id, ch.measure_kinds
     FROM children ch
 ) rows
 ORDER BY sort_kind, sort_group, sort_month, sort_region, sort_date, sort_ref, sort_pos, sort_id
-""")
+"""
+)
 
 _SORT_COLUMNS = 8
 _REMARK_COLUMNS = 3
@@ -303,6 +389,10 @@ def report_rows(*, agency_id: int, agency_name: str, month: datetime.date) -> li
         "default_sc": DEFAULT_SELF_CORRECTION,
         "withdrawn_text": WITHDRAWN_TEXT,
         "not_established_text": NOT_ESTABLISHED_TEXT,
+        "person_part": PERSON_PART,
+        "unit_part": UNIT_PART,
+        "hr_part": HR_PART,
+        "referral": REFERRAL_TEXT,
     }
     with connection.cursor() as cursor:
         cursor.execute(_COMPILE_SQL, params)
@@ -337,18 +427,37 @@ rows AS (
     WHERE rr.revision_id = ANY(%(revisions)s) AND rr.fingerprint <> %(retracted)s
 ),
 measures AS (
+    -- A person's measures, counted per row (a case row has no person: only its units count).
     SELECT rows.id, COALESCE(l.label, mk) AS measure
     FROM rows
     CROSS JOIN LATERAL unnest(CASE WHEN rows.measure_kinds = ''
         THEN ARRAY[CASE WHEN rows.self_correction <> '' THEN '自查自纠' ELSE '其他' END]
         ELSE string_to_array(rows.measure_kinds, ',') END) AS mk
     LEFT JOIN labels l ON l.kind = mk
+    WHERE rows.row_key NOT LIKE 'c%%'
+),
+unit_measures AS (
+    -- The unit's and the HR agency's measures, counted once per case however many rows
+    -- repeat them.
+    SELECT rows.department, rows.sort_order, rows.unit_key,
+           CASE split_part(uk, ':', 1) WHEN 'hr' THEN %(hr_category)s
+                ELSE %(unit_category)s END AS category,
+           COALESCE(l.label, split_part(uk, ':', 2)) AS measure
+    FROM rows
+    CROSS JOIN LATERAL unnest(string_to_array(rows.unit_measure_kinds, ',')) AS uk
+    LEFT JOIN labels l ON l.kind = split_part(uk, ':', 2)
+    WHERE rows.unit_measure_kinds <> ''
 )
 SELECT 'department' AS dimension, rows.department, rows.sort_order,
        COALESCE(NULLIF(rows.certificate_title, ''), '未注明') AS category,
        measures.measure, ''::text AS prefecture_code, count(DISTINCT rows.id) AS n
 FROM rows JOIN measures ON measures.id = rows.id
 GROUP BY rows.department, rows.sort_order, category, measures.measure
+UNION ALL
+SELECT 'department', um.department, um.sort_order, um.category, um.measure, '',
+       count(DISTINCT um.unit_key)
+FROM unit_measures um
+GROUP BY um.department, um.sort_order, um.category, um.measure
 UNION ALL
 SELECT 'prefecture', rows.prefecture, 0, '', '', rows.prefecture_code, count(*)
 FROM rows
@@ -364,6 +473,8 @@ def statistics(*, revision_ids: list[int]) -> dict:
         "revisions": list(revision_ids),
         "county": Region.Level.COUNTY,
         "prefecture": Region.Level.PREFECTURE,
+        "unit_category": str(Outcome.Role.UNIT.label),
+        "hr_category": str(Outcome.Role.HR_AGENCY.label),
     }
     by_department, by_prefecture = [], []
     with connection.cursor() as cursor:

@@ -167,6 +167,10 @@ class ReportRow(models.Model):
     # Where the row came from; plain ids, so history survives edits of the case register.
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices, default=Kind.REGULAR)
     case_party_id = models.BigIntegerField(_("涉案人员ID"), null=True, db_index=True)
+    case_id = models.BigIntegerField(_("案件ID"), null=True)
+    # What a row stands for across months: p<case party> for a person, c<case> for a case
+    # without an established person (a unit or an HR agency dealt with alone).
+    row_key = models.CharField(_("行标识"), max_length=32, blank=True, db_index=True)
     fact_month = models.DateField(_("处理决定月份"))
     fingerprint = models.CharField(_("内容摘要"), max_length=32)
     origin_agency = models.ForeignKey(
@@ -186,6 +190,11 @@ class ReportRow(models.Model):
         help_text=_("汇总自下级机构已通过的月报时填写。"),
     )
     measure_kinds = models.CharField(_("措施代码"), max_length=300, blank=True)
+    # The measures of the case's unit and HR agency (unit:circular,hr:fine), counted once per
+    # case (``unit_key``) in the statistics however many person rows repeat them.
+    unit_measure_kinds = models.CharField(_("单位措施代码"), max_length=300, blank=True)
+    unit_key = models.CharField(_("单位标识"), max_length=32, blank=True)
+    document_number = models.CharField(_("处理决定文号"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["revision", "seq"]

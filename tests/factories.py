@@ -108,7 +108,7 @@ class DecisionFactory(factory.django.DjangoModelFactory):
 
     case = factory.SubFactory(CaseFactory)
     decided_on = factory.LazyFunction(lambda: __import__("datetime").date(2019, 3, 20))
-    outcome = "established"
+    deciding_agency = factory.SelfAttribute("case.agency")
     document_number = factory.Sequence(lambda n: f"川建罚〔2019〕{n}号")
 
     @factory.post_generation

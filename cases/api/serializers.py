@@ -2,7 +2,17 @@
 
 from rest_framework import serializers
 
-from cases.models import Case, CaseParty, Decision, Evidence, Measure, Person, Unit
+from cases.models import (
+    Case,
+    CaseParty,
+    Decision,
+    Evidence,
+    ExemptionProof,
+    Measure,
+    Outcome,
+    Person,
+    Unit,
+)
 
 
 def decision_of(case: Case) -> Decision | None:
@@ -85,8 +95,13 @@ class CaseListSerializer(serializers.ModelSerializer):
         return case.decided_on.isoformat() if case.decided_on else None
 
     def get_outcome(self, case) -> str | None:
+        """The case's outcome as a whole: 构成 when any party's outcome is."""
         decision = decision_of(case)
-        return decision.outcome if decision else None
+        if decision is None:
+            return None
+        if decision.is_established:
+            return Outcome.Result.ESTABLISHED
+        return Outcome.Result.NOT_ESTABLISHED
 
     def get_transfer_pending(self, case) -> bool:
         return case.transfer_to_id is not None
@@ -137,39 +152,66 @@ class DetailPartySerializer(serializers.ModelSerializer):
 
 class MeasureSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display")
-    person = serializers.CharField(source="party.name", default=None)
-    unit = serializers.CharField(source="unit.name", default=None)
 
     class Meta:
         model = Measure
+        fields = ["kind", "kind_display", "starts_on", "ends_on", "deadline", "amount"]
+
+
+class ProofSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display")
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExemptionProof
+        fields = ["kind", "kind_display", "evidence", "note", "download_url"]
+
+    def get_download_url(self, proof) -> str | None:
+        if proof.evidence_id is None:
+            return None
+        return f"/api/v1/evidence/{proof.evidence_id}/download/"
+
+
+class OutcomeSerializer(serializers.ModelSerializer):
+    """One party's outcome: a person (``party``, the case party's id) or a unit (``role``)."""
+
+    name = serializers.CharField(source="party_name")
+    measures = MeasureSerializer(many=True)
+    proofs = ProofSerializer(many=True)
+
+    class Meta:
+        model = Outcome
         fields = [
-            "kind",
-            "kind_display",
-            "person",
-            "unit",
-            "starts_on",
-            "ends_on",
-            "deadline",
-            "amount",
+            "role",
+            "party",
+            "name",
+            "result",
+            "exemption",
+            "self_corrected",
+            "self_correction_text",
+            "measures",
+            "proofs",
         ]
 
 
 class DecisionSerializer(serializers.ModelSerializer):
-    measures = MeasureSerializer(many=True)
+    deciding_agency = serializers.SerializerMethodField()
+    outcomes = OutcomeSerializer(many=True)
 
     class Meta:
         model = Decision
         fields = [
             "decided_on",
-            "outcome",
-            "exemption",
-            "exemption_evidence",
-            "self_corrected",
-            "self_correction_text",
+            "deciding_agency",
+            "referred_to_issuer",
+            "issuer",
             "document_number",
             "penalty_text",
-            "measures",
+            "outcomes",
         ]
+
+    def get_deciding_agency(self, decision) -> dict:
+        return {"id": decision.deciding_agency_id, "name": decision.deciding_agency.name}
 
 
 class CaseDetailSerializer(CaseListSerializer):
@@ -252,23 +294,50 @@ class CaseWriteSerializer(serializers.Serializer):
     hr_agency = serializers.DictField(required=False, allow_null=True, default=None)
 
 
-class DecideSerializer(serializers.Serializer):
-    decided_on = serializers.DateField()
-    outcome = serializers.CharField()
-    self_corrected = serializers.BooleanField(required=False, default=False)
+class ProofWriteSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    evidence = serializers.IntegerField(help_text="本案件证据材料的 ID（先上传证据材料）")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class OutcomeWriteSerializer(serializers.Serializer):
+    """One party's outcome: ``party`` (a case party's id) for a person, else ``role``."""
+
+    party = serializers.IntegerField(required=False, allow_null=True, default=None)
+    role = serializers.ChoiceField(
+        choices=Outcome.Role.choices, required=False, default=Outcome.Role.PERSON
+    )
+    result = serializers.CharField()
     measures = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    exemption = serializers.CharField(required=False, allow_blank=True, allow_null=True, default="")
+    self_corrected = serializers.BooleanField(required=False, default=False)
+    self_correction_text = serializers.CharField(required=False, allow_blank=True, default="")
+    proofs = ProofWriteSerializer(many=True, required=False, default=list)
+    fine_amount = serializers.CharField(required=False, allow_null=True, default=None)
+    rectify_deadline = serializers.CharField(required=False, allow_null=True, default=None)
+    revoked_on = serializers.CharField(required=False, allow_null=True, default=None)
+
+
+class DecideSerializer(serializers.Serializer):
+    """The decision: per-party ``outcomes``, or one case-wide ``outcome`` with its ``measures``."""
+
+    decided_on = serializers.CharField(help_text="YYYY-MM-DD")
+    outcomes = OutcomeWriteSerializer(many=True, required=False, allow_null=True, default=None)
     document_number = serializers.CharField(required=False, allow_blank=True, default="")
     penalty_text = serializers.CharField(required=False, allow_blank=True, default="")
-    exemption = serializers.CharField(
-        required=False, allow_blank=True, allow_null=True, default=None
-    )
-    exemption_evidence = serializers.CharField(required=False, allow_blank=True, default="")
+    deciding_agency = serializers.IntegerField(required=False, allow_null=True, default=None)
+    referred_to_issuer = serializers.BooleanField(required=False, default=False)
+    issuer = serializers.CharField(required=False, allow_blank=True, default="")
+    # The case-wide shape: every person the same outcome (units as the measures' kinds say).
+    outcome = serializers.CharField(required=False, allow_blank=True, default="")
+    measures = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    exemption = serializers.CharField(required=False, allow_blank=True, allow_null=True, default="")
+    proofs = ProofWriteSerializer(many=True, required=False, default=list)
+    self_corrected = serializers.BooleanField(required=False, default=False)
     self_correction_text = serializers.CharField(required=False, allow_blank=True, default="")
-    fine_amount = serializers.DecimalField(
-        max_digits=12, decimal_places=2, required=False, allow_null=True, default=None
-    )
-    rectify_deadline = serializers.DateField(required=False, allow_null=True, default=None)
-    revoked_on = serializers.DateField(required=False, allow_null=True, default=None)
+    fine_amount = serializers.CharField(required=False, allow_null=True, default=None)
+    rectify_deadline = serializers.CharField(required=False, allow_null=True, default=None)
+    revoked_on = serializers.CharField(required=False, allow_null=True, default=None)
 
 
 class ReasonSerializer(serializers.Serializer):

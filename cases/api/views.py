@@ -27,8 +27,9 @@ from cases.api.serializers import (
 )
 from cases.filters import CaseFilterSet
 from cases.models import Evidence
-from core.api import CappedPagination, ObjectJSONParser
+from core.api import CappedPagination
 from core.errors import DomainError, PermissionDeniedError
+from core.parsers import ObjectJSONParser
 
 
 def _valid(serializer_class, request, *, partial: bool = False) -> dict:

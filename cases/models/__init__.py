@@ -1,5 +1,5 @@
 from cases.models.case import Case, CaseLink, CaseParty, CaseSequence
-from cases.models.decision import Decision, Measure
+from cases.models.decision import Decision, ExemptionProof, Measure, Outcome
 from cases.models.evidence import Evidence
 from cases.models.parties import Certificate, CertificateType, Person, Unit
 
@@ -12,7 +12,9 @@ __all__ = [
     "CertificateType",
     "Decision",
     "Evidence",
+    "ExemptionProof",
     "Measure",
+    "Outcome",
     "Person",
     "Unit",
 ]

@@ -50,3 +50,9 @@ def change_value(name: str, value) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     return str(labels.get(value, value)) if isinstance(value, str) else str(value)
+
+
+@register.filter
+def section_fields(form, section) -> list:
+    """Return the bound fields of one party's section of the decision form."""
+    return form.section_fields(section)

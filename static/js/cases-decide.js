@@ -1,22 +1,31 @@
-/* Decide form: show the exemption fields only for 不构成挂证, the self-correction text only when ticked. */
+/* Decide form: in each party's section, show the exemption and proofs only for 不构成挂证, and the
+   measures only for 构成; the issuer only when referred. Without script every field shows. */
 (function () {
   "use strict";
   var form = document.getElementById("decide-form");
   if (!form) { return; }
+  function wrapper(input) {
+    return input.closest(".mb-2, .mb-3, fieldset.mb-3, .form-check");
+  }
+  function show(section, suffixes, visible) {
+    suffixes.forEach(function (suffix) {
+      section.querySelectorAll("[name$='" + suffix + "']").forEach(function (input) {
+        var box = wrapper(input);
+        if (box) { box.hidden = !visible; }
+      });
+    });
+  }
   function toggle() {
-    var outcome = form.querySelector("input[name=outcome]:checked");
-    var notEstablished = outcome && outcome.value === "not_established";
-    form.querySelectorAll("[data-show-when=not_established]").forEach(function (el) {
-      el.hidden = !notEstablished;
+    form.querySelectorAll("[data-outcome]").forEach(function (section) {
+      var prefix = section.dataset.outcome;
+      var chosen = section.querySelector("input[name='" + prefix + "result']:checked");
+      var result = chosen ? chosen.value : "";
+      show(section, ["exemption", "_kind", "_evidence", "_file"], result === "not_established");
+      show(section, ["measures", "revoked_on", "fine_amount", "rectify_deadline"], result !== "not_established");
     });
-    var corrected = form.querySelector("input[name=self_corrected]");
-    form.querySelectorAll("[data-show-when=self_corrected]").forEach(function (el) {
-      el.hidden = !(corrected && corrected.checked);
-    });
-    var measures = Array.prototype.map.call(
-      form.querySelectorAll("input[name=measures]:checked"), function (el) { return el.value; });
-    form.querySelectorAll("[data-show-when-measure]").forEach(function (el) {
-      el.hidden = measures.indexOf(el.dataset.showWhenMeasure) === -1;
+    var referred = form.querySelector("input[name=referred_to_issuer]");
+    form.querySelectorAll("[data-show-when=referred]").forEach(function (el) {
+      el.hidden = !(referred && referred.checked);
     });
   }
   form.addEventListener("change", toggle);

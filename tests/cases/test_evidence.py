@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from audit.models import AuditEvent
+from cases import evidence as evidence_module
 from cases import services
 from cases.models import Case, Evidence
 from core.errors import DomainError
@@ -160,7 +161,7 @@ def test_a_failure_after_the_file_is_stored_removes_the_file(case, clerk, monkey
             raise RuntimeError("audit log unavailable")
         return real_record(**kwargs)
 
-    monkeypatch.setattr(services, "audit_record", failing_record)
+    monkeypatch.setattr(evidence_module, "audit_record", failing_record)
     with pytest.raises(RuntimeError):
         services.evidence_add(actor=clerk, case=case, uploaded_file=pdf_file())
     assert not Evidence.objects.exists()
@@ -170,7 +171,7 @@ def test_a_failure_after_the_file_is_stored_removes_the_file(case, clerk, monkey
 def test_a_file_another_evidence_row_refers_to_is_never_removed(case, clerk, tmp_path):
     """Cleaning up after a failed upload keeps any file that an evidence row still refers to."""
     kept = services.evidence_add(actor=clerk, case=case, uploaded_file=pdf_file())
-    services._evidence_file_discard(kept.file.name)
+    evidence_module.files_discard([kept.file.name])
     assert kept.file.storage.exists(kept.file.name)
     assert len(stored_files(tmp_path)) == 1
 

@@ -22,7 +22,7 @@ from cases.models import (
 from cases.reference import CERTIFICATE_TYPES, certificate_types_load
 from core.errors import DomainError
 from notifications.models import Notification
-from tests.cases.payloads import case_payload, person_payload, unit_payload
+from tests.cases.payloads import case_payload, pdf_file, person_payload, unit_payload
 from tests.factories import valid_resident_id
 
 pytestmark = pytest.mark.django_db
@@ -291,7 +291,7 @@ def test_invalid_person_is_refused_naming_the_field_and_nothing_is_written(
         ({"violations": ["unit_mismatch", "jaywalking"]}, "violations"),
         ({"opened_on": "2019-02-30"}, "opened_on"),
         ({"opened_on": datetime.date(2099, 1, 1)}, "opened_on"),
-        ({"persons": []}, "persons"),
+        ({"persons": [], "certificate_user_unit": None}, "persons"),  # nobody at all
         ({"certificate_user_unit": {"name": "", "uscc": "123"}}, "certificate_user_unit.uscc"),
     ],
 )
@@ -501,7 +501,7 @@ def test_a_registered_case_may_be_decided_directly(create, clerk):
     """Self-inspection cases are often decided on entry, without a separate investigation."""
     case = create()
     decide(clerk, case, self_corrected=True, measures=[], self_correction_text="已注销注册")
-    assert case.decision.self_corrected
+    assert case.decision.outcomes.get().self_corrected
 
 
 def test_inspector_may_not_change_a_case_it_sees(create, member):
@@ -612,6 +612,15 @@ def test_reopen_refuses_a_case_without_decision(create, reviewer):
 # --------------------------------------------------------------------------- decisions
 
 
+def measures_of(decision) -> dict[str, list]:
+    """Return the decision's measures by kind, each with its outcome."""
+    by_kind: dict[str, list] = {}
+    for outcome in decision.outcomes.all():
+        for measure in outcome.measures.all():
+            by_kind.setdefault(measure.kind, []).append(measure)
+    return by_kind
+
+
 def test_decision_derives_end_dates_and_certificate_state(create, clerk):
     """The ban ends 3 years after revocation, the blacklist 1 year after listing; both stored."""
     case = create(hr_agency=unit_payload(30))
@@ -628,20 +637,15 @@ def test_decision_derives_end_dates_and_certificate_state(create, clerk):
         fine_amount="5000",
         rectify_deadline="2019-05-01",
     )
-    by_kind = {}
-    for measure in decision.measures.all():
-        by_kind.setdefault(measure.kind, []).append(measure)
+    by_kind = measures_of(decision)
     ban = by_kind["reregistration_ban"][0]
     assert (ban.starts_on, ban.ends_on) == (datetime.date(2019, 3, 20), datetime.date(2022, 3, 20))
-    blacklist_person, blacklist_unit_1, blacklist_unit_2 = by_kind["blacklist"]
-    assert blacklist_person.party is not None
-    assert blacklist_person.ends_on == datetime.date(2020, 3, 20)
-    assert {blacklist_unit_1.unit, blacklist_unit_2.unit} == {
-        case.certificate_user_unit,
-        case.hr_agency,
-    }
+    blacklisted = {m.outcome.role: m for m in by_kind["blacklist"]}
+    assert set(blacklisted) == {"person", "unit", "hr_agency"}
+    assert blacklisted["person"].ends_on == datetime.date(2020, 3, 20)
+    assert blacklisted["unit"].outcome.unit == case.certificate_user_unit
     assert by_kind["fine"][0].amount == Decimal("5000")
-    assert by_kind["fine"][0].unit == case.hr_agency
+    assert by_kind["fine"][0].outcome.unit == case.hr_agency
     assert by_kind["rectify_order"][0].deadline == datetime.date(2019, 5, 1)
     certificate = case.parties.get().certificate
     certificate.refresh_from_db()
@@ -653,8 +657,16 @@ def test_decision_derives_end_dates_and_certificate_state(create, clerk):
 def test_ban_runs_from_a_given_revocation_date(create, clerk):
     case = create()
     decision = decide(clerk, case, revoked_on=datetime.date(2019, 4, 1))
-    ban = decision.measures.get(kind="reregistration_ban")
+    (ban,) = measures_of(decision)["reregistration_ban"]
     assert ban.ends_on == datetime.date(2022, 4, 1)
+
+
+def test_revocation_always_carries_the_three_year_ban(create, clerk):
+    """The plan ties them: 撤销注册 alone is recorded with 3年内不得再次申请注册."""
+    case = create()
+    decision = decide(clerk, case, measures=["revoke_registration"])
+    (ban,) = measures_of(decision)["reregistration_ban"]
+    assert ban.ends_on == datetime.date(2022, 3, 20)
 
 
 def test_end_date_of_a_29_february_listing():
@@ -670,36 +682,45 @@ def test_deregistration_marks_the_certificate_deregistered(create, clerk):
     assert certificate.deregistered_on == datetime.date(2019, 3, 20)
 
 
-def test_public_employee_requires_notifying_the_employer(create, clerk):
-    """Staff of a state organ: an established, penalised case must notify employer and 监察机关."""
+def test_public_employees_are_reported_to_their_employer_by_default(create, clerk):
+    """Staff of a state organ: an established, penalised outcome notifies employer and 监察机关."""
     case = create(persons=[person_payload(1, is_public_employee=True)])
-    before = counts()
-    with pytest.raises(DomainError) as error:
-        decide(clerk, case)
-    assert "measures" in error.value.fields
-    assert counts() == before
-    decision = decide(
-        clerk, case, measures=["revoke_registration", "reregistration_ban", "notify_employer"]
-    )
-    assert decision.measures.filter(kind="notify_employer").count() == 1
+    decision = decide(clerk, case)
+    assert len(measures_of(decision)["notify_employer"]) == 1
 
 
 def test_self_corrected_public_employee_needs_no_notification(create, clerk):
     case = create(persons=[person_payload(1, is_public_employee=True)])
-    decide(clerk, case, self_corrected=True, measures=[])
+    decision = decide(clerk, case, self_corrected=True, measures=[])
     assert case.status == Case.Status.DECIDED
+    assert "notify_employer" not in measures_of(decision)
+
+
+def test_a_penalty_and_self_correction_on_one_party_are_refused(create, clerk):
+    """自查自纠整改到位 is not pursued: a penalty with it is refused, deregistration allowed."""
+    case = create()
+    with pytest.raises(DomainError) as error:
+        decide(clerk, case, self_corrected=True)
+    assert "不能同时给予处罚" in str(error.value.fields)
+    decision = decide(clerk, case, self_corrected=True, measures=["deregistration"])
+    assert list(measures_of(decision)) == ["deregistration"]
+
+
+def _refused_on(fields: dict, name: str) -> bool:
+    return any(path == name or path.endswith(f".{name}") for path in fields)
 
 
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
         ({"outcome": "not_established", "measures": []}, "exemption"),
+        ({"outcome": "not_established", "measures": []}, "proofs"),
         ({"outcome": "not_established", "exemption": "retired"}, "measures"),
-        ({"outcome": "maybe"}, "outcome"),
+        ({"outcome": "maybe"}, "result"),
         ({"measures": ["flogging"]}, "measures"),
         ({"measures": []}, "measures"),
         ({"measures": ["reregistration_ban"]}, "measures"),
-        ({"measures": ["revoke_hr_license"]}, "measures"),
+        ({"measures": ["revoke_hr_license"]}, "outcomes[1]"),  # the case has no HR agency
         ({"measures": ["fine"]}, "fine_amount"),
         ({"measures": ["fine"], "fine_amount": "-3"}, "fine_amount"),
         ({"measures": ["rectify_order"]}, "rectify_deadline"),
@@ -707,6 +728,7 @@ def test_self_corrected_public_employee_needs_no_notification(create, clerk):
         ({"decided_on": datetime.date(2099, 1, 1)}, "decided_on"),
         ({"decided_on": datetime.date(2019, 1, 1)}, "decided_on"),  # before opened_on
         ({"exemption": "retired"}, "exemption"),
+        ({"referred_to_issuer": True}, "issuer"),
     ],
 )
 def test_invalid_decisions_are_refused_and_nothing_is_written(create, clerk, overrides, field):
@@ -714,13 +736,14 @@ def test_invalid_decisions_are_refused_and_nothing_is_written(create, clerk, ove
     before = counts()
     with pytest.raises(DomainError) as error:
         decide(clerk, case, **overrides)
-    assert field in error.value.fields
+    assert _refused_on(error.value.fields, field), error.value.fields
     assert counts() == before
     case.refresh_from_db()
     assert case.status == Case.Status.REGISTERED
 
 
-def test_not_established_with_exemption(create, clerk):
+def test_not_established_with_exemption_and_its_typed_proof(create, clerk):
+    """An exemption brings typed proofs with their files, kept among the case's evidence."""
     case = create()
     decision = decide(
         clerk,
@@ -728,10 +751,80 @@ def test_not_established_with_exemption(create, clerk):
         outcome="not_established",
         measures=[],
         exemption="retired",
-        exemption_evidence="退休证",
+        proofs=[{"kind": "retirement_certificate", "file": pdf_file("退休证.pdf")}],
     )
-    assert decision.get_exemption_display() == "退休或依法提前退休"
-    assert not decision.measures.exists()
+    (outcome,) = decision.outcomes.all()
+    assert outcome.get_exemption_display() == "退休或依法提前退休"
+    assert not outcome.measures.exists()
+    (proof,) = outcome.proofs.all()
+    assert proof.get_kind_display() == "退休证"
+    assert proof.evidence.case == case
+    assert proof.evidence.original_name == "退休证.pdf"
+
+
+def test_each_person_has_their_own_outcome(create, clerk):
+    """Two persons in one case: one established with measures, one exempt with proof."""
+    case = create(persons=[person_payload(1), person_payload(2)])
+    first, second = case.parties.order_by("position")
+    decision = services.case_decide(
+        actor=clerk,
+        case=case,
+        decided_on="2019-03-20",
+        document_number="锦建罚〔2019〕3号",
+        outcomes=[
+            {"party": first.pk, "result": "established", "measures": ["revoke_registration"]},
+            {
+                "party": second.pk,
+                "result": "not_established",
+                "exemption": "branch_office",
+                "proofs": [{"kind": "personnel_relation", "file": pdf_file()}],
+            },
+            {"role": "unit", "result": "established", "measures": ["circular", "blacklist"]},
+        ],
+    )
+    results = {o.party_id or o.role: o for o in decision.outcomes.all()}
+    assert results[first.pk].result == "established"
+    assert results[second.pk].result == "not_established"
+    assert {m.kind for m in results["unit"].measures.all()} == {"circular", "blacklist"}
+    second.certificate.refresh_from_db()
+    assert second.certificate.state == Certificate.State.REGISTERED
+    first.certificate.refresh_from_db()
+    assert first.certificate.state == Certificate.State.REVOKED
+
+
+def test_every_person_needs_an_outcome(create, clerk):
+    """A decision naming only one of two persons is refused, naming the other."""
+    case = create(persons=[person_payload(1), person_payload(2)])
+    first = case.parties.order_by("position").first()
+    with pytest.raises(DomainError) as error:
+        services.case_decide(
+            actor=clerk,
+            case=case,
+            decided_on="2019-03-20",
+            outcomes=[{"party": first.pk, "result": "established", "measures": ["circular"]}],
+        )
+    assert "李2" in error.value.fields["outcomes"][0]
+
+
+def test_the_deciding_authority_and_a_referral_are_recorded(create, clerk, agency):
+    """The agency that issued the decision, and the referral to the certificate's issuer."""
+    case = create()
+    decision = decide(
+        clerk,
+        case,
+        deciding_agency=agency("ZJ", "510100").pk,
+        referred_to_issuer=True,
+        issuer="住房和城乡建设部",
+    )
+    assert decision.deciding_agency == agency("ZJ", "510100")
+    assert (decision.referred_to_issuer, decision.issuer) == (True, "住房和城乡建设部")
+    event = AuditEvent.objects.get(action="case.decided", target_id=str(case.pk))
+    assert event.data["decision"]["document_number"] == "锦建罚〔2019〕1号"
+    assert event.data["outcomes"][0]["kinds"] == [
+        "revoke_registration",
+        "reregistration_ban",
+        "blacklist",
+    ]
 
 
 # --------------------------------------------------------------------------- transfer and join

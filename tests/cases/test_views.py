@@ -312,19 +312,24 @@ def test_decided_case_summary_is_edited_through_the_form_but_not_its_facts(clien
 
 
 def test_clerk_decides_case_through_form(client, case, clerk):
-    """The decide form records the decision with its measures."""
+    """The decide form records each party's outcome and measures."""
+    party = case.parties.get()
     response = logged_in(client, clerk).post(
         reverse("cases:decide", args=[case.pk]),
         {
             "decided_on": "2019-03-20",
-            "outcome": "established",
-            "measures": ["revoke_registration", "reregistration_ban", "blacklist"],
+            f"p{party.pk}_result": "established",
+            f"p{party.pk}_measures": ["revoke_registration", "blacklist"],
+            "unit_result": "established",
+            "unit_measures": ["circular"],
             "document_number": "川建罚〔2019〕1号",
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 302, response.context["form"].errors
     decision = Decision.objects.get(case=case)
-    assert decision.measures.filter(kind="reregistration_ban").exists()
+    person = decision.outcomes.get(party=party)
+    assert person.measures.filter(kind="reregistration_ban").exists()
+    assert decision.outcomes.get(role="unit").measures.get().kind == "circular"
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "川建罚〔2019〕1号" in page
     assert "2022-03-20" in page  # 3 years after the revocation: the derived end date is shown
@@ -334,7 +339,11 @@ def test_decide_form_shows_service_error_next_to_field(client, case, clerk):
     """A decision date before the case was opened is refused next to 处理决定日期."""
     response = logged_in(client, clerk).post(
         reverse("cases:decide", args=[case.pk]),
-        {"decided_on": "2019-01-01", "outcome": "established", "measures": ["bad_record"]},
+        {
+            "decided_on": "2019-01-01",
+            f"p{case.parties.get().pk}_result": "established",
+            f"p{case.parties.get().pk}_measures": ["bad_record"],
+        },
     )
     assert response.status_code == 200
     assert response.context["form"].errors["decided_on"]

@@ -4,8 +4,10 @@ import datetime
 
 import pytest
 
-from cases.models import Measure
+from cases.models import Measure, Outcome
 from tests.factories import CaseFactory, CasePartyFactory, DecisionFactory
+
+OUTCOME_FIELDS = ("exemption", "self_corrected", "self_correction_text")
 
 
 def decided_case(
@@ -17,13 +19,18 @@ def decided_case(
     measures=("revoke_registration", "reregistration_ban", "blacklist"),
     **decision_fields,
 ):
-    """Create a case of ``agency`` decided ``on`` with ``parties`` persons and their measures."""
+    """Create a case of ``agency`` decided ``on`` with ``parties`` persons, each given
+    ``outcome`` and ``measures`` (and the outcome fields among ``decision_fields``)."""
     case = CaseFactory(agency=agency)
     members = [CasePartyFactory(case=case, position=i) for i in range(parties)]
-    decision = DecisionFactory(case=case, decided_on=on, outcome=outcome, **decision_fields)
+    per_party = {k: decision_fields.pop(k) for k in OUTCOME_FIELDS if k in decision_fields}
+    decision = DecisionFactory(case=case, decided_on=on, **decision_fields)
     for party in members:
+        result = Outcome.objects.create(
+            decision=decision, role="person", party=party, result=outcome, **per_party
+        )
         for kind in measures:
-            Measure.objects.create(decision=decision, kind=kind, party=party)
+            Measure.objects.create(outcome=result, kind=kind)
     return case
 
 

@@ -66,7 +66,7 @@ def test_columns_are_filled_as_on_the_official_form(agency):
     assert row["unit_uscc"] == party.registered_unit.uscc
     assert row["self_correction"] == "已注销注册"
     assert row["penalty"] == (
-        "撤销注册、3年内不得再次申请注册、列入建筑市场主体黑名单（川建罚〔2019〕12号）"
+        "撤销注册，3年内不得再次申请注册，列入建筑市场主体黑名单（川建罚〔2019〕12号）"
     )
     assert row["remarks"] == ""
     assert row["kind"] == "regular"

@@ -7,7 +7,7 @@ import pytest
 from cases import services as case_services
 from reports import annex1, services
 from reports import compile as compiler
-from tests.cases.payloads import case_payload
+from tests.cases.payloads import case_payload, pdf_file
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +66,7 @@ def test_decision_changed_to_not_established_is_corrected(reported_case, agency,
         decided_on=datetime.date(2019, 4, 10),
         outcome="not_established",
         exemption="retired",
+        proofs=[{"kind": "retirement_certificate", "file": pdf_file("退休证.pdf")}],
     )
     (row,) = submit(agency, member, APRIL)
     assert row.remarks == "更正（2019年3月）：改为不构成挂证"

@@ -1,40 +1,18 @@
-"""Input cleaning for the case register: the one place where a payload is checked.
-
-Forms, serializers and the Excel import only coerce types and hand the services a payload; the
-services call these functions, which collect *every* problem (by field path, e.g.
-``persons[0].id_number``) before anything is written, and raise them together.
-"""
+"""Checking a case's own fields and its persons and units."""
 
 from __future__ import annotations
 
-import datetime
-import decimal
-import hashlib
-import re
 from dataclasses import dataclass
 
-import filetype
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.querysets import VIEW
 from cases.identifiers import canonical_certificate_number, normalize_document, normalize_uscc
-from cases.labels import allowed, first_error_message
-from cases.models import (
-    Case,
-    CaseParty,
-    Certificate,
-    CertificateType,
-    Decision,
-    Measure,
-    Person,
-    Unit,
-)
+from cases.labels import allowed
+from cases.models import Case, CaseParty, Certificate, CertificateType, Person, Unit
 from cases.reference import normalize_level
-from core.errors import DomainError
-from core.months import day_label
+from cases.validation.base import CONTROL_CHARACTERS, Errors, clean_date, clean_text
 
 # The fields of a case an edit may change (``case_update``); the timeline shows their history.
 EDITABLE_FIELDS = (
@@ -46,100 +24,6 @@ EDITABLE_FIELDS = (
     "hr_agency",
     "persons",
 )
-# Office formats, PDF and images, as detected from the content (never from the file name).
-EVIDENCE_TYPES = {
-    "application/pdf",
-    "image/jpeg",
-    "image/png",
-    "image/gif",
-    "application/msword",
-    "application/vnd.ms-excel",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-DATE_FORMATS = (
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
-    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
-    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
-)
-
-
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean_text(value, path: str, errors: Errors, *, limit: int | None = None) -> str:
-    """Return ``value`` as stripped text; refuse control characters (NUL …) and overlong text."""
-    text = str(value or "").strip()
-    if CONTROL_CHARACTERS.search(text):
-        errors.add(path, _("不能包含控制字符。"))
-        return CONTROL_CHARACTERS.sub("", text)
-    if limit is not None and len(text) > limit:
-        errors.add(path, _("不能超过%(n)d个字。") % {"n": limit})
-    return text
-
-
-class Errors(dict):
-    """Field path → list of messages, raised together as one DomainError."""
-
-    def add(self, path: str, message: str) -> None:
-        self.setdefault(path, []).append(str(message))
-
-    def raise_if_any(self) -> None:
-        if self:
-            raise DomainError(first_error_message(self), fields=dict(self))
-
-
-# --------------------------------------------------------------------------- dates
-
-
-def parse_date(value) -> datetime.date:
-    """Return ``value`` (a date, or text such as 2019-03-02, 2019/3/2, 2019年3月2日) as a date.
-
-    Raise ValueError with the Chinese reason when it is no date.
-    """
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = str(value).strip()
-    for pattern in DATE_FORMATS:
-        match = pattern.match(text)
-        if match:
-            try:
-                return datetime.date(*map(int, match.groups()))
-            except ValueError as exc:
-                raise ValueError(_("日期不存在。")) from exc
-    raise ValueError(_("日期格式不正确（应为 YYYY-MM-DD，如 2019-03-02）。"))
-
-
-def clean_date(
-    value, path: str, errors: Errors, *, required: bool = True, future: bool = False
-) -> datetime.date | None:
-    """Return ``value`` as a date (not after today unless ``future``), or record why not."""
-    if value in (None, ""):
-        if required:
-            errors.add(path, _("请填写日期。"))
-        return None
-    try:
-        day = parse_date(value)
-    except ValueError as exc:
-        errors.add(path, str(exc))
-        return None
-    if not future and day > timezone.localdate():
-        errors.add(path, _("日期不能晚于今天。"))
-        return None
-    if day < settings.CAMPAIGN_EARLIEST_DATE:
-        errors.add(
-            path,
-            _("日期不能早于%(day)s（专项整治开始前）。")
-            % {"day": day_label(settings.CAMPAIGN_EARLIEST_DATE)},
-        )
-        return None
-    return day
-
-
-# --------------------------------------------------------------------------- parties
 
 
 @dataclass
@@ -355,9 +239,11 @@ def clean_person(value, index: int, errors: Errors, actor=None) -> PersonInput |
 
 
 def clean_persons(persons, errors: Errors, actor=None) -> list[PersonInput]:
-    """Return the case's persons in order; one document number appears once."""
-    if not isinstance(persons, list | tuple) or not persons:
-        errors.add("persons", _("请至少填写一名涉案人员。"))
+    """Return the case's persons in order (possibly none); one document number appears once."""
+    if persons in (None, ""):
+        return []
+    if not isinstance(persons, list | tuple):
+        errors.add("persons", _("涉案人员格式不正确。"))
         return []
     cleaned, seen = [], {}
     for index, value in enumerate(persons):
@@ -430,192 +316,13 @@ def clean_reason(value, errors: Errors, *, message: str) -> str:
     return reason
 
 
-# --------------------------------------------------------------------------- the decision
+def check_some_party(persons, certificate_user_unit, hr_agency, errors: Errors) -> None:
+    """Refuse a case with no party at all: it needs a person, a unit or an HR agency.
 
-# 撤销注册 and 注销注册 concern the certificate: persons only.
-PERSON_MEASURES = frozenset(
-    {
-        Measure.Kind.REVOKE_REGISTRATION,
-        Measure.Kind.REREGISTRATION_BAN,
-        Measure.Kind.DEREGISTRATION,
-    }
-)
-# Recorded against every person and unit of the case.
-SHARED_MEASURES = frozenset(
-    {Measure.Kind.BAD_RECORD, Measure.Kind.BLACKLIST, Measure.Kind.CIRCULAR}
-)
-
-
-@dataclass
-class DecisionInput:
-    """A checked decision, ready to be written."""
-
-    decided_on: datetime.date
-    outcome: str
-    kinds: list[str]
-    exemption: str
-    exemption_evidence: str
-    self_corrected: bool
-    self_correction_text: str
-    document_number: str
-    penalty_text: str
-    revoked_on: datetime.date
-    rectify_deadline: datetime.date | None
-    fine_amount: decimal.Decimal | None
-
-
-def _clean_outcome(parties: list, data: dict, kinds: list, errors: Errors) -> None:
-    outcome, exemption = data.get("outcome"), data.get("exemption") or ""
-    if outcome not in Decision.Outcome.values:
-        errors.add("outcome", _("请选择处理结论。") if not outcome else _("未知的处理结论。"))
-    elif outcome == Decision.Outcome.NOT_ESTABLISHED:
-        if exemption not in Decision.Exemption.values:
-            errors.add("exemption", _("不构成挂证时，请选择所属情形。"))
-        if kinds:
-            errors.add("measures", _("不构成挂证时不能有处理措施。"))
-    else:
-        if exemption:
-            errors.add("exemption", _("构成挂证时不应填写不构成挂证的情形。"))
-        self_corrected = bool(data.get("self_corrected"))
-        if not self_corrected and not kinds:
-            errors.add("measures", _("请选择处理措施（自查自纠整改到位的请勾选“自查自纠”）。"))
-        public = [p.name for p in parties if p.person.is_public_employee]
-        if public and not self_corrected and Measure.Kind.NOTIFY_EMPLOYER not in kinds:
-            errors.add(
-                "measures",
-                _("%(names)s为国家机关/事业单位工作人员，须通报其实际工作单位和监察机关。")
-                % {"names": "、".join(public)},
-            )
-
-
-def _clean_measures(case: Case, data: dict, errors: Errors) -> list[str]:
-    kinds = list(dict.fromkeys(data.get("measures") or ()))
-    unknown = [k for k in kinds if k not in Measure.Kind.values]
-    if unknown:
-        errors.add("measures", _("未知的处理措施：%(v)s。") % {"v": "、".join(map(str, unknown))})
-    if Measure.Kind.REREGISTRATION_BAN in kinds and Measure.Kind.REVOKE_REGISTRATION not in kinds:
-        errors.add("measures", _("“3年内不得再次申请注册”须与“撤销注册”同时作出。"))
-    if Measure.Kind.REVOKE_HR_LICENSE in kinds and case.hr_agency_id is None:
-        errors.add("measures", _("案件未填写人力资源服务机构，不能吊销其许可证。"))
-    return kinds
-
-
-def _clean_deadline(data: dict, kinds: list, decided, errors: Errors):
-    if Measure.Kind.RECTIFY_ORDER not in kinds:
-        return None
-    if data.get("rectify_deadline") in (None, ""):
-        errors.add("rectify_deadline", _("选择限期责令整改时，请填写整改期限。"))
-        return None
-    deadline = clean_date(data["rectify_deadline"], "rectify_deadline", errors, future=True)
-    if deadline and decided and deadline < decided:
-        errors.add("rectify_deadline", _("整改期限不能早于处理决定日期。"))
-    return deadline
-
-
-def _clean_amount(data: dict, kinds: list, errors: Errors) -> decimal.Decimal | None:
-    if Measure.Kind.FINE not in kinds:
-        return None
-    try:
-        amount = decimal.Decimal(str(data.get("fine_amount")))
-        if not amount.is_finite() or amount <= 0 or amount >= decimal.Decimal("1e10"):
-            raise decimal.InvalidOperation
-    except (decimal.InvalidOperation, ValueError):
-        errors.add("fine_amount", _("选择罚款时，请填写大于0的罚款金额（元）。"))
-        return None
-    return amount
-
-
-# The decision's texts and how long each may be (the columns' sizes, or a sane page).
-TEXT_LIMITS = {
-    "document_number": 100,
-    "self_correction_text": 200,
-    "exemption_evidence": 2000,
-    "penalty_text": 2000,
-}
-
-
-def clean_decision(case: Case, parties: list, data: dict) -> DecisionInput:
-    """Return the checked decision on ``case``, or raise every problem at once.
-
-    ``revoked_on`` defaults to ``decided_on``: the 3-year re-registration ban runs from it.
+    人社 investigates HR agencies alone, and units are pursued for using 挂证 staff, so a case
+    without a professional is valid; a case about nobody is not.
     """
-    errors = Errors()
-    decided = clean_date(data.get("decided_on"), "decided_on", errors)
-    if decided and decided < case.opened_on:
-        errors.add("decided_on", _("处理决定日期不能早于立案日期。"))
-    kinds = _clean_measures(case, data, errors)
-    _clean_outcome(parties, data, kinds, errors)
-    revoked = clean_date(data.get("revoked_on"), "revoked_on", errors, required=False)
-    deadline = _clean_deadline(data, kinds, decided, errors)
-    amount = _clean_amount(data, kinds, errors)
-    texts = {
-        name: clean_text(data.get(name), name, errors, limit=limit)
-        for name, limit in TEXT_LIMITS.items()
-    }
-    errors.raise_if_any()
-    return DecisionInput(
-        decided_on=decided,
-        outcome=data["outcome"],
-        kinds=kinds,
-        exemption=data.get("exemption") or "",
-        exemption_evidence=texts["exemption_evidence"],
-        self_corrected=bool(data.get("self_corrected")),
-        self_correction_text=texts["self_correction_text"],
-        document_number=texts["document_number"],
-        penalty_text=texts["penalty_text"],
-        revoked_on=revoked or decided,
-        rectify_deadline=deadline,
-        fine_amount=amount,
-    )
-
-
-# --------------------------------------------------------------------------- evidence
-
-
-@dataclass
-class FileInput:
-    mime: str
-    sha256: str
-    description: str
-    name: str  # the uploader's name with the extension of the detected type
-
-
-UNSAFE_IN_NAMES = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
-
-
-def evidence_name(uploaded_name: str, extension: str) -> str:
-    """Return the name a file is kept and served under: the uploader's stem, the real extension.
-
-    ``证明.exe`` holding a PDF becomes ``证明.pdf``: the extension tells a downloader's
-    computer how to open it, so it must be the one the content has.
-    """
-    base = UNSAFE_IN_NAMES.sub("_", (uploaded_name or "").replace("\\", "/").split("/")[-1])
-    stem = base.rsplit(".", 1)[0].strip(" ._") if "." in base else base.strip(" ._")
-    return f"{(stem or '证据材料')[:200]}.{extension}"
-
-
-def clean_evidence(uploaded_file, description: str) -> FileInput:
-    """Check an upload's size and real type (from its content) and hash it; raise on refusal."""
-    errors = Errors()
-    if uploaded_file is None:
-        errors.add("file", _("请选择文件。"))
-        errors.raise_if_any()
-    limit = settings.EVIDENCE_MAX_BYTES
-    if uploaded_file.size > limit:
-        errors.add("file", _("文件不能超过%(mb)sMB。") % {"mb": f"{limit / 1024 / 1024:g}"})
-        errors.raise_if_any()
-    uploaded_file.seek(0)
-    kind = filetype.guess(uploaded_file.read(8192))
-    if kind is None or kind.mime not in EVIDENCE_TYPES:
+    if not persons and certificate_user_unit is None and hr_agency is None:
         errors.add(
-            "file", _("只接受 PDF、JPG、PNG、GIF 图片和 Word、Excel 文档（按文件内容识别）。")
+            "persons", _("请至少填写一名涉案人员，或买卖租借证书单位、人力资源服务机构之一。")
         )
-    description = clean_text(description, "description", errors, limit=200)
-    errors.raise_if_any()
-    digest = hashlib.sha256()
-    uploaded_file.seek(0)
-    for chunk in uploaded_file.chunks():
-        digest.update(chunk)
-    uploaded_file.seek(0)
-    name = evidence_name(getattr(uploaded_file, "name", ""), kind.extension)
-    return FileInput(kind.mime, digest.hexdigest(), description, name)

@@ -1,0 +1,61 @@
+"""Storing evidence files: the row, the file under its content hash, the audit event.
+
+Callers check who may attach and hold the case's lock; ``stored`` collects the names written, so
+that the caller can delete them again when its transaction fails (``files_discard``).
+"""
+
+import logging
+
+from audit.actions import Action
+from audit.services import audit_record
+from cases.models import Case, Evidence
+from cases.validation import clean_evidence
+
+logger = logging.getLogger(__name__)
+
+
+def evidence_store(
+    *, case: Case, uploaded_file, description: str, actor, stored: list[str]
+) -> Evidence:
+    """Check an upload, write it and its row, and audit it on the case."""
+    checked = clean_evidence(uploaded_file, description)
+    evidence = Evidence(
+        case=case,
+        original_name=checked.name,
+        content_type=checked.mime,
+        size=uploaded_file.size,
+        sha256=checked.sha256,
+        description=checked.description,
+        uploaded_by=actor,
+    )
+    evidence.file.save(evidence.sha256, uploaded_file, save=False)
+    stored.append(evidence.file.name)
+    evidence.save()
+    audit_record(
+        actor=actor,
+        action=Action.CASE_EVIDENCE_ADDED,
+        target=case,
+        agency=case.agency,
+        data={
+            "evidence": evidence.pk,
+            "name": evidence.original_name,
+            "sha256": evidence.sha256,
+            "size": evidence.size,
+        },
+    )
+    return evidence
+
+
+def files_discard(names: list[str]) -> None:
+    """Delete stored evidence files no evidence row refers to (after a failed transaction).
+
+    Paths are content-addressed (evidence/<sha256>), so a storage that reuses a path for equal
+    content would let two rows share one file; such a file is kept.
+    """
+    storage = Evidence._meta.get_field("file").storage
+    for name in names:
+        try:
+            if not Evidence.objects.filter(file=name).exists():
+                storage.delete(name)
+        except Exception:  # cleanup must not hide the error that caused it
+            logger.exception("could not remove the evidence file %s of a failed upload", name)
