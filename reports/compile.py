@@ -142,7 +142,7 @@ FINGERPRINT = """md5(concat_ws('|', {r}.name, {r}.id_number, {r}.certificate_num
     {r}.self_correction, {r}.measure_kinds, {r}.unit_measure_kinds, {r}.document_number))"""
 
 # Built from constants of this module only (table names, the measure-words fragment): no input.
-_COMPILE_SQL = _sql(  # noqa: S608
+_COMPILE_SQL = _sql(
     """
 WITH labels AS (
     SELECT l.kind, l.label, l.ord
