@@ -39,3 +39,4 @@ class Action:
     JOB_SUCCEEDED = "job.succeeded"
     JOB_FAILED = "job.failed"
     JOB_CANCELLED = "job.cancelled"
+    JOB_INPUT_DISCARDED = "job.input_discarded"
