@@ -275,6 +275,7 @@ def _execute(job: Job, kind) -> None:
             progress.close()  # no side write may wait for the row this transaction now locks
             _succeed(job, result, keep_input=kind.keep_input(result))
     except JobCancelledError:
+        job.state = Job.State.CANCELLED
         job_input_discard(job=job)
     except JobFailedError as exc:
         _fail(job, exc.message, result=exc.result)

@@ -87,10 +87,11 @@ def redis_worker(settings, worker_id):
         if os.environ.get("REQUIRE_REDIS") == "1":
             pytest.fail(message + "（CI 要求必须运行）")
         pytest.skip(message)
-    settings.CELERY_TASK_ALWAYS_EAGER = False
     keys = ("task_always_eager", "broker_url", "result_backend", "broker_transport_options")
     keys += ("result_backend_transport_options",)
+    # Read before the settings change: Celery loads its configuration from them lazily.
     saved = {key: app.conf[key] for key in keys}
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     prefix = {"global_keyprefix": f"guazheng-test-{worker_id}:"}
     app.conf.update(
         task_always_eager=False,

@@ -337,6 +337,7 @@ def test_a_job_cancelled_while_running_undoes_its_work(reference, member):
     claimed = services._claim(job.pk)
     claimed.params["on_row"] = cancel_from_elsewhere
     services._execute(claimed, services.kind_get(COUNT))
+    assert claimed.state == Job.State.CANCELLED
     job.refresh_from_db()
     assert job.state == Job.State.CANCELLED
     assert not Notification.objects.filter(key__startswith=f"job-test:{job.pk}:").exists()
