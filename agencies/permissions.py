@@ -257,3 +257,14 @@ def user_can_unmask_consolidation(*, user, consolidation) -> bool:
     if user.is_superuser or is_consolidator(user):
         return True
     return consolidation.is_reported and is_ministry(user)
+
+
+# --------------------------------------------------------------------------- background jobs
+
+
+def user_can_manage_job(*, user, job) -> bool:
+    """Whether the user may act on ``job`` (cancel it, confirm what it checked): its owner.
+
+    Who may *read* a job is the visibility rule: its agency's readers, and always its owner.
+    """
+    return _active(user) and job.owner_id == user.pk

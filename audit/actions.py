@@ -38,3 +38,10 @@ class Action:
     CONSOLIDATION_CREATED = "consolidation.created"
     CONSOLIDATION_RECOMPILED = "consolidation.recompiled"
     CONSOLIDATION_REPORTED = "consolidation.reported"
+
+    JOB_STARTED = "job.started"
+    JOB_RESTARTED = "job.restarted"
+    JOB_SUCCEEDED = "job.succeeded"
+    JOB_FAILED = "job.failed"
+    JOB_CANCELLED = "job.cancelled"
+    JOB_INPUT_DISCARDED = "job.input_discarded"

@@ -7,18 +7,12 @@ import itself is all or nothing.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import hashlib
 import io
-import os
 import re
-import tempfile
-import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -28,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from cases.forms import CASE_PATHS, PERSON_PATHS
 from cases.models import Case, CertificateType, Person
 from core.errors import DomainError
+from core.xlsx_guard import UnsafeWorkbookError, xlsx_check
 
 SHEET = "案件导入"
 HELP_SHEET = "说明"
@@ -155,6 +150,8 @@ class RowError:
     message: str
 
     def __str__(self):
+        if not self.row:
+            return self.message  # the file as a whole
         if self.column:
             return _("第%(row)d行「%(column)s」：%(message)s") % {
                 "row": self.row,
@@ -263,55 +260,84 @@ def _read_person(row: _Row) -> dict:
     }
 
 
-def parse_workbook(content: bytes) -> ParseResult:
-    """Read and check every row of an uploaded workbook; nothing is written."""
-    errors: list[RowError] = []
+def _open(content: bytes):
+    """Return the workbook's data sheet and its header row, or a ParseResult refusing the file."""
+    try:
+        # The guard reads the zip's directory first: a bomb never reaches openpyxl.
+        xlsx_check(content, max_rows=MAX_ROWS + HEADER_ROW)
+    except UnsafeWorkbookError as exc:
+        return None, ParseResult([], [RowError(0, "", exc.message)])
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a file that is not a workbook
-        return ParseResult(
+        return None, ParseResult(
             [], [RowError(0, "", _("无法读取文件：请上传由模板填写的 .xlsx 文件。"))]
         )
-    sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [_text(v) for v in next(rows, ())]
+    return book, None
+
+
+def _positions(header: list[str]) -> tuple[dict[str, int], list[str]]:
+    """Return the column index of each known header, and the required headers missing."""
     by_header = {c.header: c for c in columns()}
     positions: dict[str, int] = {}
     for index, text in enumerate(header):
         if text in by_header:
             positions[by_header[text].key] = index
     missing = [c.header for c in columns() if c.required and c.key not in positions]
+    return positions, missing
+
+
+def parse_workbook(
+    content: bytes, *, on_row: Callable[[int, int], None] | None = None
+) -> ParseResult:
+    """Read and check every row of an uploaded workbook; nothing is written.
+
+    ``on_row(rows_read, rows_declared)`` is told of each row read (for a progress bar).
+    """
+    book, refused = _open(content)
+    if refused is not None:
+        return refused
+    sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
+    declared = max(0, (sheet.max_row or 0) - HEADER_ROW)
+    rows = sheet.iter_rows(values_only=True)
+    positions, missing = _positions([_text(v) for v in next(rows, ())])
     if missing:
         book.close()
         message = _("缺少必需的列：%(cols)s。请使用下载的模板。") % {"cols": "、".join(missing)}
         return ParseResult([], [RowError(HEADER_ROW, "", message)])
-
+    errors: list[RowError] = []
     groups: dict[str, CaseGroup] = {}
     for number, values in enumerate(rows, start=HEADER_ROW + 1):
         if number - HEADER_ROW > MAX_ROWS:
             errors.append(RowError(number, "", _("单次最多导入 %(n)d 行。") % {"n": MAX_ROWS}))
             break
+        if on_row is not None:
+            on_row(number - HEADER_ROW, declared)
         cells = {key: values[i] if i < len(values) else None for key, i in positions.items()}
         if all(_text(v) == "" for v in cells.values()):
             continue
-        row = _Row(number, cells, errors)
-        key = row.text("group")
-        if not key:
-            row.error("group", _("必填：同一案件的人员填写相同序号。"))
-            continue
-        group = groups.get(key)
-        if group is None:
-            group = groups[key] = CaseGroup(key=key)
-            group.case = _read_case(row)
-            group.raw = {c.key: row.text(c.key) for c in columns() if c.level == "case"}
-        else:
-            _check_same_case(row, group)
-        group.rows.append(number)
-        group.persons.append(_read_person(row))
+        _add_row(_Row(number, cells, errors), groups)
     book.close()
     if not groups and not errors:
         errors.append(RowError(HEADER_ROW + 1, "", _("文件中没有数据行。")))
     return ParseResult(list(groups.values()), errors)
+
+
+def _add_row(row: _Row, groups: dict[str, CaseGroup]) -> None:
+    """Add a person row to its case group (the group's first row carries the case)."""
+    key = row.text("group")
+    if not key:
+        row.error("group", _("必填：同一案件的人员填写相同序号。"))
+        return
+    group = groups.get(key)
+    if group is None:
+        group = groups[key] = CaseGroup(key=key)
+        group.case = _read_case(row)
+        group.raw = {c.key: row.text(c.key) for c in columns() if c.level == "case"}
+    else:
+        _check_same_case(row, group)
+    group.rows.append(row.number)
+    group.persons.append(_read_person(row))
 
 
 def _check_same_case(row: _Row, group: CaseGroup) -> None:
@@ -354,19 +380,27 @@ class _RollbackError(Exception):
     """Undo the whole import (a dry run, or any case refused)."""
 
 
-def run_import(*, actor, agency, result: ParseResult, commit: bool) -> tuple[list[RowError], list]:
+def run_import(
+    *,
+    actor,
+    agency,
+    result: ParseResult,
+    commit: bool,
+    on_group: Callable[[int], None] | None = None,
+) -> tuple[list[RowError], list]:
     """Create every case of ``result`` in one transaction; keep them only if all succeed.
 
     Return the errors by row and column, and the cases kept (none on a dry run or an error).
 
     With ``commit=False`` (the dry run) the same calls run and are always rolled back, so the
     clerk sees the services' objections too (e.g. a person already in another case's register
-    under a different name) before confirming.
+    under a different name) before confirming. ``on_group(rows_done)`` is told after each case.
     """
     from cases import services  # the domain layer; imported late so parsing works on its own
 
     errors: list[RowError] = []
     created: list = []
+    rows_done = 0
     try:
         with transaction.atomic():
             for group in result.groups:
@@ -379,6 +413,9 @@ def run_import(*, actor, agency, result: ParseResult, commit: bool) -> tuple[lis
                         )
                 except DomainError as exc:
                     errors.extend(_map_domain_error(exc, group))
+                rows_done += len(group.rows)
+                if on_group is not None:
+                    on_group(rows_done)
             if errors or not commit:
                 raise _RollbackError
     except _RollbackError:
@@ -400,68 +437,45 @@ def upload_problem(upload) -> str | None:
     return None
 
 
-def content_hash(content: bytes) -> str:
-    """Return the SHA-256 of a workbook's bytes (hex)."""
-    return hashlib.sha256(content).hexdigest()
+def _when(value) -> str:
+    return value.isoformat() if isinstance(value, datetime.date) else str(value or "")
 
 
-# --------------------------------------------------------------------------- the checked file
-
-# Between the dry run and the confirmation the workbook waits in a private folder under
-# MEDIA_ROOT (never served: nginx and the URLconf expose no media), named by its SHA-256; the
-# session holds only that hash and the file name, since it is saved on every request.
-STASH_FOLDER = "imports"
-SHA256 = re.compile(r"^[0-9a-f]{64}$")
-
-
-def _stash_path(digest: str) -> Path | None:
-    if not SHA256.match(digest or ""):
-        return None  # the hash comes from a form: never let it name another path
-    return Path(settings.MEDIA_ROOT) / STASH_FOLDER / f"{digest}.xlsx"
-
-
-def stash_save(content: bytes) -> str:
-    """Keep a checked workbook until it is confirmed or cancelled; return its SHA-256."""
-    digest = content_hash(content)
-    path = _stash_path(digest)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _stash_prune(path.parent)
-    # Write aside and rename, so a reader never sees half a file.
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as output:
-            output.write(content)
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return digest
+def check_summary(result: ParseResult, errors: list[RowError]) -> dict:
+    """Return a check's outcome as JSON: every error, or the cases a confirmation would create."""
+    if errors:
+        return {"ok": False, "errors": [str(e) for e in errors]}
+    return {
+        "ok": True,
+        "errors": [],
+        "case_count": len(result.groups),
+        "person_count": result.person_count,
+        "cases": [
+            {
+                "key": group.key,
+                "rows": group.rows,
+                "opened_on": _when(group.case.get("opened_on")),
+                "persons": [person["name"] for person in group.persons],
+            }
+            for group in result.groups
+        ],
+    }
 
 
-def stash_load(digest: str) -> bytes | None:
-    """Return the kept workbook with this SHA-256, or None when it is gone or was altered."""
-    path = _stash_path(digest)
-    if path is None:
-        return None
-    try:
-        content = path.read_bytes()
-    except OSError:
-        return None
-    return content if content_hash(content) == digest else None
-
-
-def stash_discard(digest: str) -> None:
-    """Delete the kept workbook (after its import, a cancellation or a newer upload)."""
-    path = _stash_path(digest)
-    if path is not None:
-        path.unlink(missing_ok=True)
-
-
-def _stash_prune(folder: Path) -> None:
-    """Delete workbooks left behind by sessions that have expired since."""
-    cutoff = time.time() - settings.SESSION_COOKIE_AGE
-    for stale in folder.iterdir():
-        with contextlib.suppress(OSError):  # another request may be removing it right now
-            if stale.stat().st_mtime < cutoff:
-                stale.unlink()
+def import_summary(result: ParseResult, created: list) -> dict:
+    """Return an import's outcome as JSON: the new cases with their references."""
+    return {
+        "ok": True,
+        "errors": [],
+        "case_count": len(created),
+        "person_count": result.person_count,
+        "cases": [
+            {
+                "id": case.pk,
+                "reference": case.reference,
+                "rows": group.rows,
+                "persons": [person["name"] for person in group.persons],
+            }
+            for case, group in zip(created, result.groups, strict=True)
+        ],
+    }

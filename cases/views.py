@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from agencies import permissions
 from agencies.models import Region
-from cases import imports, selectors, services
+from cases import imports, job_kinds, selectors, services
 from cases.filters import CaseFilterSet
 from cases.forms import (
     CaseForm,
@@ -35,6 +35,7 @@ from cases.models import Case, CertificateType
 from core.forms import run_service, show_on_form
 from core.http import xlsx_response
 from core.paginator import IdFirstPaginator
+from jobs import selectors as job_selectors
 
 PAGE_SIZE = 50
 # Column headers that sort the list: (ordering value of CaseFilterSet, header).
@@ -50,7 +51,6 @@ STATUS_BADGES = {
     Case.Status.DECIDED: "warning text-dark",
     Case.Status.CLOSED: "success",
 }
-IMPORT_SESSION_KEY = "cases_import"
 
 
 def _writable_agencies(user) -> list:
@@ -446,90 +446,42 @@ def import_template(request):
     return xlsx_response(imports.template_workbook(), "案件导入模板.xlsx")
 
 
-def _stash(request, content: bytes, name: str, agency) -> str:
-    """Keep the checked file on disk until confirmation; the session holds only its hash."""
-    _unstash_discard(request)
-    digest = imports.stash_save(content)
-    request.session[IMPORT_SESSION_KEY] = {
-        "sha256": digest,
-        "name": name[-255:],
-        "agency": agency.pk,
-    }
-    return digest
-
-
-def _unstash(request, digest: str) -> tuple[bytes, int] | None:
-    """Return the kept file and agency id, only if it is the one this clerk checked."""
-    stash = request.session.get(IMPORT_SESSION_KEY)
-    if not stash or stash.get("sha256") != digest:
-        return None
-    content = imports.stash_load(digest)
-    if content is None:
-        return None
-    return content, stash["agency"]
-
-
-def _unstash_discard(request) -> None:
-    """Forget the kept file, deleting it from disk."""
-    stash = request.session.pop(IMPORT_SESSION_KEY, None)
-    if stash:
-        imports.stash_discard(stash.get("sha256", ""))
-
-
 @login_required
 def import_cases(request):
-    """Upload a workbook, dry-run it (every error by row and column), then import all or none."""
+    """Upload a workbook: its check runs as a job, whose page lists every error or the cases."""
     agencies = _writable_agencies(request.user)
     if not agencies:
         raise PermissionDenied
-    context = {"form": ImportUploadForm(agencies=agencies)}
-    if request.method == "POST" and "cancel" in request.POST:
-        _unstash_discard(request)
-        messages.info(request, _("已取消导入，未导入任何案件。"))
-        return redirect("cases:import")
-    if request.method == "POST" and "confirm" in request.POST:
-        stashed = _unstash(request, request.POST.get("sha256", ""))
-        agency = next((a for a in agencies if stashed and a.pk == stashed[1]), None)
-        if stashed is None or agency is None:
-            _unstash_discard(request)
-            messages.error(request, _("导入文件已失效，请重新上传并检查。"))
-            return redirect("cases:import")
-        # Re-validate the kept bytes: the confirmation never trusts the earlier result.
-        result = imports.parse_workbook(stashed[0])
-        errors, created = result.errors, []
-        if not errors:
-            errors, created = imports.run_import(
-                actor=request.user, agency=agency, result=result, commit=True
-            )
-        # Imported or refused, this file is done with: a retry starts from a new upload.
-        _unstash_discard(request)
-        if not errors:
-            messages.success(
-                request,
-                _("已导入 %(cases)d 个案件（%(persons)d 名人员）。")
-                % {"cases": len(created), "persons": result.person_count},
-            )
-            return redirect("cases:list")
-        context.update({"result": result, "errors": errors, "failed": True})
-    elif request.method == "POST":
-        form = ImportUploadForm(request.POST, request.FILES, agencies=agencies)
-        context["form"] = form
-        upload = form.cleaned_data.get("file") if form.is_valid() else None
-        problem = imports.upload_problem(upload)
-        if problem:
-            form.add_error("file", problem)
-        elif form.is_valid():
-            _unstash_discard(request)  # a new upload replaces any file checked before
-            content = upload.read()
-            agency = form.chosen_agency
-            result = imports.parse_workbook(content)
-            errors = result.errors
-            if not errors:
-                errors, _created = imports.run_import(
-                    actor=request.user, agency=agency, result=result, commit=False
-                )
-            context.update({"result": result, "errors": errors, "agency": agency})
-            if not errors:
-                context["sha256"] = _stash(request, content, upload.name, agency)
-                context["file_name"] = upload.name
-    return render(request, "cases/import.html", context)
+    form = ImportUploadForm(request.POST or None, request.FILES or None, agencies=agencies)
+    if request.method == "POST" and form.is_valid():
+        job = run_service(
+            lambda: services.case_import_check(
+                actor=request.user,
+                agency=form.chosen_agency,
+                upload=form.cleaned_data.get("file"),
+            ),
+            show_on_form(form),
+        )
+        if job is not None:
+            return redirect(job.get_absolute_url())
+    return render(request, "cases/import.html", {"form": form})
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk: int):
+    """Import the checked workbook in a job (all or nothing); its page lists the new cases."""
+    check = job_selectors.job_get(user=request.user, pk=pk, kind=job_kinds.CHECK)
+    request.back_url = reverse("cases:import")
+    job = services.case_import_confirm(actor=request.user, check=check)
+    return redirect(job.get_absolute_url())
+
+
+@login_required
+@require_POST
+def import_cancel(request, pk: int):
+    """Forget the checked workbook without importing anything."""
+    check = job_selectors.job_get(user=request.user, pk=pk, kind=job_kinds.CHECK)
+    services.case_import_cancel(actor=request.user, check=check)
+    messages.info(request, _("已取消导入，未导入任何案件。"))
+    return redirect("cases:import")

@@ -1,4 +1,7 @@
-"""Shared fixtures: reference data loaded once into the test database, users with memberships."""
+"""Shared fixtures: reference data loaded once into the test database, users with memberships,
+and a real Celery worker on Redis."""
+
+import os
 
 import pytest
 from rest_framework.test import APIClient
@@ -60,3 +63,56 @@ def api():
         return client
 
     return make
+
+
+BROKER = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_worker(settings, worker_id):
+    """Run a real worker thread against Redis for the duration of one test.
+
+    Keys are prefixed with the xdist worker's id, so that two test processes sharing the Redis
+    database never consume each other's tasks (each has its own test database).
+    """
+    import redis
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery_app import app
+
+    try:
+        redis.Redis.from_url(BROKER, socket_connect_timeout=1).ping()
+    except (redis.RedisError, OSError):
+        message = f"Redis 不可用（{BROKER}）：跳过真实 Celery worker 测试"
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail(message + "（CI 要求必须运行）")
+        pytest.skip(message)
+    keys = ("task_always_eager", "broker_url", "result_backend", "broker_transport_options")
+    keys += ("result_backend_transport_options",)
+    # Read before the settings change: Celery loads its configuration from them lazily.
+    saved = {key: app.conf[key] for key in keys}
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    prefix = {"global_keyprefix": f"guazheng-test-{worker_id}:"}
+    app.conf.update(
+        task_always_eager=False,
+        broker_url=BROKER,
+        result_backend=BROKER,
+        broker_transport_options=prefix,
+        result_backend_transport_options=prefix,
+    )
+    _forget_connections(app)
+    try:
+        with start_worker(
+            app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=30
+        ) as worker:
+            yield worker
+    finally:
+        app.conf.update(saved)
+        _forget_connections(app)
+
+
+def _forget_connections(app) -> None:
+    """Drop the pools and result backend an eager task built for the previous configuration."""
+    app._pool = None
+    app.amqp._producer_pool = None
+    app._local.__dict__.pop("backend", None)

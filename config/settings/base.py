@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "audit",
     "agencies",
     "notifications",
+    "jobs",
     "cases",
     "reports",
     "complaints",
@@ -260,6 +261,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=8, minute=30),
     },
     "reports-list-overdue": {"task": "reports.list_overdue", "schedule": crontab(hour=9, minute=0)},
+    # Background jobs (jobs.services): requeue those whose worker died, delete expired inputs.
+    "jobs-sweep": {"task": "jobs.sweep", "schedule": crontab(minute="*/5")},
 }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -11,6 +11,6 @@ ALLOWED_HOSTS = ["*"]
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 MEDIA_ROOT = env("MEDIA_ROOT", default="/tmp/guazheng-test-media")  # noqa: S108
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-# Celery runs eagerly unless a test starts a real worker (tests/conftest.py: celery_worker_redis).
+# Celery runs eagerly unless a test starts a real worker (tests/conftest.py: redis_worker).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = True

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from cases import imports
 from cases.models import Case, CaseParty, Person
+from jobs.models import Job
 from tests.factories import valid_resident_id, valid_uscc
 
 pytestmark = pytest.mark.django_db
@@ -65,9 +66,39 @@ def good_rows() -> list[dict]:
     ]
 
 
-def upload(client, content: bytes):
-    file = SimpleUploadedFile("cases.xlsx", content, content_type=XLSX)
-    return client.post(reverse("cases:import"), {"file": file, "check": "1"})
+@pytest.fixture
+def run_jobs(django_capture_on_commit_callbacks):
+    """Run the jobs a request starts, eagerly and after its commit (no broker, as in the README)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def upload(client, run_jobs):
+    """Return a function uploading a workbook and answering the page of its check job."""
+
+    def post(content: bytes, name: str = "cases.xlsx"):
+        file = SimpleUploadedFile(name, content, content_type=XLSX)
+        with run_jobs():
+            response = client.post(reverse("cases:import"), {"file": file, "check": "1"})
+        assert response.status_code == 302, response.content.decode()[:2000]
+        return client.get(response.url)
+
+    return post
+
+
+@pytest.fixture
+def confirm(client, run_jobs):
+    """Return a function confirming a checked workbook (by its check job)."""
+
+    def post(job):
+        with run_jobs():
+            return client.post(reverse("cases:import_confirm", args=[job.pk]))
+
+    return post
+
+
+def errors_of(response) -> list[str]:
+    return response.context["result"]["errors"]
 
 
 @pytest.fixture(autouse=True)
@@ -77,8 +108,13 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def clerk_client(client, member):
-    client.force_login(member("ZJ", "510104", "clerk"))
+def clerk(member):
+    return member("ZJ", "510104", "clerk")
+
+
+@pytest.fixture
+def clerk_client(client, clerk):
+    client.force_login(clerk)
     return client
 
 
@@ -100,7 +136,7 @@ def test_template_downloads_with_chinese_headers_and_a_help_sheet(clerk_client):
     assert "建造师" in allowed
 
 
-def test_dry_run_reports_every_error_by_row_and_column(clerk_client):
+def test_dry_run_reports_every_error_by_row_and_column(clerk_client, upload):
     """The dry run lists each problem as 第N行「列」：message, and writes nothing."""
     good = valid_resident_id(4, birth="19750315")
     bad_id = good[:-1] + ("0" if good[-1] != "0" else "1")
@@ -109,9 +145,9 @@ def test_dry_run_reports_every_error_by_row_and_column(clerk_client):
         row("3", "张四", 4, **CASE, id_number=bad_id),
         row("4", "", 5, **CASE | {"source": "乱填", "opened_on": "2019-02-30"}),
     ]
-    response = upload(clerk_client, workbook(rows))
+    response = upload(workbook(rows))
     assert response.status_code == 200
-    messages = [str(e) for e in response.context["errors"]]
+    messages = errors_of(response)
     assert "第5行「证件号码」：身份证号码校验位错误，请核对。" in messages
     assert any(m.startswith("第6行「案件来源」：") for m in messages)
     assert "第6行「立案日期」：日期不存在。" in messages
@@ -122,17 +158,18 @@ def test_dry_run_reports_every_error_by_row_and_column(clerk_client):
     assert Case.objects.count() == 0
 
 
-def test_dry_run_reports_errors_the_services_find(clerk_client):
+def test_dry_run_reports_errors_the_services_find(clerk_client, upload):
     """Errors only the domain layer knows (an unknown specialty) are also shown by row."""
     rows = [*good_rows(), row("3", "张四", 4, **CASE, cert_specialty="不存在的专业")]
-    response = upload(clerk_client, workbook(rows))
-    messages = [str(e) for e in response.context["errors"]]
+    messages = errors_of(upload(workbook(rows)))
     assert any(m.startswith("第5行「专业」：") for m in messages), messages
     assert Case.objects.count() == 0
     assert Person.objects.count() == 0
 
 
-def test_dry_run_refuses_another_name_for_a_registered_document(clerk_client, agency, member):
+def test_dry_run_refuses_another_name_for_a_registered_document(
+    clerk_client, upload, agency, member
+):
     """A row renaming a person the clerk can see is refused on the 姓名 column."""
     from cases import services
     from tests.cases.payloads import case_payload, person_payload
@@ -143,54 +180,91 @@ def test_dry_run_refuses_another_name_for_a_registered_document(clerk_client, ag
         agency=agency("ZJ", "510104"),
         **case_payload(persons=[registered]),
     )
-    response = upload(clerk_client, workbook([row("1", "张改", 1, **CASE)]))
-    assert [str(e) for e in response.context["errors"]] == [
+    response = upload(workbook([row("1", "张改", 1, **CASE)]))
+    assert errors_of(response) == [
         "第2行「姓名」：证件号码已登记为其他姓名（与已登记姓名不一致），请核对。"
     ]
     assert Person.objects.get().name == "张一"
 
 
-def test_a_file_with_one_bad_row_imports_nothing(clerk_client):
-    """One bad row among good ones: nothing is imported and confirming is not offered."""
+def test_a_file_with_one_bad_row_imports_nothing(clerk_client, upload, media):
+    """One bad row among good ones: nothing is imported, confirming is not offered, no file kept."""
     rows = [*good_rows(), row("3", "张四", 4, **CASE, reg_unit_uscc="91510000XXXXXXXXX1")]
-    response = upload(clerk_client, workbook(rows))
-    assert [str(e).split("：")[0] for e in response.context["errors"]] == [
-        "第5行「注册单位统一社会信用代码」"
-    ]
-    assert "sha256" not in response.context
+    response = upload(workbook(rows))
+    assert [e.split("：")[0] for e in errors_of(response)] == ["第5行「注册单位统一社会信用代码」"]
+    assert response.context["can_confirm"] is False
+    assert kept_files(media) == []
     assert Case.objects.count() == 0
     assert CaseParty.objects.count() == 0
 
 
-def test_a_good_file_imports_all_after_confirmation(clerk_client):
-    """A clean file passes the dry run (nothing written yet), then imports every case at once."""
-    response = upload(clerk_client, workbook(good_rows()))
-    assert response.context["errors"] == []
+def test_a_good_file_imports_all_after_confirmation(clerk_client, upload, confirm):
+    """A clean file passes the dry run (nothing written yet), then imports every case at once;
+    the result lists the new case references with links."""
+    response = upload(workbook(good_rows()))
+    assert errors_of(response) == []
+    assert response.context["result"]["case_count"] == 2
+    assert "检查通过：2 个案件，3 名人员。" in response.content.decode()
     assert Case.objects.count() == 0  # the dry run wrote nothing
-    digest = response.context["sha256"]
-    response = clerk_client.post(reverse("cases:import"), {"confirm": "1", "sha256": digest})
+    response = confirm(response.context["job"])
     assert response.status_code == 302
     assert Case.objects.count() == 2
     assert CaseParty.objects.count() == 3
     second = Case.objects.get(parties__person__name="张三")
     assert second.source == "comparison"
     assert set(second.violations) == {"certificate_trading", "false_job_info"}
+    page = clerk_client.get(response.url)
+    assert page.context["job"].state == Job.State.SUCCEEDED
+    html = page.content.decode()
+    assert "已导入 2 个案件（3 名人员）。" in html
+    for case in Case.objects.all():
+        assert f'<a href="{case.get_absolute_url()}">{case.reference}</a>' in html
 
 
-def test_confirmation_needs_the_checked_file(clerk_client):
-    """A confirmation with another hash (or none stashed) imports nothing."""
-    response = clerk_client.post(reverse("cases:import"), {"confirm": "1", "sha256": "0" * 64})
+def test_confirmation_needs_the_checked_file(clerk_client, confirm, clerk, agency):
+    """A confirmation of an unknown job, or of a check whose file is gone, imports nothing."""
+    response = clerk_client.post(reverse("cases:import_confirm", args=[999_999]))
+    assert response.status_code == 404
+    check = Job.objects.create(
+        kind="cases.import_check",
+        owner=clerk,
+        agency=agency("ZJ", "510104"),
+        state=Job.State.SUCCEEDED,
+        result={"ok": True, "errors": []},
+    )
+    response = confirm(check)
     assert response.status_code == 302
+    assert Case.objects.count() == 0
+    assert not Job.objects.filter(kind="cases.import").exists()
+
+
+def test_only_the_uploader_may_confirm(clerk_client, upload, client, member, confirm):
+    """A colleague who may read the check's page is not offered, and cannot use, 确认导入."""
+    check = upload(workbook(good_rows())).context["job"]
+    client.force_login(member("ZJ", "510104", "clerk"))
+    page = client.get(reverse("jobs:detail", args=[check.pk]))
+    assert page.status_code == 200
+    assert 'name="confirm"' not in page.content.decode()
+    assert confirm(check).status_code == 403
     assert Case.objects.count() == 0
 
 
-def test_confirmation_rolls_back_all_when_a_case_fails(clerk_client, monkeypatch):
+def test_another_countys_clerk_cannot_see_or_confirm_the_check(upload, client, member, confirm):
+    """Outside the visibility rule the check answers 404, page and confirmation alike."""
+    client.force_login(member("ZJ", "510104", "clerk"))
+    check = upload(workbook(good_rows())).context["job"]
+    client.force_login(member("ZJ", "510105", "clerk"))
+    assert client.get(reverse("jobs:detail", args=[check.pk])).status_code == 404
+    assert confirm(check).status_code == 404
+    assert Case.objects.count() == 0
+
+
+def test_confirmation_rolls_back_all_when_a_case_fails(clerk_client, upload, confirm, monkeypatch):
     """If any case is refused at confirmation time, none of the file's cases are kept."""
     from cases import services
     from core.errors import DomainError
 
-    response = upload(clerk_client, workbook(good_rows()))
-    digest = response.context["sha256"]
+    check = upload(workbook(good_rows())).context["job"]
     real_create = services.case_create
 
     def refuse_second(**kwargs):
@@ -199,9 +273,10 @@ def test_confirmation_rolls_back_all_when_a_case_fails(clerk_client, monkeypatch
         return real_create(**kwargs)
 
     monkeypatch.setattr(services, "case_create", refuse_second)
-    response = clerk_client.post(reverse("cases:import"), {"confirm": "1", "sha256": digest})
+    response = clerk_client.get(confirm(check).url)
     assert response.status_code == 200
-    assert [str(e) for e in response.context["errors"]] == ["第4行「证件号码」：已变化"]
+    assert response.context["job"].state == Job.State.FAILED
+    assert errors_of(response) == ["第4行「证件号码」：已变化"]
     assert "导入失败，未导入任何案件" in response.content.decode()
     assert Case.objects.count() == 0
     assert Person.objects.count() == 0
@@ -223,62 +298,95 @@ def test_parser_rejects_a_file_that_is_not_a_workbook():
 
 
 def kept_files(media) -> list:
-    """Return the workbooks kept between dry run and confirmation."""
-    folder = media / "imports"
+    """Return the workbooks kept as jobs' private input files."""
+    folder = media / "jobs"
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
-def test_checked_file_waits_on_disk_and_the_session_holds_only_its_hash(clerk_client, media):
-    """The dry run keeps the workbook in a private file, not base64 in the database session."""
+def test_checked_file_waits_on_disk_as_the_jobs_input_not_in_the_session(
+    clerk_client, upload, confirm, media
+):
+    """The dry run keeps the workbook as its job's private file; the session holds nothing."""
     content = workbook(good_rows())
-    response = upload(clerk_client, content)
-    digest = response.context["sha256"]
-    assert kept_files(media) == [f"{digest}.xlsx"]
-    assert (media / "imports" / f"{digest}.xlsx").read_bytes() == content
-    assert clerk_client.session["cases_import"] == {
-        "sha256": digest,
-        "name": "cases.xlsx",
-        "agency": response.context["agency"].pk,
-    }
-    assert clerk_client.get(f"/media/imports/{digest}.xlsx").status_code == 404  # not served
-    response = clerk_client.post(reverse("cases:import"), {"confirm": "1", "sha256": digest})
+    check = upload(content).context["job"]
+    assert kept_files(media) == [check.input_path]
+    assert (media / "jobs" / check.input_path).read_bytes() == content
+    assert check.input_name == "cases.xlsx"
+    assert not any("import" in key for key, _value in clerk_client.session.items())
+    assert clerk_client.get(f"/media/jobs/{check.input_path}").status_code == 404  # not served
+    response = confirm(check)
     assert response.status_code == 302
     assert Case.objects.count() == 2
     assert kept_files(media) == []
-    assert "cases_import" not in clerk_client.session
 
 
-def test_cancelling_deletes_the_checked_file_and_imports_nothing(clerk_client, media):
-    """取消 forgets the checked file: deleted from disk, gone from the session."""
-    checked = upload(clerk_client, workbook(good_rows()))
-    digest = checked.context["sha256"]
+def test_cancelling_deletes_the_checked_file_and_imports_nothing(
+    clerk_client, upload, confirm, media
+):
+    """取消 forgets the checked file: deleted from disk; a later confirmation imports nothing."""
+    checked = upload(workbook(good_rows()))
+    check = checked.context["job"]
     assert 'name="cancel"' in checked.content.decode()
-    response = clerk_client.post(reverse("cases:import"), {"cancel": "1", "sha256": digest})
+    response = clerk_client.post(reverse("cases:import_cancel", args=[check.pk]))
     assert response.status_code == 302
     assert kept_files(media) == []
-    assert "cases_import" not in clerk_client.session
-    response = clerk_client.post(reverse("cases:import"), {"confirm": "1", "sha256": digest})
-    assert Case.objects.count() == 0
-
-
-def test_a_new_upload_replaces_the_file_checked_before(clerk_client, media):
-    """Only the latest checked workbook is kept."""
-    first = upload(clerk_client, workbook(good_rows())).context["sha256"]
-    second = upload(clerk_client, workbook(good_rows()[:1])).context["sha256"]
-    assert first != second
-    assert kept_files(media) == [f"{second}.xlsx"]
-
-
-def test_a_kept_file_altered_on_disk_is_not_imported(clerk_client, media):
-    """The confirmation re-reads and re-hashes the file; altered bytes import nothing."""
-    digest = upload(clerk_client, workbook(good_rows())).context["sha256"]
-    (media / "imports" / f"{digest}.xlsx").write_bytes(workbook(good_rows()[:1]))
-    response = clerk_client.post(reverse("cases:import"), {"confirm": "1", "sha256": digest})
+    response = confirm(check)
     assert response.status_code == 302
     assert Case.objects.count() == 0
 
 
-def test_a_hash_from_the_form_never_names_another_path():
-    """Only a 64-hex-digit hash names a kept file, so the form cannot point elsewhere."""
-    assert imports.stash_load("../../etc/passwd") is None
-    imports.stash_discard("../settings")  # nothing happens
+def test_a_new_upload_replaces_the_file_checked_before(clerk_client, upload, media):
+    """Only the latest checked workbook is kept."""
+    first = upload(workbook(good_rows())).context["job"]
+    second = upload(workbook(good_rows()[:1])).context["job"]
+    assert first.input_path != second.input_path
+    assert kept_files(media) == [second.input_path]
+
+
+def test_a_kept_file_altered_on_disk_is_not_imported(clerk_client, upload, confirm, media):
+    """The confirmation re-reads and re-hashes the file; altered bytes import nothing."""
+    check = upload(workbook(good_rows())).context["job"]
+    (media / "jobs" / check.input_path).write_bytes(workbook(good_rows()[:1]))
+    response = confirm(check)
+    assert response.status_code == 302
+    assert Case.objects.count() == 0
+
+
+def test_a_zip_bomb_is_refused_on_the_form_and_nothing_is_stored(clerk_client, media):
+    """A workbook whose sheet unpacks to 100 MB is refused in Chinese before any job or file."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            for _ in range(100):
+                sheet.write(b"0" * 1024 * 1024)
+    file = SimpleUploadedFile("cases.xlsx", buffer.getvalue(), content_type=XLSX)
+    response = clerk_client.post(reverse("cases:import"), {"file": file})
+    assert response.status_code == 200
+    [message] = response.context["form"].errors["file"]
+    assert "xl/worksheets/sheet1.xml" in message
+    assert "超过上限 32 MB" in message
+    assert not Job.objects.exists()
+    assert kept_files(media) == []
+
+
+def test_the_confirmed_file_passes_the_guard_again(clerk_client, upload, confirm, monkeypatch):
+    """The import job runs the zip-bomb guard on the confirmed bytes, not trusting the check."""
+    from core.errors import DomainError
+
+    check = upload(workbook(good_rows())).context["job"]
+    checked = []
+
+    def guard(content, **kwargs):
+        checked.append(len(content))
+        raise imports.UnsafeWorkbookError("工作簿的共享字符串超过 100,000 个。")
+
+    monkeypatch.setattr(imports, "xlsx_check", guard)
+    response = clerk_client.get(confirm(check).url)
+    assert checked
+    assert response.context["job"].state == Job.State.FAILED
+    assert errors_of(response) == ["工作簿的共享字符串超过 100,000 个。"]
+    assert Case.objects.count() == 0
+    assert issubclass(imports.UnsafeWorkbookError, DomainError)

@@ -1,43 +1,12 @@
 """Beat tasks on a real Celery worker over Redis: running each twice sends nothing twice."""
 
 import datetime
-import os
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 
-from config.celery_app import app
 from notifications.models import Notification
 from reports import deadlines, services, tasks
 from reports.models import Report
-
-BROKER = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
-
-
-@pytest.fixture
-def redis_worker(settings):
-    """Run a real worker thread against Redis for the duration of one test."""
-    import redis
-
-    try:
-        redis.Redis.from_url(BROKER, socket_connect_timeout=1).ping()
-    except (redis.RedisError, OSError):
-        message = f"Redis 不可用（{BROKER}）：跳过真实 Celery worker 测试"
-        if os.environ.get("REQUIRE_REDIS") == "1":
-            pytest.fail(message + "（CI 要求必须运行）")
-        pytest.skip(message)
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "result_backend")}
-    app.conf.update(task_always_eager=False, broker_url=BROKER, result_backend=BROKER)
-    app._pool = None  # drop any connection pool built for the eager configuration
-    try:
-        with start_worker(
-            app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=30
-        ) as worker:
-            yield worker
-    finally:
-        app.conf.update(saved)
-        app._pool = None
 
 
 def run(task, **kwargs):
