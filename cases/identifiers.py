@@ -7,7 +7,7 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from stdnum.cn import ric, uscc
+from stdnum.cn import ric
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
 
@@ -86,24 +86,37 @@ def normalize_document(id_type: str, value: str) -> str:
     return number
 
 
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
 def normalize_uscc(value: str) -> str:
-    """Validate a 统一社会信用代码 (GB 32100) and return it upper-cased."""
+    """Validate a 统一社会信用代码 (GB 32100) and return it upper-cased.
+
+    Every position is from the 31-character alphabet (no I, O, S, V, Z) and the last is the
+    check character (DOMAIN.md §8). python-stdnum is stricter than the standard (it requires
+    digits in the first eight positions), so the check is written here. The 组织机构代码 part
+    (positions 9–17) has its own check, which only warns (``uscc_organisation_code_warning``).
+    """
     code = canonical_text(value)
     if len(code) != 18:
         raise ValidationError(_("统一社会信用代码应为18位。"), code="length")
-    try:
-        uscc.validate(code)
-    except InvalidChecksum as exc:
-        raise ValidationError(_("统一社会信用代码校验位错误，请核对。"), code="checksum") from exc
-    except StdnumError as exc:
+    if any(c not in USCC_ALPHABET for c in code):
         raise ValidationError(
-            _("统一社会信用代码格式不正确（不使用 I、O、S、V、Z）。"), code="format"
-        ) from exc
+            _("统一社会信用代码格式不正确（只用数字和除 I、O、S、V、Z 外的大写字母）。"),
+            code="format",
+        )
+    if code[17] != uscc_check_character(code[:17]):
+        raise ValidationError(_("统一社会信用代码校验位错误，请核对。"), code="checksum")
     return code
 
 
-USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+def uscc_check_character(body: str) -> str:
+    """Return the check character of the first 17 characters of a 统一社会信用代码."""
+    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(body, USCC_WEIGHTS, strict=True))
+    return USCC_ALPHABET[(31 - total % 31) % 31]
+
+
 ORGANISATION_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 

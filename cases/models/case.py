@@ -4,21 +4,47 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from agencies.querysets import READ_ROLES, VIEW, RestrictedQuerySet, agency_ids_within
 
 
+def supervised_departments(memberships) -> list[int]:
+    """Return the supervising departments the user reads for (their specialties' cases)."""
+    from agencies.models import Department
+
+    return sorted(
+        {
+            m.agency.department_id
+            for m in memberships
+            if m.agency.department.kind == Department.Kind.SUPERVISING and m.role in READ_ROLES
+        }
+    )
+
+
 class CaseQuerySet(RestrictedQuerySet):
     agency_lookup = "agency"
 
     def restrict_extra(self, user, action, memberships):
-        """Let the receiving agency's chain read a case offered to it, to accept or refuse."""
+        """Grant reading beyond the subtree, in two cases.
+
+        - The receiving agency's chain reads a case offered to it, to accept or refuse it.
+        - A supervising bureau (成都铁路监督管理局, 民航西南管理局) reads the cases whose
+          certificates are of its specialty (铁路工程 / 民航机场工程 建造师): the certificate
+          type names the department that supervises it (``CertificateType.department``).
+        """
         if action != VIEW:
             return None
-        return Q(transfer_to_id__in=agency_ids_within(user, READ_ROLES))
+        condition = Q(transfer_to_id__in=agency_ids_within(user, READ_ROLES))
+        supervised = supervised_departments(memberships)
+        if supervised:
+            parties = CaseParty.objects.filter(
+                case=OuterRef("pk"), certificate__certificate_type__department_id__in=supervised
+            )
+            condition |= Q(Exists(parties))
+        return condition
 
 
 class Case(models.Model):

@@ -185,11 +185,13 @@ class Measure(models.Model):
     """One measure of a party's outcome, with its dates derived by the plan's rules."""
 
     class Kind(models.TextChoices):
+        """The measures, in the order the plan names them (附件1 lists them so)."""
+
         REVOKE_REGISTRATION = "revoke_registration", _("撤销注册")
         REREGISTRATION_BAN = "reregistration_ban", _("3年内不得再次申请注册")
+        CIRCULAR = "circular", _("通报")
         BAD_RECORD = "bad_record", _("记入不良行为记录")
         BLACKLIST = "blacklist", _("列入建筑市场主体黑名单")
-        CIRCULAR = "circular", _("通报")
         NOTIFY_EMPLOYER = "notify_employer", _("通报实际工作单位和监察机关")
         RECTIFY_ORDER = "rectify_order", _("限期责令整改")
         FINE = "fine", _("罚款")

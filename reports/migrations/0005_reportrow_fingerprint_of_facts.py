@@ -10,9 +10,9 @@ FINGERPRINT = """md5(concat_ws('|', rr.name, rr.id_number, rr.certificate_number
 KIND_ORDER = [
     "revoke_registration",
     "reregistration_ban",
+    "circular",
     "bad_record",
     "blacklist",
-    "circular",
     "notify_employer",
     "rectify_order",
     "fine",
@@ -51,13 +51,24 @@ def fingerprints_of_facts(apps, schema_editor):
         WHERE k.case_id = rr.case_id AND rr.fingerprint <> 'retracted'""",
         [KIND_ORDER],
     )
+    # The person's measures in the order the compile now lists them (通报 moved forward).
+    schema_editor.execute(
+        f"""UPDATE {rows} SET measure_kinds = array_to_string(ARRAY(
+                SELECT k FROM unnest(string_to_array(measure_kinds, ',')) k
+                ORDER BY array_position(%s::text[], k)), ',')
+            WHERE measure_kinds <> ''""",
+        [KIND_ORDER],
+    )
     schema_editor.execute(
         f"UPDATE {rows} AS rr SET fingerprint = {FINGERPRINT} WHERE rr.fingerprint <> 'retracted'"
     )
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0006_remove_case_wide_outcome"), ("reports", "0004_reportrow_row_key")]
+    dependencies = [
+        ("cases", "0006_remove_case_wide_outcome"),
+        ("reports", "0004_reportrow_row_key"),
+    ]
 
     operations = [
         migrations.AddField(
