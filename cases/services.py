@@ -75,8 +75,16 @@ def _require_change(actor, case: Case, message: str) -> None:
 
 
 def _lock(case: Case) -> Case:
-    """Return the case row locked for this transaction, so concurrent transitions serialise."""
-    return Case.objects.select_for_update(of=("self",)).select_related("agency").get(pk=case.pk)
+    """Return the case row locked for this transaction, so concurrent transitions serialise.
+
+    The lock is taken on the case alone, without a join: a waiter that PostgreSQL re-checks after
+    the holder moved the case to another agency would otherwise compare the new row with the
+    old agency row it joined, find no row at all and fail with DoesNotExist instead of seeing
+    the new state (and answering 409).
+    """
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    locked.agency = Agency.objects.select_related("department", "region").get(pk=locked.agency_id)
+    return locked
 
 
 def _refresh(case: Case, locked: Case) -> None:
