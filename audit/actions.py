@@ -12,6 +12,9 @@ class Action:
     MEMBERSHIP_REMOVED = "membership.removed"
     AGENCY_SAVED = "agency.saved"
 
+    CAMPAIGN_SAVED = "campaign.saved"
+    CAMPAIGN_PHASES_SAVED = "campaign.phases_saved"
+
     PERSON_UPDATED = "person.updated"
     PERSON_NAME_DIFFERS = "person.name_differs"
     ID_LOOKUP = "search.id_number"

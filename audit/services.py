@@ -19,6 +19,8 @@ def _plain(value):
         return str(value)
     if isinstance(value, list | tuple | set):
         return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
     return value
 
 

@@ -212,6 +212,18 @@ def _name_differences_record(case: Case, persons: list, actor) -> None:
             )
 
 
+def _clean_new_case(fields: dict, campaign, actor) -> tuple[dict, object]:
+    """Return a new case's cleaned fields and its campaign, or raise every problem at once."""
+    errors = validation.Errors()
+    cleaned = validation.clean_case_fields(fields, errors, actor)
+    in_campaign = validation.clean_campaign(campaign, cleaned["opened_on"], errors)
+    validation.check_some_party(
+        cleaned["persons"], cleaned["certificate_user_unit"], cleaned["hr_agency"], errors
+    )
+    errors.raise_if_any()
+    return cleaned, in_campaign
+
+
 @transaction.atomic
 def case_create(
     *,
@@ -224,8 +236,12 @@ def case_create(
     persons: list[dict],
     certificate_user_unit: dict | None = None,
     hr_agency: dict | None = None,
+    campaign=None,
 ) -> Case:
-    """Register a case with its persons and units; link it to cases sharing them."""
+    """Register a case with its persons and units; link it to cases sharing them.
+
+    The case belongs to ``campaign`` (a campaign, its code or id) or, when none is named, to the
+    campaign running on its opening date."""
     if not permissions.user_can_enter_case(user=actor, agency=agency):
         raise NotFoundError(
             _("未找到该机构，或您无权为其登记案件。"),
@@ -240,15 +256,11 @@ def case_create(
         "certificate_user_unit": certificate_user_unit,
         "hr_agency": hr_agency,
     }
-    errors = validation.Errors()
-    cleaned = validation.clean_case_fields(fields, errors, actor)
-    validation.check_some_party(
-        cleaned["persons"], cleaned["certificate_user_unit"], cleaned["hr_agency"], errors
-    )
-    errors.raise_if_any()
+    cleaned, in_campaign = _clean_new_case(fields, campaign, actor)
     shared: list = []
     case = Case.objects.create(
         reference=_next_reference(agency, cleaned["opened_on"].year),
+        campaign=in_campaign,
         agency=agency,
         source=cleaned["source"],
         violations=cleaned["violations"],
@@ -289,6 +301,8 @@ def case_update(*, actor, case: Case, **fields) -> Case:
         raise _state_error(_("已结案的案件不能修改；如需修改请先由审核员重新打开。"))
     errors = validation.Errors()
     cleaned = validation.clean_case_fields(fields, errors, actor)
+    if cleaned.get("opened_on"):
+        validation.check_campaign_day(locked.campaign, cleaned["opened_on"], errors)
     validation.check_some_party(
         cleaned["persons"] if "persons" in cleaned else list(locked.parties.all()),
         cleaned.get("certificate_user_unit", locked.certificate_user_unit),

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from agencies.models import Agency, Membership
 from agencies.services import reference_data_load
+from campaigns.reference import campaigns_load
 from cases.reference import certificate_types_load
 from tests.factories import UserFactory
 
@@ -18,6 +19,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         reference_data_load()
         certificate_types_load()
+        campaigns_load()
 
 
 @pytest.fixture
@@ -26,6 +28,7 @@ def reference(db):
     if not Agency.objects.exists():
         reference_data_load()
     certificate_types_load()  # idempotent; two queries when the types are present
+    campaigns_load()  # idempotent; one query when the campaign is present
 
 
 def agency_at(department: str, region: str) -> Agency:

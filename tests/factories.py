@@ -76,6 +76,18 @@ class CertificateFactory(factory.django.DjangoModelFactory):
     registered_unit = factory.SubFactory(UnitFactory)
 
 
+def _campaign(code: str):
+    """Return the reference campaign ``code``, loading the reference campaigns if needed."""
+    from campaigns.models import Campaign
+    from campaigns.reference import campaigns_load
+
+    campaign = Campaign.objects.filter(code=code).first()
+    if campaign is None:
+        campaigns_load()
+        campaign = Campaign.objects.get(code=code)
+    return campaign
+
+
 class CaseFactory(factory.django.DjangoModelFactory):
     """A case owned by ``agency`` (pass one: ``CaseFactory(agency=agency("ZJ", "510104"))``)."""
 
@@ -83,6 +95,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
         model = "cases.Case"
 
     reference = factory.Sequence(lambda n: f"T-{n:07d}")
+    campaign = factory.LazyFunction(lambda: _campaign("sc-2019"))
     source = "self_inspection"
     violations = factory.LazyFunction(lambda: ["unit_mismatch"])
     opened_on = factory.LazyFunction(lambda: __import__("datetime").date(2019, 3, 1))

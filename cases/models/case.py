@@ -71,7 +71,16 @@ class Case(models.Model):
         DECIDED = "decided", _("已作出处理决定")
         CLOSED = "closed", _("已结案")
 
+    # The campaign bounds the opening date (``campaigns.services`` reads this name).
+    CAMPAIGN_DAY = "opened_on"
+
     reference = models.CharField(_("案件编号"), max_length=40, unique=True)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("专项整治"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
     agency = models.ForeignKey(
         "agencies.Agency",
         verbose_name=_("承办机构"),

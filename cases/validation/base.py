@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime
 import re
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaigns.selectors import earliest_start
 from cases.labels import first_error_message
 from core.errors import DomainError
 from core.months import day_label
@@ -85,11 +85,10 @@ def clean_date(
     if not future and day > timezone.localdate():
         errors.add(path, _("日期不能晚于今天。"))
         return None
-    if day < settings.CAMPAIGN_EARLIEST_DATE:
+    earliest = earliest_start()
+    if earliest and day < earliest:
         errors.add(
-            path,
-            _("日期不能早于%(day)s（专项整治开始前）。")
-            % {"day": day_label(settings.CAMPAIGN_EARLIEST_DATE)},
+            path, _("日期不能早于%(day)s（专项整治开始前）。") % {"day": day_label(earliest)}
         )
         return None
     return day

@@ -8,11 +8,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from agencies.querysets import VIEW
+from campaigns.models import Campaign
+from campaigns.selectors import campaign_for_day
 from cases.identifiers import canonical_certificate_number, normalize_document, normalize_uscc
 from cases.labels import allowed
 from cases.models import Case, CaseParty, Certificate, CertificateType, Person, Unit
 from cases.reference import normalize_level
 from cases.validation.base import CONTROL_CHARACTERS, Errors, clean_date, clean_text
+from core.months import day_label
 
 # The fields of a case an edit may change (``case_update``); the timeline shows their history.
 EDITABLE_FIELDS = (
@@ -306,6 +309,40 @@ def clean_case_fields(fields: dict, errors: Errors, actor=None) -> dict:
     if "persons" in fields:
         cleaned["persons"] = clean_persons(fields["persons"], errors, actor)
     return cleaned
+
+
+def check_campaign_day(campaign: Campaign, day, errors: Errors) -> None:
+    """Record why a case of ``campaign`` cannot be opened on ``day``, if it cannot."""
+    if day is not None and not campaign.covers(day):
+        until = day_label(campaign.ends_on) if campaign.ends_on else _("今")
+        errors.add(
+            "opened_on",
+            _("立案日期应在“%(campaign)s”期间（%(start)s至%(end)s）。")
+            % {"campaign": campaign, "start": day_label(campaign.starts_on), "end": until},
+        )
+
+
+def clean_campaign(value, opened_on, errors: Errors) -> Campaign | None:
+    """Return the campaign a new case belongs to: the one named (a campaign, its code or id),
+    else the one running on the opening date (the latest started, where rounds overlap)."""
+    if isinstance(value, Campaign):
+        campaign = value
+    elif value not in (None, ""):
+        text = str(value).strip()
+        lookup = {"pk": int(text)} if text.isdigit() and len(text) < 10 else {"code": text}
+        campaign = Campaign.objects.filter(**lookup).first()
+        if campaign is None:
+            errors.add("campaign", _("未知的专项整治“%(v)s”。") % {"v": text[:40]})
+            return None
+    elif opened_on is None:
+        return None
+    else:
+        campaign = campaign_for_day(opened_on)
+        if campaign is None:
+            errors.add("opened_on", _("立案日期不在任何专项整治期间内，请核对日期。"))
+            return None
+    check_campaign_day(campaign, opened_on, errors)
+    return campaign
 
 
 def clean_reason(value, errors: Errors, *, message: str) -> str:

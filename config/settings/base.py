@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "agencies",
     "notifications",
     "jobs",
+    "campaigns",
     "cases",
     "reports",
     "complaints",
@@ -195,10 +196,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# The campaign's bounds until campaigns are data: no case date before this day, no report of a
-# month before this month (建办市〔2018〕57号 started the campaign in 2018; the first reported
-# month is January 2019).
-CAMPAIGN_EARLIEST_DATE = datetime.date(2018, 1, 1)
+# The campaign's bounds until campaigns are data: no report of a month before this month.
 REPORT_MONTHS_FROM = datetime.date(2019, 1, 1)
 # Searches by document number: at most this many per user in this many seconds (audited).
 ID_LOOKUP_LIMIT = (env.int("ID_LOOKUP_LIMIT", default=100), 3600)

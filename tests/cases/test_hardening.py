@@ -309,7 +309,7 @@ def test_dates_before_the_campaign_are_refused(agency, clerk):
             agency=agency("ZJ", JINJIANG),
             **case_payload(opened_on=datetime.date(1, 1, 1)),
         )
-    assert "2018年1月1日" in refused.value.fields["opened_on"][0]
+    assert "2019年1月1日" in refused.value.fields["opened_on"][0]
 
 
 def test_report_months_before_the_first_reporting_month_are_refused(api, agency, member):

@@ -108,12 +108,12 @@ def test_references_count_per_agency_and_year(create, member):
     """Numbers run per agency and per year of opening."""
     first = create()
     second = create(persons=[person_payload(2)])
-    other_year = create(persons=[person_payload(3)], opened_on=datetime.date(2018, 12, 30))
+    other_year = create(persons=[person_payload(3)], opened_on=datetime.date(2020, 1, 2))
     qingyang_clerk = member("ZJ", QINGYANG, "clerk")
     qingyang = create(actor=qingyang_clerk, where=("ZJ", QINGYANG), persons=[person_payload(4)])
     assert first.reference == "ZJ-510104-2019-0001"
     assert second.reference == "ZJ-510104-2019-0002"
-    assert other_year.reference == "ZJ-510104-2018-0001"
+    assert other_year.reference == "ZJ-510104-2020-0001"
     assert qingyang.reference == "ZJ-510105-2019-0001"
 
 
