@@ -21,7 +21,7 @@ from agencies import permissions
 from agencies.models import Agency
 from audit.actions import Action
 from audit.services import audit_count, audit_record, snapshot
-from cases import decisions, imports, job_kinds, validation
+from cases import decisions, validation
 from cases.decisions import add_years  # noqa: F401 — part of this module's interface
 from cases.evidence import evidence_store, files_discard
 from cases.identifiers import canonical_text, mask_id_number
@@ -50,9 +50,6 @@ from core.errors import (
     PermissionDeniedError,
     RateLimitedError,
 )
-from core.xlsx_guard import UnsafeWorkbookError, xlsx_check
-from jobs.models import Job
-from jobs.services import job_input, job_input_discard, job_start
 from notifications.services import notification_send
 
 logger = logging.getLogger(__name__)
@@ -725,80 +722,3 @@ def _evidence_create(
         actor=actor,
         stored=stored,
     )
-
-
-# --------------------------------------------------------------------------- Excel import
-
-
-def _import_problem(*, actor, agency, upload) -> bytes:
-    """Return the upload's bytes, or refuse it on the form's file field."""
-    if not permissions.user_can_enter_case(user=actor, agency=agency):
-        raise PermissionDeniedError(_("您无权为该机构导入案件。"))
-    problem = imports.upload_problem(upload)
-    if problem is None:
-        content = upload.read()
-        try:
-            # The zip's directory is checked here too, so a bomb is refused at once and never
-            # stored; the job checks the stored file again before openpyxl reads it.
-            xlsx_check(content, max_rows=imports.MAX_ROWS + imports.HEADER_ROW)
-        except UnsafeWorkbookError as exc:
-            problem = exc.message
-    if problem is not None:
-        raise DomainError(problem, fields={"file": [problem]})
-    return content
-
-
-@transaction.atomic
-def case_import_check(*, actor, agency: Agency, upload) -> Job:
-    """Check an uploaded workbook in the background: every row, dry-running the services.
-
-    A new upload replaces the file the clerk checked before (it is deleted).
-    """
-    content = _import_problem(actor=actor, agency=agency, upload=upload)
-    waiting = Job.objects.filter(owner=actor, kind=job_kinds.CHECK).exclude(input_path="")
-    for earlier in waiting:
-        job_input_discard(job=earlier)
-    return job_start(
-        kind=job_kinds.CHECK,
-        owner=actor,
-        agency=agency,
-        content=content,
-        input_name=upload.name,
-    )
-
-
-def _require_import_owner(actor, check: Job) -> None:
-    if not permissions.user_can_manage_job(user=actor, job=check):
-        raise PermissionDeniedError(_("只有上传该文件的人员可以确认或取消导入。"))
-
-
-@transaction.atomic
-def case_import_confirm(*, actor, check: Job) -> Job:
-    """Import the workbook a check passed, in the background; the job checks it again first."""
-    _require_import_owner(actor, check)
-    passed = check.state == Job.State.SUCCEEDED and (check.result or {}).get("ok")
-    content = job_input(job=check) if passed else None
-    if content is None:
-        job_input_discard(job=check)
-        raise ConflictError(_("导入文件已失效，请重新上传并检查。"))
-    job = job_start(
-        kind=job_kinds.IMPORT,
-        owner=actor,
-        agency=check.agency,
-        params={"check": check.pk},
-        content=content,
-        input_name=check.input_name,
-    )
-    job_input_discard(job=check)  # the import job holds its own copy now
-    return job
-
-
-@transaction.atomic
-def case_import_cancel(*, actor, check: Job) -> None:
-    """Forget a checked workbook without importing it (its file is deleted)."""
-    _require_import_owner(actor, check)
-    if check.input_path:
-        audit_record(
-            actor=actor, action=Action.JOB_INPUT_DISCARDED, target=check, agency=check.agency
-        )
-    job_input_discard(job=check)

@@ -35,7 +35,7 @@ from cases.models import Case, CertificateType
 from core.forms import run_service, show_on_form
 from core.http import xlsx_response
 from core.paginator import IdFirstPaginator
-from jobs import selectors as job_selectors
+from jobs import imports as job_imports
 
 PAGE_SIZE = 50
 # Column headers that sort the list: (ordering value of CaseFilterSet, header).
@@ -455,7 +455,8 @@ def import_cases(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
         job = run_service(
-            lambda: services.case_import_check(
+            lambda: job_imports.import_check(
+                job_kinds.CASES,
                 actor=request.user,
                 agency=form.chosen_agency,
                 upload=form.cleaned_data.get("file"),
@@ -465,23 +466,3 @@ def import_cases(request):
         if job is not None:
             return redirect(job.get_absolute_url())
     return render(request, "cases/import.html", {"form": form})
-
-
-@login_required
-@require_POST
-def import_confirm(request, pk: int):
-    """Import the checked workbook in a job (all or nothing); its page lists the new cases."""
-    check = job_selectors.job_get(user=request.user, pk=pk, kind=job_kinds.CHECK)
-    request.back_url = reverse("cases:import")
-    job = services.case_import_confirm(actor=request.user, check=check)
-    return redirect(job.get_absolute_url())
-
-
-@login_required
-@require_POST
-def import_cancel(request, pk: int):
-    """Forget the checked workbook without importing anything."""
-    check = job_selectors.job_get(user=request.user, pk=pk, kind=job_kinds.CHECK)
-    services.case_import_cancel(actor=request.user, check=check)
-    messages.info(request, _("已取消导入，未导入任何案件。"))
-    return redirect("cases:import")

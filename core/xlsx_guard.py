@@ -31,7 +31,7 @@ MAX_TOTAL_BYTES = 64 * MIB  # all unpacked parts together
 MAX_RATIO = 100  # unpacked / packed; real sheets pack 5-20x, zeros ~1,000x
 RATIO_FLOOR_BYTES = 1 * MIB  # smaller parts may pack as they like: they cost nothing
 MAX_SHARED_STRINGS = 100_000  # 20 distinct texts for each of 5,000 rows
-MAX_ROWS = 5_001  # a header and 5,000 rows (cases.imports.MAX_ROWS)
+MAX_ROWS = 5_001  # a header and 5,000 rows (core.sheet_import: SheetSpec.max_rows)
 MAX_COLUMNS = 100  # the template has 21
 MAX_SHEET_HEAD_BYTES = 1 * MIB  # what may precede <sheetData> (where <dimension> sits)
 

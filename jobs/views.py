@@ -2,12 +2,16 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from agencies import permissions
+from jobs import imports as import_services
 from jobs import selectors, services
+from jobs.imports import import_kind_of
 from jobs.registry import kind_get
 
 STATE_BADGES = {
@@ -48,3 +52,31 @@ def job_cancel(request, pk: int):
     services.job_cancel(job=job, actor=request.user)
     messages.info(request, _("任务已取消，未写入任何数据。"))
     return redirect(job.get_absolute_url())
+
+
+def _import_check(request, pk: int):
+    job = selectors.job_get(user=request.user, pk=pk)
+    kind = import_kind_of(job)
+    if kind is None or job.kind != kind.check_kind:
+        raise Http404
+    return kind, job
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk: int):
+    """Import the checked workbook in a job (all or nothing); its page lists the new records."""
+    kind, check = _import_check(request, pk)
+    request.back_url = reverse(kind.upload_url)
+    job = import_services.import_confirm(kind, actor=request.user, check=check)
+    return redirect(job.get_absolute_url())
+
+
+@login_required
+@require_POST
+def import_cancel(request, pk: int):
+    """Forget the checked workbook without importing anything."""
+    kind, check = _import_check(request, pk)
+    import_services.import_cancel(kind, actor=request.user, check=check)
+    messages.info(request, _("已取消导入，未导入任何%(noun)s。") % {"noun": kind.spec.group_noun})
+    return redirect(kind.upload_url)

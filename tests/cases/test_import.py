@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from cases import imports
 from cases.models import Case, CaseParty, Person
+from core import sheet_import
 from jobs.models import Job
 from tests.factories import valid_resident_id, valid_uscc
 
@@ -92,7 +93,7 @@ def confirm(client, run_jobs):
 
     def post(job):
         with run_jobs():
-            return client.post(reverse("cases:import_confirm", args=[job.pk]))
+            return client.post(reverse("jobs:import_confirm", args=[job.pk]))
 
     return post
 
@@ -203,7 +204,7 @@ def test_a_good_file_imports_all_after_confirmation(clerk_client, upload, confir
     the result lists the new case references with links."""
     response = upload(workbook(good_rows()))
     assert errors_of(response) == []
-    assert response.context["result"]["case_count"] == 2
+    assert response.context["result"]["group_count"] == 2
     assert "检查通过：2 个案件，3 名人员。" in response.content.decode()
     assert Case.objects.count() == 0  # the dry run wrote nothing
     response = confirm(response.context["job"])
@@ -223,7 +224,7 @@ def test_a_good_file_imports_all_after_confirmation(clerk_client, upload, confir
 
 def test_confirmation_needs_the_checked_file(clerk_client, confirm, clerk, agency):
     """A confirmation of an unknown job, or of a check whose file is gone, imports nothing."""
-    response = clerk_client.post(reverse("cases:import_confirm", args=[999_999]))
+    response = clerk_client.post(reverse("jobs:import_confirm", args=[999_999]))
     assert response.status_code == 404
     check = Job.objects.create(
         kind="cases.import_check",
@@ -287,7 +288,7 @@ def test_parser_keeps_case_fields_from_the_first_row():
     rows = [row("1", "张一", 1, **CASE), row("1", "张二", 2, source="抽查")]
     result = imports.parse_workbook(workbook(rows))
     assert [str(e) for e in result.errors] == [
-        "第3行「案件来源」：与本案第2行不一致（案件信息以第一行为准，其余行可留空）。"
+        "第3行「案件来源」：与本案件第2行不一致（案件信息以第一行为准，其余行可留空）。"
     ]
 
 
@@ -327,7 +328,7 @@ def test_cancelling_deletes_the_checked_file_and_imports_nothing(
     checked = upload(workbook(good_rows()))
     check = checked.context["job"]
     assert 'name="cancel"' in checked.content.decode()
-    response = clerk_client.post(reverse("cases:import_cancel", args=[check.pk]))
+    response = clerk_client.post(reverse("jobs:import_cancel", args=[check.pk]))
     assert response.status_code == 302
     assert kept_files(media) == []
     response = confirm(check)
@@ -381,12 +382,12 @@ def test_the_confirmed_file_passes_the_guard_again(clerk_client, upload, confirm
 
     def guard(content, **kwargs):
         checked.append(len(content))
-        raise imports.UnsafeWorkbookError("工作簿的共享字符串超过 100,000 个。")
+        raise sheet_import.UnsafeWorkbookError("工作簿的共享字符串超过 100,000 个。")
 
-    monkeypatch.setattr(imports, "xlsx_check", guard)
+    monkeypatch.setattr(sheet_import, "xlsx_check", guard)
     response = clerk_client.get(confirm(check).url)
     assert checked
     assert response.context["job"].state == Job.State.FAILED
     assert errors_of(response) == ["工作簿的共享字符串超过 100,000 个。"]
     assert Case.objects.count() == 0
-    assert issubclass(imports.UnsafeWorkbookError, DomainError)
+    assert issubclass(sheet_import.UnsafeWorkbookError, DomainError)

@@ -79,13 +79,13 @@ def test_an_import_runs_on_the_worker_with_progress_and_result_in_the_api(
     assert any(0 < done < 6 for done in partial), seen  # progress seen mid-transaction
     assert Case.objects.count() == 0
 
-    response = client.post(reverse("cases:import_confirm", args=[check["id"]]))
+    response = client.post(reverse("jobs:import_confirm", args=[check["id"]]))
     assert response.status_code == 302
     job_id = int(response.url.rstrip("/").rsplit("/", 1)[1])
     done = follow(reader, job_id, seen := [])
     assert done["state"] == "succeeded", done
     assert done["progress"] == {"done": 6, "total": 6}
-    references = sorted(c["reference"] for c in done["result"]["cases"])
+    references = sorted(c["reference"] for c in done["result"]["groups"])
     assert references == sorted(Case.objects.values_list("reference", flat=True))
     assert len(references) == 6
     assert done["finished_at"] is not None
@@ -113,7 +113,7 @@ def test_an_import_killed_halfway_leaves_no_case_behind(
         return made[-1]
 
     monkeypatch.setattr(services, "case_create", die_after_two)
-    response = client.post(reverse("cases:import_confirm", args=[check["id"]]))
+    response = client.post(reverse("jobs:import_confirm", args=[check["id"]]))
     job_id = int(response.url.rstrip("/").rsplit("/", 1)[1])
     failed = follow(reader, job_id, [])
     assert len(made) == 2  # two cases were written inside the job's transaction

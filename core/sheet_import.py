@@ -1,0 +1,428 @@
+"""Bulk import from an Excel workbook, for any register: the template, parsing, the dry run and
+the all-or-nothing import, and what the clerk is shown.
+
+An app describes its sheet with a ``SheetSpec``: the columns, which column ties rows into one
+record (a case of several persons, a declaration of several persons), how a row becomes the
+service's payload, and which service field paths map back to which columns. Everything else is
+here once: the zip-bomb guard before openpyxl, every error by row and column (第N行「列」), the
+check that runs the real services inside a transaction that is always rolled back, and the
+import that keeps all records or none.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from core.errors import DomainError
+from core.xlsx_guard import UnsafeWorkbookError, xlsx_check
+
+HEADER_ROW = 1
+HELP_SHEET = "说明"
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+YES = {"是", "y", "yes", "true", "1", "√"}
+NO = {"否", "n", "no", "false", "0", ""}
+SEPARATORS = re.compile(r"[、,，;；/\n]+")
+GROUP, ITEM = "group", "item"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    required: bool
+    level: str  # GROUP (read from the record's first row) or ITEM (one per row)
+    help: str
+    width: int = 16
+
+
+@dataclass
+class Group:
+    """One record of the file: its key, its rows, its own payload and its items'."""
+
+    key: str
+    rows: list[int] = field(default_factory=list)
+    payload: dict = field(default_factory=dict)
+    items: list[dict] = field(default_factory=list)
+    raw: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """What one register's import sheet looks like and how its rows become payloads."""
+
+    sheet: str  # the data sheet's title
+    columns: Callable[[], list[Column]]
+    group_key: str  # the column whose equal values make one record
+    group_noun: str  # 案件, 申报 …
+    item_noun: str  # 人员 …
+    read_group: Callable[[Row], dict]  # the record's payload, from its first row
+    read_item: Callable[[Row], dict]  # one item's payload, from every row
+    items_field: str  # the service's keyword for the list of items ("persons")
+    group_paths: dict[str, str]  # the service's field path → column key (record level)
+    item_paths: dict[str, str]  # an item's field path → column key
+    describe: Callable[[Group], dict]  # what the check lists for one record (date, names)
+    notes: tuple[str, ...] = ()  # lines added to the 说明 sheet
+    max_rows: int = 5000
+
+    def header_of(self, key: str) -> str:
+        return next((c.header for c in self.columns() if c.key == key), "")
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self):
+        if not self.row:
+            return self.message  # the file as a whole
+        if self.column:
+            return _("第%(row)d行「%(column)s」：%(message)s") % {
+                "row": self.row,
+                "column": self.column,
+                "message": self.message,
+            }
+        return _("第%(row)d行：%(message)s") % {"row": self.row, "message": self.message}
+
+
+@dataclass
+class ParseResult:
+    groups: list[Group]
+    errors: list[RowError]
+
+    @property
+    def item_count(self) -> int:
+        return sum(len(g.items) for g in self.groups)
+
+    @property
+    def row_count(self) -> int:
+        return sum(len(g.rows) for g in self.groups)
+
+
+def text(value) -> str:
+    """Return a cell as stripped text (a whole float as an integer: 1.0 → "1")."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def code_of(value: str, choices) -> str:
+    """Return the code for a Chinese label (or the code itself); other text is passed on as is,
+    for the service to refuse with the allowed values."""
+    for code, label in choices:
+        if value in (code, str(label)):
+            return code
+    return value
+
+
+def labels(choices) -> str:
+    return "、".join(str(label) for _value, label in choices)
+
+
+class Row:
+    """Read one sheet row's cells by column key, collecting errors with the Excel row number."""
+
+    def __init__(self, spec: SheetSpec, number: int, cells: dict, errors: list[RowError]):
+        self.spec, self.number, self.cells, self.errors = spec, number, cells, errors
+
+    def error(self, key: str, message: str) -> None:
+        self.errors.append(RowError(self.number, self.spec.header_of(key), str(message)))
+
+    def text(self, key: str) -> str:
+        return text(self.cells.get(key))
+
+    def date(self, key: str):
+        """Return a date cell as Excel stored it (a date) or as typed (text), for the service."""
+        value = self.cells.get(key)
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        return value if isinstance(value, datetime.date) else self.text(key)
+
+    def flag(self, key: str) -> bool:
+        """Return a 是/否 cell as a bool, recording an error for anything else."""
+        value = self.text(key).lower()
+        if value not in YES | NO:
+            self.error(key, _("请填写“是”或“否”。"))
+        return value in YES
+
+    def many(self, key: str, choices) -> list[str]:
+        """Return a cell of several values separated by 、 as codes."""
+        parts = [v.strip() for v in SEPARATORS.split(self.text(key)) if v.strip()]
+        return [code_of(v, choices) for v in parts]
+
+    def unit(self, prefix: str) -> dict | None:
+        name, uscc = self.text(f"{prefix}_name"), self.text(f"{prefix}_uscc")
+        return {"name": name, "uscc": uscc} if (name or uscc) else None
+
+
+# --------------------------------------------------------------------------- the template
+
+
+def template_workbook(spec: SheetSpec) -> bytes:
+    """Return the import template: the data sheet with Chinese headers and a 说明 sheet."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = spec.sheet
+    bold = Font(bold=True)
+    required_fill = PatternFill("solid", fgColor="FFF2CC")
+    for index, column in enumerate(spec.columns(), start=1):
+        cell = sheet.cell(row=HEADER_ROW, column=index, value=column.header)
+        cell.font = bold
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        if column.required:
+            cell.fill = required_fill
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = "A2"
+
+    notes = book.create_sheet(HELP_SHEET)
+    notes.append(["列名", "是否必填", "层级", "填写说明及允许的值"])
+    for cell in notes[1]:
+        cell.font = bold
+    levels = {
+        GROUP: f"{spec.group_noun}（取该序号第一行）",
+        ITEM: f"{spec.item_noun}（每行一人）",
+    }
+    for column in spec.columns():
+        notes.append(
+            [
+                column.header,
+                "必填" if column.required else "选填",
+                levels[column.level],
+                column.help,
+            ]
+        )
+    notes.append([])
+    header = spec.header_of(spec.group_key)
+    for line in (
+        *spec.notes,
+        "上传后先进行试导入检查，列出全部错误（第几行、哪一列）；无错误后确认导入。",
+        f"导入为整体操作：任何一个{spec.group_noun}出错，全部不导入。",
+        f"同一{spec.group_noun}的多行使用相同的“{header}”，{spec.group_noun}信息以第一行为准。",
+    ):
+        notes.append([line])
+    for letter, width in zip("ABCD", (32, 10, 20, 80), strict=True):
+        notes.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _open(content: bytes, max_rows: int):
+    """Return the workbook, or a ParseResult refusing the file."""
+    try:
+        # The guard reads the zip's directory first: a bomb never reaches openpyxl.
+        xlsx_check(content, max_rows=max_rows + HEADER_ROW)
+    except UnsafeWorkbookError as exc:
+        return None, ParseResult([], [RowError(0, "", exc.message)])
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many types for a file that is not a workbook
+        return None, ParseResult(
+            [], [RowError(0, "", _("无法读取文件：请上传由模板填写的 .xlsx 文件。"))]
+        )
+    return book, None
+
+
+def _positions(spec: SheetSpec, header: list[str]) -> tuple[dict[str, int], list[str]]:
+    """Return the column index of each known header, and the required headers missing."""
+    by_header = {c.header: c for c in spec.columns()}
+    positions: dict[str, int] = {}
+    for index, value in enumerate(header):
+        if value in by_header:
+            positions[by_header[value].key] = index
+    missing = [c.header for c in spec.columns() if c.required and c.key not in positions]
+    return positions, missing
+
+
+def parse_workbook(
+    spec: SheetSpec, content: bytes, *, on_row: Callable[[int, int], None] | None = None
+) -> ParseResult:
+    """Read and check every row of an uploaded workbook; nothing is written.
+
+    ``on_row(rows_read, rows_declared)`` is told of each row read (for a progress bar).
+    """
+    book, refused = _open(content, spec.max_rows)
+    if refused is not None:
+        return refused
+    sheet = book[spec.sheet] if spec.sheet in book.sheetnames else book.worksheets[0]
+    declared = max(0, (sheet.max_row or 0) - HEADER_ROW)
+    rows = sheet.iter_rows(values_only=True)
+    positions, missing = _positions(spec, [text(v) for v in next(rows, ())])
+    if missing:
+        book.close()
+        message = _("缺少必需的列：%(cols)s。请使用下载的模板。") % {"cols": "、".join(missing)}
+        return ParseResult([], [RowError(HEADER_ROW, "", message)])
+    errors: list[RowError] = []
+    groups: dict[str, Group] = {}
+    for number, values in enumerate(rows, start=HEADER_ROW + 1):
+        if number - HEADER_ROW > spec.max_rows:
+            errors.append(RowError(number, "", _("单次最多导入 %(n)d 行。") % {"n": spec.max_rows}))
+            break
+        if on_row is not None:
+            on_row(number - HEADER_ROW, declared)
+        cells = {key: values[i] if i < len(values) else None for key, i in positions.items()}
+        if all(text(v) == "" for v in cells.values()):
+            continue
+        _add_row(spec, Row(spec, number, cells, errors), groups)
+    book.close()
+    if not groups and not errors:
+        errors.append(RowError(HEADER_ROW + 1, "", _("文件中没有数据行。")))
+    return ParseResult(list(groups.values()), errors)
+
+
+def _add_row(spec: SheetSpec, row: Row, groups: dict[str, Group]) -> None:
+    """Add an item row to its record (the record's first row carries the record's cells)."""
+    key = row.text(spec.group_key)
+    if not key:
+        row.error(
+            spec.group_key,
+            _("必填：同一%(noun)s的多行填写相同序号。") % {"noun": spec.group_noun},
+        )
+        return
+    group = groups.get(key)
+    if group is None:
+        group = groups[key] = Group(key=key)
+        group.payload = spec.read_group(row)
+        group.raw = {c.key: row.text(c.key) for c in spec.columns() if c.level == GROUP}
+    else:
+        _check_same_group(spec, row, group)
+    group.rows.append(row.number)
+    group.items.append(spec.read_item(row))
+
+
+def _check_same_group(spec: SheetSpec, row: Row, group: Group) -> None:
+    """Refuse record-level cells on later rows that contradict the record's first row."""
+    first = group.rows[0]
+    for column in spec.columns():
+        if column.level != GROUP or column.key == spec.group_key:
+            continue
+        value = row.text(column.key)
+        if value and value != group.raw.get(column.key, ""):
+            row.error(
+                column.key,
+                _("与本%(noun)s第%(row)d行不一致（%(noun)s信息以第一行为准，其余行可留空）。")
+                % {"row": first, "noun": spec.group_noun},
+            )
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def map_domain_error(spec: SheetSpec, error: DomainError, group: Group) -> list[RowError]:
+    """Turn a service's field paths (``persons[1].id_number``) into row/column errors."""
+    item_path = re.compile(rf"^{re.escape(spec.items_field)}\[(\d+)\](?:\.(.+))?$")
+    result = []
+    for path, messages in (error.fields or {}).items():
+        messages = messages if isinstance(messages, list | tuple) else [messages]
+        match = item_path.match(path)
+        if match and int(match.group(1)) < len(group.rows):
+            row = group.rows[int(match.group(1))]
+            key = spec.item_paths.get(match.group(2) or "", "")
+        else:
+            row, key = group.rows[0], spec.group_paths.get(path, path)
+        for message in messages:
+            result.append(RowError(row, spec.header_of(key), str(message)))
+    if not result:
+        result.append(RowError(group.rows[0], "", error.message))
+    return result
+
+
+class _RollbackError(Exception):
+    """Undo the whole import (a dry run, or any record refused)."""
+
+
+def run_import(
+    spec: SheetSpec,
+    *,
+    create: Callable[..., object],
+    result: ParseResult,
+    commit: bool,
+    on_group: Callable[[int], None] | None = None,
+) -> tuple[list[RowError], list]:
+    """Create every record of ``result`` in one transaction; keep them only if all succeed.
+
+    ``create(**payload, <items_field>=items)`` is the register's service. Return the errors by
+    row and column, and the records kept (none on a dry run or an error).
+
+    With ``commit=False`` (the dry run) the same calls run and are always rolled back, so the
+    clerk sees the services' objections too before confirming. ``on_group(rows_done)`` is told
+    after each record.
+    """
+    errors: list[RowError] = []
+    created: list = []
+    rows_done = 0
+    try:
+        with transaction.atomic():
+            for group in result.groups:
+                try:
+                    with transaction.atomic():
+                        created.append(create(**group.payload, **{spec.items_field: group.items}))
+                except DomainError as exc:
+                    errors.extend(map_domain_error(spec, exc, group))
+                rows_done += len(group.rows)
+                if on_group is not None:
+                    on_group(rows_done)
+            if errors or not commit:
+                raise _RollbackError
+    except _RollbackError:
+        created = []
+    return errors, created
+
+
+def upload_problem(upload) -> str | None:
+    """Return why an uploaded file cannot be an import workbook, or None."""
+    if upload is None:
+        return _("请选择文件。")
+    if not upload.name.lower().endswith(".xlsx"):
+        return _("请上传 .xlsx 格式的 Excel 文件（可先下载模板）。")
+    if upload.size > MAX_UPLOAD_BYTES:
+        return _("文件超过 10 MB，请拆分后分批导入。")
+    return None
+
+
+def check_summary(spec: SheetSpec, result: ParseResult, errors: list[RowError]) -> dict:
+    """Return a check's outcome as JSON: every error, or the records a confirmation creates."""
+    if errors:
+        return {"ok": False, "errors": [str(e) for e in errors]}
+    return {
+        "ok": True,
+        "errors": [],
+        "group_count": len(result.groups),
+        "item_count": result.item_count,
+        "groups": [
+            {"key": group.key, "rows": group.rows, **spec.describe(group)}
+            for group in result.groups
+        ],
+    }
+
+
+def import_summary(
+    spec: SheetSpec, result: ParseResult, created: list, link: Callable[[object], dict]
+) -> dict:
+    """Return an import's outcome as JSON: the new records (``link`` names each: id, reference)."""
+    return {
+        "ok": True,
+        "errors": [],
+        "group_count": len(created),
+        "item_count": result.item_count,
+        "groups": [
+            {"rows": group.rows, **spec.describe(group), **link(record)}
+            for record, group in zip(created, result.groups, strict=True)
+        ],
+    }
