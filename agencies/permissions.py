@@ -16,6 +16,8 @@ A membership covers its agency and every agency below it in the same department 
 - full ID numbers: on a case, its writers; on a report, the writers of its agency and above
   (who file and review it) and, for province-level reports, 住建厅's staff who approve them; on a
   consolidation, its consolidators and, once reported, ministry users;
+- register a self-inspection declaration and attach its files: as entering a case; full ID
+  numbers on it: its writers;
 - submit a report: a clerk or reviewer of the report's own agency; review it: a reviewer of its
   parent agency, or for a province-level report a consolidator;
 - consolidate the province and report upward: a consolidator, i.e. a reviewer of the lead
@@ -182,6 +184,24 @@ def user_can_unmask_case(*, user, case) -> bool:
 def incoming_transfer_agency_ids(user) -> list[int]:
     """Return the agencies whose incoming transfers ``user`` may accept (their subtrees)."""
     return writable_agency_ids(user)
+
+
+# --------------------------------------------------------------------------- declarations
+
+
+def user_can_register_declaration(*, user, agency: Agency | None) -> bool:
+    """Whether the user may register a self-inspection declaration received by ``agency``."""
+    return user_can_enter_case(user=user, agency=agency)
+
+
+def user_can_change_declaration(*, user, declaration) -> bool:
+    """Whether the user may attach files to ``declaration``: its agency's writers or above."""
+    return bool(roles_at(user, declaration.agency) & WRITE_ROLES)
+
+
+def user_can_unmask_declaration(*, user, declaration) -> bool:
+    """Whether the user reads full ID numbers on ``declaration``: its writers."""
+    return user_can_change_declaration(user=user, declaration=declaration)
 
 
 # --------------------------------------------------------------------------- reports

@@ -34,6 +34,9 @@ class Action:
     CASE_JOINED = "case.joined"
     CASE_EVIDENCE_ADDED = "case.evidence_added"
 
+    DECLARATION_CREATED = "declaration.created"
+    DECLARATION_ATTACHED = "declaration.attached"
+
     REPORT_CREATED = "report.created"
     REPORT_SUBMITTED = "report.submitted"
     REPORT_APPROVED = "report.approved"

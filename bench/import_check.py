@@ -12,7 +12,8 @@ Each part runs in a fresh process so that its peak resident memory (``ru_maxrss`
 "base" is the process after Django setup and the workbook is built, before the part runs.
 
 * ``guard`` — ``core.xlsx_guard.xlsx_check`` on the workbook;
-* ``parse`` — ``cases.imports.parse_workbook`` (``core.sheet_import`` over the case sheet) (the guard, then openpyxl reading every row);
+* ``parse`` — ``cases.imports.parse_workbook`` (``core.sheet_import`` over the case sheet):
+  the guard, then openpyxl reading every row;
 * ``check`` — the whole check job, run eagerly as without a broker: the guard, parsing and the
   dry run of ``case_create`` for every case inside a transaction that is rolled back;
 * ``bombs`` — ``xlsx_check`` refusing each hand-built bomb of tests/core/test_xlsx_guard.py.

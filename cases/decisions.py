@@ -71,6 +71,8 @@ def outcomes_record(
             exemption=item.exemption,
             self_corrected=item.self_corrected,
             self_correction_text=item.self_correction_text,
+            self_corrected_on=item.self_corrected_on,
+            self_correction_basis=item.self_correction_basis,
         )
         Measure.objects.bulk_create(
             Measure(outcome=outcome, kind=kind, **_measure_dates(kind, item, cleaned.decided_on))
@@ -146,6 +148,7 @@ def outcomes_summary(outcomes) -> list[dict]:
             "result": outcome.result,
             "exemption": outcome.exemption,
             "self_corrected": outcome.self_corrected,
+            "self_correction_basis": outcome.self_correction_basis,
             "kinds": [m.kind for m in outcome.measures.all()],
             "proofs": [p.kind for p in outcome.proofs.all()],
         }

@@ -156,6 +156,8 @@ def _decide(actor, case: Case, plan: str, decided_on: str, index: int, person: d
             decided_on=decided_on,
             outcome="established",
             self_corrected=True,
+            # The deregistration was applied during self-inspection (extended to 2019-03-31).
+            self_corrected_on=min(case.opened_on, datetime.date(2019, 3, 20)),
             self_correction_text="已注销注册",
             penalty_text="自查自纠期间已整改到位，不再追究。",
         )

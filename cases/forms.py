@@ -30,7 +30,28 @@ def _unit(name: str, uscc: str) -> dict | None:
     return {"name": name, "uscc": uscc}
 
 
-class CaseForm(CarrierFormMixin, forms.Form):
+class AgencyChoiceMixin:
+    """An ``agency`` field offered only to a user writing for several agencies; with one, the
+    agency is implied and not shown (``chosen_agency`` answers either way)."""
+
+    def setup_agencies(self, agencies, label=None) -> None:
+        self.agencies = list(agencies)
+        if len(self.agencies) > 1:
+            field = self.fields["agency"]
+            field.queryset = Agency.objects.filter(pk__in=[a.pk for a in self.agencies])
+            if label:
+                field.label = label
+        else:
+            del self.fields["agency"]
+
+    @property
+    def chosen_agency(self):
+        if "agency" in self.fields:
+            return self.cleaned_data["agency"]
+        return self.agencies[0] if self.agencies else None
+
+
+class CaseForm(AgencyChoiceMixin, CarrierFormMixin, forms.Form):
     """The case itself plus 买卖租借证书单位 and 人力资源服务机构."""
 
     agency = forms.ModelChoiceField(
@@ -50,13 +71,7 @@ class CaseForm(CarrierFormMixin, forms.Form):
     def __init__(self, *args, agencies=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["summary"].marked_required = False
-        agencies = list(agencies)
-        if len(agencies) > 1:
-            self.fields["agency"].queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies])
-        else:
-            # One writable agency (or an edit): the agency is implied and not shown.
-            del self.fields["agency"]
-            self.implied_agency = agencies[0] if agencies else None
+        self.setup_agencies(agencies)  # one writable agency (or an edit): implied, not shown
         for name in ("cuu_name", "hr_name"):
             self.fields[name].widget.attrs.update({"data-unit-lookup": "name"})
         for name in ("cuu_uscc", "hr_uscc"):
@@ -73,12 +88,6 @@ class CaseForm(CarrierFormMixin, forms.Form):
             "certificate_user_unit": _unit(data.get("cuu_name", ""), data.get("cuu_uscc", "")),
             "hr_agency": _unit(data.get("hr_name", ""), data.get("hr_uscc", "")),
         }
-
-    @property
-    def chosen_agency(self):
-        if "agency" in self.fields:
-            return self.cleaned_data["agency"]
-        return self.implied_agency
 
     @classmethod
     def initial_for(cls, case: Case) -> dict:
@@ -231,11 +240,18 @@ CASE_PATHS = {
 PERSON_PATH = re.compile(r"^persons\[(\d+)\](?:\.(.+))?$")
 
 
-def apply_case_error(error: DomainError, form: CaseForm, formset: BasePersonFormSet) -> None:
-    """Put a service's errors next to the case form's and the person forms' fields.
+def apply_case_error(
+    error: DomainError,
+    form: forms.Form,
+    formset: BasePersonFormSet,
+    paths: dict = CASE_PATHS,
+    person_paths: dict = PERSON_PATHS,
+) -> None:
+    """Put a service's errors next to the form's and the person forms' fields.
 
     ``persons[0].id_number`` lands on the first kept person form's ``id_number``; paths the
-    forms do not know become non-field errors, so nothing is lost.
+    forms do not know become non-field errors, so nothing is lost. Other registers with persons
+    (declarations) pass their own form's ``paths`` and their person form's ``person_paths``.
     """
     persons = formset.live_forms()
     case_errors = {}
@@ -243,14 +259,14 @@ def apply_case_error(error: DomainError, form: CaseForm, formset: BasePersonForm
         match = PERSON_PATH.match(path)
         if match and int(match.group(1)) < len(persons):
             target = persons[int(match.group(1))]
-            field = PERSON_PATHS.get(match.group(2) or "")
+            field = person_paths.get(match.group(2) or "")
             for message in messages:
                 target.add_error(field if field in target.fields else None, message)
         elif path == "persons":
             formset._non_form_errors.extend(messages)
         else:
             case_errors[path] = messages
-    placed = place_errors(DomainError(error.message, fields=case_errors), form, CASE_PATHS)
+    placed = place_errors(DomainError(error.message, fields=case_errors), form, paths)
     if not placed and not error.fields:
         form.add_error(None, error.message)
 
@@ -343,6 +359,9 @@ class DecisionForm(CarrierFormMixin, forms.Form):
             required=False,
             widget=forms.TextInput(attrs={"placeholder": "如 已注销注册"}),
         )
+        self.fields[f"{prefix}self_corrected_on"] = _date_field(
+            _("整改日期（无自查自纠申报时填写）"), required=False
+        )
         self.fields[f"{prefix}revoked_on"] = _date_field(
             _("撤销日期（默认处理决定日期）"), required=False
         )
@@ -353,7 +372,13 @@ class DecisionForm(CarrierFormMixin, forms.Form):
         )
         names = [
             f"{prefix}{n}"
-            for n in ("self_corrected", "self_correction_text", "revoked_on", "exemption")
+            for n in (
+                "self_corrected",
+                "self_correction_text",
+                "self_corrected_on",
+                "revoked_on",
+                "exemption",
+            )
         ]
         for n in range(PROOF_ROWS):
             self.fields[f"{prefix}proof{n}_kind"] = forms.ChoiceField(
@@ -385,6 +410,7 @@ class DecisionForm(CarrierFormMixin, forms.Form):
             outcome.update(
                 self_corrected=bool(data.get(f"{prefix}self_corrected")),
                 self_correction_text=data.get(f"{prefix}self_correction_text", ""),
+                self_corrected_on=data.get(f"{prefix}self_corrected_on") or None,
                 revoked_on=data.get(f"{prefix}revoked_on") or None,
                 exemption=data.get(f"{prefix}exemption", ""),
                 proofs=self._proofs(prefix),
@@ -494,7 +520,7 @@ class JoinForm(CarrierFormMixin, forms.Form):
     other = forms.CharField(label=_("关联案件编号"))
 
 
-class ImportUploadForm(CarrierFormMixin, forms.Form):
+class ImportUploadForm(AgencyChoiceMixin, CarrierFormMixin, forms.Form):
     file = forms.FileField(
         label=_("Excel 文件（.xlsx）"),
         widget=forms.ClearableFileInput(
@@ -507,17 +533,6 @@ class ImportUploadForm(CarrierFormMixin, forms.Form):
         label=_("承办机构"), queryset=Agency.objects.none(), required=True
     )
 
-    def __init__(self, *args, agencies=(), **kwargs):
+    def __init__(self, *args, agencies=(), agency_label=None, **kwargs):
         super().__init__(*args, **kwargs)
-        agencies = list(agencies)
-        if len(agencies) > 1:
-            self.fields["agency"].queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies])
-        else:
-            del self.fields["agency"]
-        self.agencies = agencies
-
-    @property
-    def chosen_agency(self):
-        if "agency" in self.fields:
-            return self.cleaned_data["agency"]
-        return self.agencies[0] if self.agencies else None
+        self.setup_agencies(agencies, agency_label)

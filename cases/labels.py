@@ -38,6 +38,8 @@ FIELD_LABELS = {
     "exemption_evidence": _("证明材料"),
     "self_corrected": _("自查自纠"),
     "self_correction_text": _("自查自纠情况"),
+    "self_corrected_on": _("整改日期"),
+    "self_correction_basis": _("自查自纠依据"),
     "document_number": _("处理决定文号"),
     "penalty_text": _("处理情况说明"),
     "fine_amount": _("罚款金额"),

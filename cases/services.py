@@ -13,7 +13,7 @@ import hashlib
 import logging
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,6 +50,7 @@ from core.errors import (
     PermissionDeniedError,
     RateLimitedError,
 )
+from core.sequences import next_number
 from notifications.services import notification_send
 
 logger = logging.getLogger(__name__)
@@ -123,16 +124,8 @@ def _notify_key(prefix: str, *parts) -> str:
 
 
 def _next_reference(agency: Agency, year: int) -> str:
-    """Issue the next reference of ``agency`` in ``year`` with one atomic upsert."""
-    table = CaseSequence._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (agency_id, year, last) VALUES (%s, %s, 1) "  # noqa: S608
-            f"ON CONFLICT (agency_id, year) DO UPDATE SET last = {table}.last + 1 "
-            "RETURNING last",
-            [agency.pk, year],
-        )
-        (number,) = cursor.fetchone()
+    """Issue the next reference of ``agency`` in ``year``."""
+    number = next_number(CaseSequence, agency_id=agency.pk, year=year)
     return f"{agency.department.code}-{agency.region.code}-{year}-{number:04d}"
 
 

@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from agencies.api.auth import LogoutView, TokenView
 from agencies.api.views import AgencyViewSet, DepartmentViewSet, MeView, RegionViewSet
 from cases.api.urls import register as register_cases
+from declarations.api.urls import register as register_declarations
 from jobs.api.urls import register as register_jobs
 from reports.api.urls import register as register_reports
 
@@ -15,6 +16,7 @@ router.register("departments", DepartmentViewSet, basename="department")
 router.register("agencies", AgencyViewSet, basename="agency")
 
 register_cases(router)
+register_declarations(router)
 register_reports(router)
 register_jobs(router)
 

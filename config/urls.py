@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("notifications/", include("notifications.urls")),
     path("cases/", include("cases.urls")),
+    path("declarations/", include("declarations.urls")),
     path("reports/", include("reports.urls")),
     path("complaints/", include("complaints.urls")),
     path("jobs/", include("jobs.urls")),

@@ -189,6 +189,8 @@ class OutcomeSerializer(serializers.ModelSerializer):
             "exemption",
             "self_corrected",
             "self_correction_text",
+            "self_corrected_on",
+            "self_correction_basis",
             "measures",
             "proofs",
         ]
@@ -285,6 +287,11 @@ class CaseWriteSerializer(serializers.Serializer):
     """The body of POST /cases/ and PATCH /cases/{id}/; the service checks the values."""
 
     agency = serializers.IntegerField(required=False, allow_null=True)
+    campaign = serializers.CharField(
+        required=False,
+        allow_null=True,
+        help_text="专项整治代码（如 sc-2019）；默认立案日期所在的专项整治",
+    )
     source = serializers.CharField()
     violations = serializers.ListField(child=serializers.CharField())
     opened_on = serializers.DateField()
@@ -312,6 +319,9 @@ class OutcomeWriteSerializer(serializers.Serializer):
     exemption = serializers.CharField(required=False, allow_blank=True, allow_null=True, default="")
     self_corrected = serializers.BooleanField(required=False, default=False)
     self_correction_text = serializers.CharField(required=False, allow_blank=True, default="")
+    self_corrected_on = serializers.CharField(
+        required=False, allow_null=True, default=None, help_text="整改日期 YYYY-MM-DD"
+    )
     proofs = ProofWriteSerializer(many=True, required=False, default=list)
     fine_amount = serializers.CharField(required=False, allow_null=True, default=None)
     rectify_deadline = serializers.CharField(required=False, allow_null=True, default=None)
@@ -335,6 +345,9 @@ class DecideSerializer(serializers.Serializer):
     proofs = ProofWriteSerializer(many=True, required=False, default=list)
     self_corrected = serializers.BooleanField(required=False, default=False)
     self_correction_text = serializers.CharField(required=False, allow_blank=True, default="")
+    self_corrected_on = serializers.CharField(
+        required=False, allow_null=True, default=None, help_text="整改日期 YYYY-MM-DD"
+    )
     fine_amount = serializers.CharField(required=False, allow_null=True, default=None)
     rectify_deadline = serializers.CharField(required=False, allow_null=True, default=None)
     revoked_on = serializers.CharField(required=False, allow_null=True, default=None)

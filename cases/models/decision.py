@@ -112,6 +112,13 @@ class Outcome(models.Model):
     self_correction_text = models.CharField(
         _("自查自纠情况"), max_length=200, blank=True, help_text=_("如 已注销注册")
     )
+    self_corrected_on = models.DateField(_("整改日期"), null=True, blank=True)
+    self_correction_basis = models.CharField(
+        _("自查自纠依据"),
+        max_length=200,
+        blank=True,
+        help_text=_("自查自纠申报编号，或整改日期在自查自纠阶段内（cases.self_correction）。"),
+    )
 
     class Meta:
         ordering = ["decision", "id"]

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
+from cases import self_correction
 from cases.labels import allowed
 from cases.models import Case, CaseParty, Evidence, ExemptionProof, Measure, Outcome, Unit
 from cases.validation.base import Errors, clean_date, clean_text
@@ -77,6 +78,8 @@ class OutcomeInput:
     exemption: str = ""
     self_corrected: bool = False
     self_correction_text: str = ""
+    self_corrected_on: datetime.date | None = None
+    self_correction_basis: str = ""
     revoked_on: datetime.date | None = None
     rectify_deadline: datetime.date | None = None
     fine_amount: decimal.Decimal | None = None
@@ -126,7 +129,13 @@ def expand_case_wide(case: Case, parties: list[CaseParty], data: dict) -> list[d
     """Return per-party outcomes for a case-wide payload: every person the same result."""
     shared = {
         key: data.get(key)
-        for key in ("exemption", "self_corrected", "self_correction_text", "proofs")
+        for key in (
+            "exemption",
+            "self_corrected",
+            "self_correction_text",
+            "self_corrected_on",
+            "proofs",
+        )
     }
     dates = {key: data.get(key) for key in ("revoked_on", "rectify_deadline", "fine_amount")}
     outcomes = {
@@ -183,7 +192,22 @@ def _clean_kinds(item: OutcomeInput, value: dict, path: str, errors: Errors) -> 
     item.kinds = kinds
 
 
-def _clean_result(item: OutcomeInput, value: dict, path: str, errors: Errors) -> None:
+def _clean_self_correction(item: OutcomeInput, case: Case, path: str, errors: Errors) -> None:
+    """Accept a 自查自纠 only where a declaration or a date in the phase supports it."""
+    support = self_correction.support_for(
+        case,
+        party=item.party,
+        unit=None if item.party is not None else item.unit,
+        corrected_on=item.self_corrected_on,
+    )
+    if support is None:
+        errors.add(f"{path}.self_corrected", self_correction.unsupported_message(case, item.name))
+        return
+    item.self_correction_basis = support.basis
+    item.self_corrected_on = item.self_corrected_on or support.on
+
+
+def _clean_result(item: OutcomeInput, value: dict, case: Case, path: str, errors) -> None:
     """Check an established party's measures, or a cleared party's exemption and proofs."""
     if item.result == Outcome.Result.NOT_ESTABLISHED:
         if item.kinds:
@@ -207,6 +231,7 @@ def _clean_result(item: OutcomeInput, value: dict, path: str, errors: Errors) ->
                 _("%(name)s：自查自纠整改到位的可不再追究，不能同时给予处罚（可选“注销注册”）。")
                 % item_name(item),
             )
+        _clean_self_correction(item, case, path, errors)
         return
     public = item.party is not None and item.party.person.is_public_employee
     if public and Kind.NOTIFY_EMPLOYER not in item.kinds:  # the plan's rule for 公职人员
@@ -304,11 +329,15 @@ def clean_outcome(value, index: int, case: Case, parties: dict, decided, errors)
             value.get("self_correction_text"), f"{path}.self_correction_text", errors, limit=200
         ),
     )
+    if item.self_corrected:
+        item.self_corrected_on = clean_date(
+            value.get("self_corrected_on"), f"{path}.self_corrected_on", errors, required=False
+        )
     if party is None and unit is None:
         return item
     _clean_kinds(item, value, path, errors)
     if result in Outcome.Result.values:
-        _clean_result(item, value, path, errors)
+        _clean_result(item, value, case, path, errors)
     _clean_measure_facts(item, value, decided, path, errors)
     _clean_proofs(item, value, case, path, errors)
     return item

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "jobs",
     "campaigns",
     "cases",
+    "declarations",
     "reports",
     "complaints",
     "home",

@@ -564,6 +564,7 @@ def test_filters_of_the_list(api, agency, clerk, member):
         decided_on=datetime.date(2019, 4, 3),
         outcome="established",
         self_corrected=True,
+        self_corrected_on=datetime.date(2019, 3, 1),
     )
     client = api(city_clerk)
 

@@ -28,6 +28,8 @@ from tests.factories import valid_resident_id
 pytestmark = pytest.mark.django_db
 
 JINJIANG, QINGYANG, CHENGDU, PROVINCE = "510104", "510105", "510100", "510000"
+# A rectification date inside the 2019 self-inspection phase (extended to 2019-03-31).
+IN_PHASE = datetime.date(2019, 2, 20)
 
 
 def counts() -> dict[str, int]:
@@ -500,7 +502,14 @@ def test_clerk_and_reviewer_may_record_a_decision(create, member, role):
 def test_a_registered_case_may_be_decided_directly(create, clerk):
     """Self-inspection cases are often decided on entry, without a separate investigation."""
     case = create()
-    decide(clerk, case, self_corrected=True, measures=[], self_correction_text="已注销注册")
+    decide(
+        clerk,
+        case,
+        self_corrected=True,
+        self_corrected_on=datetime.date(2019, 2, 20),
+        measures=[],
+        self_correction_text="已注销注册",
+    )
     assert case.decision.outcomes.get().self_corrected
 
 
@@ -691,7 +700,7 @@ def test_public_employees_are_reported_to_their_employer_by_default(create, cler
 
 def test_self_corrected_public_employee_needs_no_notification(create, clerk):
     case = create(persons=[person_payload(1, is_public_employee=True)])
-    decision = decide(clerk, case, self_corrected=True, measures=[])
+    decision = decide(clerk, case, self_corrected=True, self_corrected_on=IN_PHASE, measures=[])
     assert case.status == Case.Status.DECIDED
     assert "notify_employer" not in measures_of(decision)
 
@@ -700,9 +709,11 @@ def test_a_penalty_and_self_correction_on_one_party_are_refused(create, clerk):
     """自查自纠整改到位 is not pursued: a penalty with it is refused, deregistration allowed."""
     case = create()
     with pytest.raises(DomainError) as error:
-        decide(clerk, case, self_corrected=True)
+        decide(clerk, case, self_corrected=True, self_corrected_on=IN_PHASE)
     assert "不能同时给予处罚" in str(error.value.fields)
-    decision = decide(clerk, case, self_corrected=True, measures=["deregistration"])
+    decision = decide(
+        clerk, case, self_corrected=True, self_corrected_on=IN_PHASE, measures=["deregistration"]
+    )
     assert list(measures_of(decision)) == ["deregistration"]
 
 
@@ -1048,6 +1059,7 @@ def test_a_decided_case_cannot_be_transferred(create, clerk, agency):
         decided_on=datetime.date(2019, 3, 20),
         outcome="established",
         self_corrected=True,
+        self_corrected_on=IN_PHASE,
         self_correction_text="已注销注册",
     )
     with pytest.raises(DomainError, match="已作出处理决定的案件不能移交") as info:

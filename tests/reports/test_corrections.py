@@ -88,6 +88,7 @@ def test_a_retracted_row_decided_again_is_corrected_with_the_new_outcome(
         decided_on=datetime.date(2019, 5, 6),
         outcome="established",
         self_corrected=True,
+        self_corrected_on=datetime.date(2019, 3, 1),
         self_correction_text="已注销注册",
     )
     (row,) = submit(agency, member, MAY)
