@@ -11,6 +11,7 @@ class Action:
     MEMBERSHIP_ADDED = "membership.added"
     MEMBERSHIP_REMOVED = "membership.removed"
     AGENCY_SAVED = "agency.saved"
+    PROFILE_UPDATED = "user.profile_updated"
 
     PERSON_UPDATED = "person.updated"
     PERSON_NAME_DIFFERS = "person.name_differs"
@@ -32,9 +33,12 @@ class Action:
     CASE_EVIDENCE_ADDED = "case.evidence_added"
 
     REPORT_CREATED = "report.created"
+    REPORT_PREPARED = "report.prepared"
+    REPORT_WITHDRAWN = "report.withdrawn"
     REPORT_SUBMITTED = "report.submitted"
     REPORT_APPROVED = "report.approved"
     REPORT_RETURNED = "report.returned"
     CONSOLIDATION_CREATED = "consolidation.created"
     CONSOLIDATION_RECOMPILED = "consolidation.recompiled"
     CONSOLIDATION_REPORTED = "consolidation.reported"
+    DEADLINE_CHANGED = "deadline.changed"

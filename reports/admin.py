@@ -12,7 +12,15 @@ from reports.models import (
 
 class RevisionInline(ReadOnlyInline):
     model = ReportRevision
-    fields = ["number", "submitter_name", "submitted_at", "row_count", "outcome", "approver_name"]
+    fields = [
+        "number",
+        "preparer_name",
+        "signer_name",
+        "submitted_at",
+        "row_count",
+        "outcome",
+        "reviewed_by",
+    ]
     readonly_fields = fields
 
 
@@ -31,7 +39,15 @@ class ReportAdmin(ReadOnlyAdmin):
 class ReportRevisionAdmin(ReadOnlyAdmin):
     """Frozen submissions: never edited, never deleted."""
 
-    list_display = ["report", "number", "submitter_name", "submitted_at", "row_count", "outcome"]
+    list_display = [
+        "report",
+        "number",
+        "preparer_name",
+        "signer_name",
+        "submitted_at",
+        "row_count",
+        "outcome",
+    ]
     list_filter = ["outcome", "report__month"]
     search_fields = ["report__agency__name"]
     list_select_related = ["report__agency"]

@@ -1,9 +1,11 @@
 """Demo reports for a newcomer's first look: the 附件1 chain of early 2019 walked by the demo users.
 
 Every step goes through ``reports.services`` with the demo user who would really take it, so the
-reports carry real revisions, 填表人/负责人, audit events and notifications. January and February
-2019 are done end to end (consolidated and reported to the ministry); March is in progress, so the
-city reviewer has a report to approve and a county a returned report to fix.
+reports carry real revisions, 填表人/负责人 with their phones, audit events and notifications: a
+clerk prepares, a reviewer of the same agency signs it off (a reviewer who prepares it signs in
+the same step), the parent's reviewer approves. January and February 2019 are done end to end
+(consolidated and reported to the ministry); March is in progress, so the city reviewer has a
+report to approve, a county a returned report to fix and 锦江区人社局's reviewer one to sign.
 
 Each step runs only when its report or consolidation has not reached that step yet, so running
 ``seed_demo`` again changes nothing (and never undoes what someone did by hand in between).
@@ -21,37 +23,42 @@ from reports.models import Consolidation, Report
 DONE_MONTHS = (datetime.date(2019, 1, 1), datetime.date(2019, 2, 1))
 OPEN_MONTH = datetime.date(2019, 3, 1)
 
-# Who files and who approves, children before parents (an approved child's rows roll up into the
-# parent's report only if it is approved before the parent submits). Agencies with demo cases
-# file (zero reports where nothing was decided that month); JT, SL and TX file zero reports
-# from their provincial offices. Province-level reports are approved by 住建厅.
-# (department, region, submitted by, approved by)
+# Who prepares, who signs off (a reviewer of the same agency) and who approves (the parent's
+# reviewer; 住建厅's for province-level reports), children before parents: an approved child's
+# rows roll up into the parent's report only if it is approved before the parent prepares.
+# Agencies with demo cases file (zero reports where nothing was decided that month); JT, SL and
+# TX file zero reports from their provincial offices. 住建厅's own report is signed by one of its
+# reviewers and approved by another (四眼原则).
+# (department, region, prepared by, signed by, approved by)
 CHAIN = (
-    ("ZJ", "510104", "county_clerk", "city_reviewer"),
-    ("ZJ", "510105", "county2_clerk", "city_reviewer"),
-    ("ZJ", "510100", "city_clerk", "province_reviewer"),
-    ("ZJ", "510700", "mianyang_reviewer", "province_reviewer"),
-    ("ZJ", "510000", "province_clerk", "province_reviewer"),
-    ("RS", "510104", "rs_county_clerk", "rs_city_reviewer"),
-    ("RS", "510100", "rs_city_reviewer", "rs_province_reviewer"),
-    ("RS", "510000", "rs_province_reviewer", "province_reviewer"),
-    ("JT", "510000", "jt_province_reviewer", "province_reviewer"),
-    ("SL", "510000", "sl_province_reviewer", "province_reviewer"),
-    ("TX", "510000", "tx_province_reviewer", "province_reviewer"),
+    ("ZJ", "510104", "county_clerk", "county_reviewer", "city_reviewer"),
+    ("ZJ", "510105", "county2_clerk", "county2_reviewer", "city_reviewer"),
+    ("ZJ", "510100", "city_clerk", "city_reviewer", "province_reviewer"),
+    ("ZJ", "510700", "mianyang_reviewer", "mianyang_reviewer", "province_reviewer"),
+    ("ZJ", "510000", "province_clerk", "province_signer", "province_reviewer"),
+    ("RS", "510104", "rs_county_clerk", "rs_county_reviewer", "rs_city_reviewer"),
+    ("RS", "510100", "rs_city_reviewer", "rs_city_reviewer", "rs_province_reviewer"),
+    ("RS", "510000", "rs_province_reviewer", "rs_province_reviewer", "province_reviewer"),
+    ("JT", "510000", "jt_province_reviewer", "jt_province_reviewer", "province_reviewer"),
+    ("SL", "510000", "sl_province_reviewer", "sl_province_reviewer", "province_reviewer"),
+    ("TX", "510000", "tx_province_reviewer", "tx_province_reviewer", "province_reviewer"),
 )
 CONSOLIDATOR = "province_reviewer"
 
-# March 2019: 锦江区 waits for 成都市's review; 青羊区 was returned and has to resubmit.
-# (department, region, submitted by, returned by, reason); returned_by None = left awaiting review.
+# March 2019: 锦江区 waits for 成都市's review; 青羊区 was returned and has to prepare it again;
+# 锦江区人社局's clerk prepared it and its reviewer has yet to sign it off.
+# (department, region, prepared by, signed by, returned by, reason); None = not (yet) taken.
 IN_PROGRESS = (
-    ("ZJ", "510104", "county_reviewer", None, ""),
+    ("ZJ", "510104", "county_clerk", "county_reviewer", None, ""),
     (
         "ZJ",
         "510105",
         "county2_clerk",
+        "county2_reviewer",
         "city_reviewer",
         "第1行“实际工作单位”与社会保险缴费记录不一致，请核实后重新报送。",
     ),
+    ("RS", "510104", "rs_county_clerk", None, None, ""),
 )
 
 
@@ -73,19 +80,27 @@ def _agencies() -> dict[tuple[str, str], Agency]:
     }
 
 
-def _file(*, agency: Agency, month: datetime.date, submitter) -> tuple[Report, int]:
-    """Submit the agency's report unless it was ever submitted; return it and the steps taken."""
-    report = services.report_get_or_create(agency=agency, month=month, user=submitter)
-    if report.status != Report.Status.DRAFT:  # submitted at least once already
-        return report, 0
-    return services.report_submit(report=report, submitted_by=submitter), 1
+def _file(*, agency: Agency, month: datetime.date, preparer, signer) -> tuple[Report, int]:
+    """Prepare and sign the agency's report unless it got that far; return it and the steps."""
+    report = services.report_get_or_create(agency=agency, month=month, user=preparer)
+    steps = 0
+    if report.status == Report.Status.DRAFT and not report.revisions.exists():
+        if signer is not None and signer.pk == preparer.pk:  # a reviewer: one step
+            return services.report_submit(report=report, submitted_by=preparer), 1
+        report, steps = services.report_prepare(report=report, prepared_by=preparer), 1
+    if report.status == Report.Status.PREPARED and signer is not None:
+        report, steps = services.report_sign(report=report, signed_by=signer), steps + 1
+    return report, steps
 
 
 def _month_done(month: datetime.date, agencies: dict, users: dict) -> int:
     steps = 0
-    for department, region, submitter, approver in CHAIN:
+    for department, region, preparer, signer, approver in CHAIN:
         report, taken = _file(
-            agency=agencies[department, region], month=month, submitter=users[submitter]
+            agency=agencies[department, region],
+            month=month,
+            preparer=users[preparer],
+            signer=users[signer],
         )
         steps += taken
         if report.status == Report.Status.SUBMITTED:
@@ -103,12 +118,15 @@ def _month_done(month: datetime.date, agencies: dict, users: dict) -> int:
 
 def _month_in_progress(month: datetime.date, agencies: dict, users: dict) -> int:
     steps = 0
-    for department, region, submitter, returner, reason in IN_PROGRESS:
+    for department, region, preparer, signer, returner, reason in IN_PROGRESS:
         report, taken = _file(
-            agency=agencies[department, region], month=month, submitter=users[submitter]
+            agency=agencies[department, region],
+            month=month,
+            preparer=users[preparer],
+            signer=users[signer] if signer else None,
         )
         steps += taken
-        if taken and returner:
+        if taken and returner and report.status == Report.Status.SUBMITTED:
             services.report_return(report=report, returned_by=users[returner], reason=reason)
             steps += 1
     return steps
@@ -118,7 +136,7 @@ def _month_in_progress(month: datetime.date, agencies: dict, users: dict) -> int
 def demo_reports_create() -> int:
     """Walk the demo reports of January–March 2019 through the chain; return the steps taken."""
     usernames = {u for _d, _r, *people in CHAIN for u in people}
-    usernames |= {u for _d, _r, s, r, _x in IN_PROGRESS for u in (s, r) if u}
+    usernames |= {u for _d, _r, p, s, r, _x in IN_PROGRESS for u in (p, s, r) if u}
     users = _users(usernames | {CONSOLIDATOR})
     agencies = _agencies()
     steps = sum(_month_done(month, agencies, users) for month in DONE_MONTHS)

@@ -27,14 +27,22 @@ FORBIDDEN_IN_SHEET_NAME = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+@dataclass(frozen=True)
+class Signatory:
+    """A person signing the footer: real name and phone."""
+
+    name: str
+    phone: str = ""
+
+
 @dataclass
 class SheetData:
     """One 附件1 sheet: the reporting agency, its rows and the footer facts."""
 
     agency_name: str
     rows: Sequence[dict]
-    submitter: str = ""
-    approver: str = ""
+    preparer: Signatory | None = None  # 填表人
+    signer: Signatory | None = None  # 负责人
     submitted_on: datetime.date | None = None
     sheet_title: str = layout.ANNEX_LABEL
 
@@ -208,15 +216,25 @@ def _write_body(ws: Worksheet, rows: Sequence[dict]) -> int:
     return row_number
 
 
+def _person_text(label: str, person: Signatory | None) -> str:
+    """Return ``填表人：张三  联系电话：028-…``, with room to write by hand when unsigned."""
+    return layout.FOOTER_PERSON.format(
+        label=label,
+        name=person.name if person else layout.FOOTER_NAME_BLANK,
+        phone_label=layout.FOOTER_PHONE,
+        phone=person.phone if person else "",
+    )
+
+
 def _write_footer(ws: Worksheet, data: SheetData, row_number: int) -> None:
-    """填表人, 负责人 and 申报时间 under the table."""
-    footer_values = {
-        layout.FOOTER_SUBMITTER: data.submitter,
-        layout.FOOTER_APPROVER: data.approver,
-        layout.FOOTER_DATE: _date_text(data.submitted_on),
+    """填表人 and 负责人 with their phones, and 申报时间, under the table."""
+    footer_texts = {
+        layout.FOOTER_PREPARER: _person_text(layout.FOOTER_PREPARER, data.preparer),
+        layout.FOOTER_SIGNER: _person_text(layout.FOOTER_SIGNER, data.signer),
+        layout.FOOTER_DATE: layout.FOOTER_DATE + _date_text(data.submitted_on),
     }
     for first, group_last, label in layout.FOOTER_GROUPS:
-        _put(ws[f"{first}{row_number}"], f"{label}{footer_values[label]}", LINE)
+        _put(ws[f"{first}{row_number}"], footer_texts[label], LINE)
         _merge(ws, first, group_last, row_number)
     ws.row_dimensions[row_number].height = 24
 

@@ -14,8 +14,13 @@ SEAL_HINT = "（加盖单位印章）"
 # seal hint, which stays so the printed copy shows where the seal goes.
 AGENCY_LINE = AGENCY_LABEL + "{agency}" + SEAL_HINT
 ZERO_REPORT_TEXT = "本月无查处情况"
-FOOTER_SUBMITTER = "填表人："
-FOOTER_APPROVER = "负责人："
+# The footer is signed by the reporting agency's own people, as official forms print it:
+# 填表人：张三  联系电话：028-85559305 (who prepared it) and 负责人 (who signed it off).
+FOOTER_PREPARER = "填表人："
+FOOTER_SIGNER = "负责人："
+FOOTER_PHONE = "联系电话："
+FOOTER_PERSON = "{label}{name}  {phone_label}{phone}"
+FOOTER_NAME_BLANK = "　　　　"  # room to sign by hand on a blank form
 FOOTER_DATE = "申报时间："
 FOOTER_DATE_BLANK = "　　年　　月　　日"
 
@@ -62,8 +67,8 @@ H1_GROUPS: tuple[tuple[str, str, str], ...] = (
 )
 # Footer merges: (first column, last column, label).
 FOOTER_GROUPS: tuple[tuple[str, str, str], ...] = (
-    ("A", "D", FOOTER_SUBMITTER),
-    ("E", "G", FOOTER_APPROVER),
+    ("A", "D", FOOTER_PREPARER),
+    ("E", "G", FOOTER_SIGNER),
     ("H", "L", FOOTER_DATE),
 )
 

@@ -42,7 +42,8 @@ class Report(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("未报")
-        SUBMITTED = "submitted", _("已报送")
+        PREPARED = "prepared", _("待签发")  # prepared, awaiting the agency's own sign-off
+        SUBMITTED = "submitted", _("已报送")  # signed by the agency's 负责人, sent to the parent
         APPROVED = "approved", _("已通过")
         RETURNED = "returned", _("已退回")
 
@@ -88,31 +89,56 @@ class Report(models.Model):
 
     @property
     def is_open(self) -> bool:
-        """Return True while the agency may (re)submit."""
+        """Return True while the agency may (re)prepare the report."""
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    @property
+    def is_filed(self) -> bool:
+        """Return True once the agency signed the report and sent it up (deadlines are met)."""
+        return self.status in (self.Status.SUBMITTED, self.Status.APPROVED)
 
 
 class ReportRevision(models.Model):
-    """A frozen submission of a report: its rows never change after it is written."""
+    """A frozen revision of a report: its rows never change after it is written.
+
+    The agency's own people sign it: 填表人 (who prepared it) and 负责人 (the agency's reviewer who
+    signed it off and thereby sent it up), each with the name and phone of their profile at that
+    moment. The parent agency's review is recorded apart (``reviewed_by``) and never printed.
+    """
 
     class Outcome(models.TextChoices):
         PENDING = "pending", _("待审核")
         APPROVED = "approved", _("已通过")
         RETURNED = "returned", _("已退回")
+        WITHDRAWN = "withdrawn", _("未签发，已撤回")
 
     report = models.ForeignKey(
         Report, verbose_name=_("月报"), on_delete=models.CASCADE, related_name="revisions"
     )
     number = models.PositiveSmallIntegerField(_("版本号"))
-    submitted_by = models.ForeignKey(
+    prepared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("报送人"),
+        verbose_name=_("填表人（用户）"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    submitter_name = models.CharField(_("填表人"), max_length=100)
-    submitted_at = models.DateTimeField(_("申报时间"))
+    preparer_name = models.CharField(_("填表人"), max_length=100)
+    preparer_phone = models.CharField(_("填表人联系电话"), max_length=30, blank=True)
+    prepared_at = models.DateTimeField(_("填报时间"))
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("负责人（用户）"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    signer_name = models.CharField(_("负责人"), max_length=100, blank=True)
+    signer_phone = models.CharField(_("负责人联系电话"), max_length=30, blank=True)
+    submitted_at = models.DateTimeField(
+        _("申报时间"), null=True, blank=True, help_text=_("负责人签发、报送上级的时间。")
+    )
     row_count = models.PositiveIntegerField(_("行数"), default=0)
     outcome = models.CharField(
         _("审核结果"), max_length=12, choices=Outcome.choices, default=Outcome.PENDING
@@ -124,8 +150,8 @@ class ReportRevision(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text=_("上级机构的审核人；不是本表的负责人。"),
     )
-    approver_name = models.CharField(_("负责人"), max_length=100, blank=True)
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     return_reason = models.TextField(_("退回理由"), blank=True)
 
@@ -139,6 +165,11 @@ class ReportRevision(models.Model):
 
     def __str__(self):
         return f"{self.report} 第{self.number}版"
+
+    @property
+    def is_submitted(self) -> bool:
+        """Return True once the revision was signed off and sent to the parent agency."""
+        return self.submitted_at is not None
 
 
 class ReportRow(models.Model):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from agencies import permissions
 from agencies.models import Agency, Department, Region
-from agencies.selectors import display_name
+from agencies.selectors import Signature, signature_of
 from audit.actions import Action
 from audit.services import audit_record
 from core.errors import ConflictError, DomainError, PermissionDeniedError
@@ -83,61 +83,189 @@ def _lock(report: Report) -> Report:
     )
 
 
-@transaction.atomic
-def report_submit(*, report: Report, submitted_by) -> Report:
-    """Freeze the report's rows as a new revision and send it to the parent agency."""
-    if not permissions.user_can_submit_report(user=submitted_by, report=report):
-        raise PermissionDeniedError(_("只有本机构的录入员或审核员可以报送该月报。"))
-    locked = _lock(report)
-    if not locked.is_open:
-        raise ConflictError(
-            _("该月报当前状态为“%(status)s”，不能重复报送，请刷新页面。")
-            % {"status": locked.get_status_display()}
+def _signature(user) -> Signature:
+    """Return how ``user`` signs forms; refuse a user whose profile has no real name."""
+    signature = signature_of(user)
+    if signature is None:
+        message = _(
+            "附件1须由填表人、负责人署真实姓名：请先在“个人信息”页面（右上角您的用户名）"
+            "填写姓名和联系电话。"
         )
-    # The running month may be submitted: city and county reports fall due before the month
-    # ends (their deadlines are earlier than the province's, the 1st of the next month), and
-    # cases decided after the submission come next month as 补报 (docs/decisions.md).
-    _check_month(locked.month)
-    kind = kind_of(locked)
-    rows = kind.compile(locked)
-    number = (
-        ReportRevision.objects.filter(report=locked)
+        raise DomainError(message, fields={"real_name": [message]})
+    return signature
+
+
+def _next_number(report: Report) -> int:
+    latest = (
+        ReportRevision.objects.filter(report=report)
         .order_by("-number")
         .values_list("number", flat=True)
         .first()
-        or 0
-    ) + 1
+    )
+    return (latest or 0) + 1
+
+
+def _prepare(locked: Report, user, signature: Signature) -> ReportRevision:
+    """Freeze the rows of the locked, open report as a new revision prepared by ``user``."""
+    if not locked.is_open:
+        raise ConflictError(
+            _("该月报当前状态为“%(status)s”，不能重复填报，请刷新页面。")
+            % {"status": locked.get_status_display()}
+        )
+    _check_month(locked.month)
+    kind = kind_of(locked)
+    rows = kind.compile(locked)
     revision = ReportRevision.objects.create(
         report=locked,
-        number=number,
-        submitted_by=submitted_by,
-        submitter_name=display_name(submitted_by),
-        submitted_at=timezone.now(),
+        number=_next_number(locked),
+        prepared_by=user,
+        preparer_name=signature.name,
+        preparer_phone=signature.phone,
+        prepared_at=timezone.now(),
         row_count=len(rows),
     )
     kind.freeze(revision, rows)
     before = locked.status
-    locked.status, locked.current_revision, locked.return_reason = (
-        Report.Status.SUBMITTED,
-        revision,
-        "",
-    )
-    locked.save(update_fields=["status", "current_revision", "return_reason", "updated_at"])
+    locked.status, locked.current_revision = Report.Status.PREPARED, revision
+    locked.save(update_fields=["status", "current_revision", "updated_at"])
     audit_record(
-        actor=submitted_by,
-        action=Action.REPORT_SUBMITTED,
+        actor=user,
+        action=Action.REPORT_PREPARED,
         target=locked,
         agency=locked.agency,
         changes={"status": [before, locked.status]},
-        data={"revision": number, "rows": len(rows)},
+        data={"revision": revision.number, "rows": len(rows), "preparer": signature.name},
+    )
+    return revision
+
+
+def _sign(locked: Report, user, signature: Signature) -> ReportRevision:
+    """Sign the locked, prepared report off and send it to the parent agency."""
+    if locked.status != Report.Status.PREPARED:
+        raise ConflictError(
+            _("该月报当前状态为“%(status)s”，没有待签发的内容，请刷新页面。")
+            % {"status": locked.get_status_display()}
+        )
+    revision = locked.current_revision
+    revision.signed_by, revision.signer_name, revision.signer_phone = (
+        user,
+        signature.name,
+        signature.phone,
+    )
+    revision.submitted_at = timezone.now()
+    revision.save(update_fields=["signed_by", "signer_name", "signer_phone", "submitted_at"])
+    locked.status, locked.return_reason = Report.Status.SUBMITTED, ""
+    locked.save(update_fields=["status", "return_reason", "updated_at"])
+    audit_record(
+        actor=user,
+        action=Action.REPORT_SUBMITTED,
+        target=locked,
+        agency=locked.agency,
+        changes={"status": [Report.Status.PREPARED, locked.status]},
+        data={"revision": revision.number, "signer": signature.name},
     )
     notification_send(
         users=permissions.report_reviewers(locked),
-        key=f"report-submitted:{locked.pk}:{number}",
+        key=f"report-submitted:{locked.pk}:{revision.number}",
         title=_("%(report)s 已报送，待审核") % {"report": locked},
-        body=_("共 %(n)d 行。") % {"n": len(rows)},
+        body=_("共 %(n)d 行。") % {"n": revision.row_count},
         target=locked,
     )
+    return revision
+
+
+def _notify_signers(locked: Report, revision: ReportRevision, prepared_by) -> None:
+    notification_send(
+        users=permissions.report_signers(locked).exclude(pk=prepared_by.pk),
+        key=f"report-prepared:{locked.pk}:{revision.number}",
+        title=_("%(report)s 已填报，待您签发") % {"report": locked},
+        body=_("填表人：%(name)s，共 %(n)d 行。")
+        % {"name": revision.preparer_name, "n": revision.row_count},
+        target=locked,
+    )
+
+
+@transaction.atomic
+def report_prepare(*, report: Report, prepared_by) -> Report:
+    """Freeze the report's rows as a new revision for a reviewer of the agency to sign off."""
+    if not permissions.user_can_prepare_report(user=prepared_by, report=report):
+        raise PermissionDeniedError(_("只有本机构的录入员或审核员可以填报该月报。"))
+    signature = _signature(prepared_by)
+    locked = _lock(report)
+    revision = _prepare(locked, prepared_by, signature)
+    _notify_signers(locked, revision, prepared_by)
+    report.__dict__.update(locked.__dict__)
+    return locked
+
+
+@transaction.atomic
+def report_sign(*, report: Report, signed_by) -> Report:
+    """Sign the prepared report off as the agency's 负责人, which sends it to the parent agency."""
+    if not permissions.user_can_sign_report(user=signed_by, report=report):
+        raise PermissionDeniedError(_("只有本机构的审核员（负责人）可以签发该月报。"))
+    signature = _signature(signed_by)
+    locked = _lock(report)
+    _sign(locked, signed_by, signature)
+    report.__dict__.update(locked.__dict__)
+    return locked
+
+
+@transaction.atomic
+def report_submit(*, report: Report, submitted_by) -> Report:
+    """Prepare the report and, when the user may sign it off, sign and send it up at once.
+
+    A reviewer of the agency who prepares the report is its 填表人 and 负责人 in one step; a
+    clerk's report waits (prepared) until a reviewer of the same agency signs it.
+    """
+    if not permissions.user_can_sign_report(user=submitted_by, report=report):
+        return report_prepare(report=report, prepared_by=submitted_by)
+    signature = _signature(submitted_by)
+    locked = _lock(report)
+    _prepare(locked, submitted_by, signature)
+    _sign(locked, submitted_by, signature)
+    report.__dict__.update(locked.__dict__)
+    return locked
+
+
+@transaction.atomic
+def report_withdraw(*, report: Report, withdrawn_by, reason: str) -> Report:
+    """Take a prepared report back before sign-off, with a reason; it opens again for changes."""
+    if not permissions.user_can_withdraw_report(user=withdrawn_by, report=report):
+        raise PermissionDeniedError(_("只有本机构的录入员或审核员可以撤回该月报。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("撤回理由不能为空。"), fields={"reason": [_("请填写撤回理由。")]})
+    locked = _lock(report)
+    if locked.status != Report.Status.PREPARED:
+        raise ConflictError(
+            _("该月报当前状态为“%(status)s”，只有待签发的月报可以撤回，请刷新页面。")
+            % {"status": locked.get_status_display()}
+        )
+    withdrawn = locked.current_revision
+    ReportRevision.objects.filter(pk=withdrawn.pk).update(
+        outcome=ReportRevision.Outcome.WITHDRAWN, return_reason=reason
+    )
+    # Back to where it stood before: the last revision sent up (returned by the parent), if any.
+    previous = locked.revisions.filter(submitted_at__isnull=False).order_by("-number").first()
+    locked.current_revision = previous
+    locked.status = Report.Status.RETURNED if previous else Report.Status.DRAFT
+    locked.save(update_fields=["status", "current_revision", "updated_at"])
+    audit_record(
+        actor=withdrawn_by,
+        action=Action.REPORT_WITHDRAWN,
+        target=locked,
+        agency=locked.agency,
+        changes={"status": [Report.Status.PREPARED, locked.status]},
+        data={"revision": withdrawn.number, "reason": reason},
+    )
+    if withdrawn.prepared_by_id and withdrawn.prepared_by_id != withdrawn_by.pk:
+        notification_send(
+            users=[withdrawn.prepared_by],
+            key=f"report-withdrawn:{locked.pk}:{withdrawn.number}",
+            title=_("%(report)s 未签发，已撤回") % {"report": locked},
+            body=_("撤回理由：%(reason)s") % {"reason": reason},
+            target=locked,
+        )
     report.__dict__.update(locked.__dict__)
     return locked
 
@@ -145,7 +273,9 @@ def report_submit(*, report: Report, submitted_by) -> Report:
 def _decide(*, report: Report, user, to_status: str, reason: str = "") -> Report:
     """Move a submitted report to ``to_status``; exactly one of concurrent reviewers succeeds."""
     if permissions.user_submitted_report(user=user, report=report):
-        raise PermissionDeniedError(_("不能审核本人报送的月报（四眼原则），请由另一名审核员审核。"))
+        raise PermissionDeniedError(
+            _("不能审核本人填报或签发的月报（四眼原则），请由另一名审核员审核。")
+        )
     if not permissions.user_can_review_report(user=user, report=report):
         raise PermissionDeniedError(_("只有上级机构的审核员可以审核该月报。"))
     now = timezone.now()
@@ -164,12 +294,9 @@ def _decide(*, report: Report, user, to_status: str, reason: str = "") -> Report
         if to_status == Report.Status.APPROVED
         else ReportRevision.Outcome.RETURNED
     )
+    # The parent's reviewer is recorded as such, never as the form's 负责人 (the agency's own).
     ReportRevision.objects.filter(pk=report.current_revision_id).update(
-        outcome=outcome,
-        reviewed_by=user,
-        approver_name=display_name(user) if outcome == ReportRevision.Outcome.APPROVED else "",
-        reviewed_at=now,
-        return_reason=reason,
+        outcome=outcome, reviewed_by=user, reviewed_at=now, return_reason=reason
     )
     report.refresh_from_db()
     return report
@@ -258,6 +385,7 @@ def consolidation_create(*, month, created_by) -> Consolidation:
     month = month_of(month)
     if not permissions.user_can_consolidate(user=created_by):
         raise PermissionDeniedError(_("只有住房城乡建设厅审核员可以汇总全省月报。"))
+    _signature(created_by)  # the 汇总 sheet names its 填表人
     reports = {r.agency.department.code: r for r in _province_reports(month)}
     missing = [
         department.name
@@ -297,6 +425,7 @@ def consolidation_report(*, consolidation: Consolidation, reported_by) -> Consol
     """Report the consolidation upward (上报); ministry users can read it from then on."""
     if not permissions.user_can_consolidate(user=reported_by):
         raise PermissionDeniedError(_("只有住房城乡建设厅审核员可以上报全省汇总。"))
+    _signature(reported_by)  # the 汇总 sheet names its 负责人
     changed = Consolidation.objects.filter(
         pk=consolidation.pk, status=Consolidation.Status.DRAFT
     ).update(

@@ -18,7 +18,7 @@ def submitted(agency, member):
     county = agency("ZJ", "510104")
     decided_case(county)
     report = services.report_get_or_create(agency=county, month=MARCH)
-    return services.report_submit(report=report, submitted_by=member("ZJ", "510104", "clerk"))
+    return services.report_submit(report=report, submitted_by=member("ZJ", "510104", "reviewer"))
 
 
 def test_reports_revisions_rows_and_consolidations_cannot_be_added_changed_or_deleted(

@@ -9,7 +9,13 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from reports import layout
-from reports.excel import SheetData, Statistics, annex1_workbook, consolidation_workbook
+from reports.excel import (
+    SheetData,
+    Signatory,
+    Statistics,
+    annex1_workbook,
+    consolidation_workbook,
+)
 
 ROW = {
     "name": "张三",
@@ -30,8 +36,8 @@ def sheet(rows=(ROW,)):
     return SheetData(
         agency_name="成都市锦江区住房和城乡建设局",
         rows=list(rows),
-        submitter="李四",
-        approver="王五",
+        preparer=Signatory("李四", "028-86651234"),
+        signer=Signatory("王五", "13800000000"),
         submitted_on=datetime.date(2019, 4, 1),
     )
 
@@ -87,11 +93,11 @@ def test_data_rows_keep_identifiers_as_text():
     assert ws["L6"].value == "补报（2019年2月）"
 
 
-def test_footer_names_submitter_approver_and_date_in_merged_cells():
-    """The footer below the rows: 填表人 A–D, 负责人 E–G, 申报时间 H–L."""
+def test_footer_names_preparer_signer_with_phones_and_date_in_merged_cells():
+    """The footer below the rows: 填表人 A–D, 负责人 E–G (each with 联系电话), 申报时间 H–L."""
     ws = read(annex1_workbook(sheet([ROW, ROW]))).active
-    assert ws["A8"].value == "填表人：李四"
-    assert ws["E8"].value == "负责人：王五"
+    assert ws["A8"].value == "填表人：李四  联系电话：028-86651234"
+    assert ws["E8"].value == "负责人：王五  联系电话：13800000000"
     assert ws["H8"].value == "申报时间：2019年4月1日"
     merges = {str(r) for r in ws.merged_cells.ranges}
     assert {"A8:D8", "E8:G8", "H8:L8"} <= merges
@@ -113,7 +119,7 @@ def test_zero_report_says_nothing_was_handled():
     ws = read(annex1_workbook(sheet(rows=()))).active
     assert ws["A6"].value == "本月无查处情况"
     assert "A6:L6" in {str(r) for r in ws.merged_cells.ranges}
-    assert ws["A7"].value == "填表人：李四"
+    assert ws["A7"].value == "填表人：李四  联系电话：028-86651234"
 
 
 def test_consolidation_has_a_sheet_per_department_a_summary_and_statistics():

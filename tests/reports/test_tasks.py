@@ -50,7 +50,7 @@ def test_beat_tasks_run_twice_on_a_real_worker_send_nothing_twice(
 ):
     """Drafts, reminders and overdue notices are created once however often the tasks run."""
     county_clerk = member("ZJ", "510104", "clerk")
-    diligent_clerk = member("ZJ", "510105", "clerk")
+    diligent_clerk = member("ZJ", "510105", "reviewer")
     city_reviewer = member("ZJ", "510100", "reviewer")
     consolidator = member("ZJ", "510000", "reviewer")
     march = datetime.date(2019, 3, 1)
