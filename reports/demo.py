@@ -9,16 +9,23 @@ report to approve, a county a returned report to fix and 锦江区人社局's re
 
 Each step runs only when its report or consolidation has not reached that step yet, so running
 ``seed_demo`` again changes nothing (and never undoes what someone did by hand in between).
+
+Demo only: the services stamp each step with the real time, which would print today's date as
+2019's 申报时间. Right after a step, the demo moves the times of the revision (prepared, signed,
+reviewed) and of the consolidation to working days of the month's filing window, each before its
+stage's deadline (``_moment``). Audit events and notifications keep the real time: the audit log
+is append-only.
 """
 
 import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
-from agencies.models import Agency
-from reports import services
-from reports.models import Consolidation, Report
+from agencies.models import Agency, Region
+from reports import deadlines, services
+from reports.models import Consolidation, Report, ReportRevision
 
 DONE_MONTHS = (datetime.date(2019, 1, 1), datetime.date(2019, 2, 1))
 OPEN_MONTH = datetime.date(2019, 3, 1)
@@ -80,17 +87,68 @@ def _agencies() -> dict[tuple[str, str], Agency]:
     }
 
 
+# The parent stage of each level: a report is approved just before its parent prepares its own.
+PARENT_STAGE = {
+    Region.Level.COUNTY: deadlines.PREFECTURE,
+    Region.Level.PREFECTURE: deadlines.PROVINCE,
+    Region.Level.PROVINCE: deadlines.CONSOLIDATION,
+}
+
+
+def _moment(month: datetime.date, stage: str, before: int, at: str) -> datetime.datetime:
+    """Return ``at`` o'clock ``before`` working days before ``stage``'s deadline for ``month``."""
+    working_day = max(1, deadlines.deadline_rules()[stage].working_day - before)
+    day = deadlines.nth_working_day(deadlines.filing_opens(month), working_day)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.fromisoformat(at)))
+
+
+def _backdate(report: Report, *, prepared=False, signed=False, reviewed=False) -> None:
+    """Move the current revision's steps just taken into the month's filing window (demo only)."""
+    stage, month = report.agency.level, report.month
+    times = {}
+    if prepared:
+        times["prepared_at"] = _moment(month, stage, 2, "10:00")
+    if signed:
+        times["submitted_at"] = _moment(month, stage, 1, "16:00")
+    if reviewed:
+        times["reviewed_at"] = _moment(month, PARENT_STAGE[stage], 2, "09:30")
+    if times:
+        ReportRevision.objects.filter(pk=report.current_revision_id).update(**times)
+
+
 def _file(*, agency: Agency, month: datetime.date, preparer, signer) -> tuple[Report, int]:
     """Prepare and sign the agency's report unless it got that far; return it and the steps."""
     report = services.report_get_or_create(agency=agency, month=month, user=preparer)
-    steps = 0
+    prepared = signed = False
     if report.status == Report.Status.DRAFT and not report.revisions.exists():
         if signer is not None and signer.pk == preparer.pk:  # a reviewer: one step
-            return services.report_submit(report=report, submitted_by=preparer), 1
-        report, steps = services.report_prepare(report=report, prepared_by=preparer), 1
+            report = services.report_submit(report=report, submitted_by=preparer)
+            _backdate(report, prepared=True, signed=True)
+            return report, 1
+        report, prepared = services.report_prepare(report=report, prepared_by=preparer), True
     if report.status == Report.Status.PREPARED and signer is not None:
-        report, steps = services.report_sign(report=report, signed_by=signer), steps + 1
-    return report, steps
+        report, signed = services.report_sign(report=report, signed_by=signer), True
+    _backdate(report, prepared=prepared, signed=signed)
+    return report, prepared + signed
+
+
+def _consolidate(month: datetime.date, user) -> int:
+    """Consolidate the month and report it to the ministry unless done; return the steps."""
+    steps = 0
+    consolidation = Consolidation.objects.filter(month=month).first()
+    if consolidation is None:
+        consolidation = services.consolidation_create(month=month, created_by=user)
+        Consolidation.objects.filter(pk=consolidation.pk).update(
+            created_at=_moment(month, deadlines.CONSOLIDATION, 2, "10:00")
+        )
+        steps += 1
+    if consolidation.status == Consolidation.Status.DRAFT:
+        services.consolidation_report(consolidation=consolidation, reported_by=user)
+        Consolidation.objects.filter(pk=consolidation.pk).update(
+            reported_at=_moment(month, deadlines.CONSOLIDATION, 1, "16:00")
+        )
+        steps += 1
+    return steps
 
 
 def _month_done(month: datetime.date, agencies: dict, users: dict) -> int:
@@ -105,15 +163,9 @@ def _month_done(month: datetime.date, agencies: dict, users: dict) -> int:
         steps += taken
         if report.status == Report.Status.SUBMITTED:
             services.report_approve(report=report, approved_by=users[approver])
+            _backdate(report, reviewed=True)
             steps += 1
-    consolidation = Consolidation.objects.filter(month=month).first()
-    if consolidation is None:
-        consolidation = services.consolidation_create(month=month, created_by=users[CONSOLIDATOR])
-        steps += 1
-    if consolidation.status == Consolidation.Status.DRAFT:
-        services.consolidation_report(consolidation=consolidation, reported_by=users[CONSOLIDATOR])
-        steps += 1
-    return steps
+    return steps + _consolidate(month, users[CONSOLIDATOR])
 
 
 def _month_in_progress(month: datetime.date, agencies: dict, users: dict) -> int:
@@ -128,6 +180,7 @@ def _month_in_progress(month: datetime.date, agencies: dict, users: dict) -> int
         steps += taken
         if taken and returner and report.status == Report.Status.SUBMITTED:
             services.report_return(report=report, returned_by=users[returner], reason=reason)
+            _backdate(report, reviewed=True)
             steps += 1
     return steps
 

@@ -1,6 +1,7 @@
 """The monthly 附件1: reports per agency and month, their frozen revisions, and consolidations."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -10,6 +11,7 @@ from agencies import permissions
 from agencies.models import Department, Region
 from agencies.querysets import CHANGE, READ_ROLES, RestrictedQuerySet
 from core.months import month_label
+from reports.deadlines import DEFAULT_REMINDER_WORKING_DAYS, MAX_WORKING_DAY
 
 # The departments that file a monthly 附件1 (DOMAIN.md §2) are those of kind "reporting"; the
 # lead department (住建厅, ``Department.is_lead``) consolidates them. Both are data.
@@ -299,24 +301,36 @@ class Consolidation(models.Model):
 
 
 class ReportDeadline(models.Model):
-    """When each level's report is due, as data (later campaigns change it without code)."""
+    """When each stage of the chain is due, as data (later campaigns change it without code).
 
-    level = models.CharField(_("层级"), max_length=12, choices=Region.Level.choices, unique=True)
-    day_of_next_month = models.PositiveSmallIntegerField(
-        _("次月几日"),
-        null=True,
-        blank=True,
-        help_text=_("省级：次月几日前报送（如 1）；为空则按上级期限提前。"),
+    The filing of a month opens on the 1st of the next month (the plan); a stage is due on the
+    n-th working day of that month, counties first and 住建厅's consolidation last
+    (``reports.deadlines``). Changed only through ``reports.services.deadline_update``.
+    """
+
+    class Stage(models.TextChoices):
+        # The first three are ``Region.Level`` values: an agency's level names its stage.
+        COUNTY = "county", _("县（市、区）报送市（州）")
+        PREFECTURE = "prefecture", _("市（州）报送省级部门")
+        PROVINCE = "province", _("省级部门报送住房城乡建设厅")
+        CONSOLIDATION = "consolidation", _("住房城乡建设厅汇总上报住房城乡建设部")
+
+    stage = models.CharField(_("环节"), max_length=16, choices=Stage.choices, unique=True)
+    working_day = models.PositiveSmallIntegerField(
+        _("次月第几个工作日"),
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_WORKING_DAY)],
+        help_text=_("上月月报在次月第几个工作日（含调休）前报送；须按县、市、省、汇总的顺序递增。"),
     )
-    working_days_before_parent = models.PositiveSmallIntegerField(
-        _("早于上级的工作日数"), default=0
+    reminder_working_days = models.PositiveSmallIntegerField(
+        _("提前提醒工作日数"),
+        default=DEFAULT_REMINDER_WORKING_DAYS,
+        validators=[MaxValueValidator(MAX_WORKING_DAY)],
     )
-    reminder_working_days = models.PositiveSmallIntegerField(_("提前提醒工作日数"), default=2)
 
     class Meta:
-        ordering = ["level"]
+        ordering = ["working_day"]
         verbose_name = _("报送期限")
         verbose_name_plural = _("报送期限")
 
     def __str__(self):
-        return self.get_level_display()
+        return self.get_stage_display()

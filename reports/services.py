@@ -13,7 +13,14 @@ from agencies.selectors import Signature, signature_of
 from audit.actions import Action
 from audit.services import audit_record
 from core.errors import ConflictError, DomainError, PermissionDeniedError
-from core.months import month_day_label, month_label, month_param, parse_month, previous_month
+from core.months import (
+    day_label,
+    month_day_label,
+    month_label,
+    month_param,
+    parse_month,
+    previous_month,
+)
 from notifications.services import notification_send
 from reports import deadlines
 from reports.kinds import kind_of
@@ -21,6 +28,7 @@ from reports.models import (
     REPORTING,
     Consolidation,
     Report,
+    ReportDeadline,
     ReportRevision,
     province_reports_q,
 )
@@ -39,6 +47,17 @@ def month_of(value) -> datetime.date:
 def _month_route(month: datetime.date) -> tuple[str, dict]:
     """Return the reports index of ``month`` as a notification's link."""
     return "reports:list", {"month": month_param(month)}
+
+
+def _check_filing_open(month: datetime.date) -> None:
+    """Refuse to file a month that has not ended: the plan files the previous month's cases."""
+    if deadlines.is_filing_open(month, timezone.localdate()):
+        return
+    message = _(
+        "%(month)s尚未结束，不能填报：附件1每月1日起填报上月查处情况，"
+        "%(month)s的月报自%(opens)s起填报。"
+    ) % {"month": month_label(month), "opens": day_label(deadlines.filing_opens(month))}
+    raise DomainError(message, fields={"month": [message]})
 
 
 def _check_month(month: datetime.date) -> None:
@@ -113,6 +132,7 @@ def _prepare(locked: Report, user, signature: Signature) -> ReportRevision:
             % {"status": locked.get_status_display()}
         )
     _check_month(locked.month)
+    _check_filing_open(locked.month)
     kind = kind_of(locked)
     rows = kind.compile(locked)
     revision = ReportRevision.objects.create(
@@ -463,86 +483,190 @@ def reports_open_month(*, month: datetime.date) -> int:
     return len(created)
 
 
-def _pending(*, today: datetime.date):
-    """Yield (agency, month, due) for reports not yet submitted, of last month and this month.
+def _pending(*, month: datetime.date, rules: dict):
+    """Yield (agency, due, rule) for the month's reports not yet signed off and sent up.
 
-    Agencies without a draft count too: with the default deadlines a county's report can fall
-    due before the month ends, i.e. before the drafts are opened.
+    Agencies without a draft count too: the drafts are opened by a daily task that may not have
+    run yet.
     """
-    rules = deadlines.deadline_rules()
-    this_month = today.replace(day=1)
-    for month in (previous_month(this_month), this_month):
-        done = Report.objects.filter(
-            kind=Report.Kind.ANNEX1,
-            month=month,
-            status__in=[Report.Status.SUBMITTED, Report.Status.APPROVED],
-        ).values("agency_id")
-        agencies = (
-            Agency.objects.filter(is_active=True, department__kind=REPORTING)
-            .exclude(pk__in=done)
-            .select_related("parent")
-            .order_by("path")
-        )
-        dues = {level: deadlines.due_date(level, month, rules) for level in rules}
-        for agency in agencies:
-            yield agency, month, dues[agency.level], rules[agency.level]
+    filed = Report.objects.filter(
+        kind=Report.Kind.ANNEX1,
+        month=month,
+        status__in=[Report.Status.SUBMITTED, Report.Status.APPROVED],
+    ).values("agency_id")
+    agencies = (
+        Agency.objects.filter(is_active=True, department__kind=REPORTING)
+        .exclude(pk__in=filed)
+        .select_related("parent")
+        .order_by("path")
+    )
+    dues = {stage: deadlines.due_date(stage, month, rules) for stage in rules}
+    for agency in agencies:
+        yield agency, dues[agency.level], rules[agency.level]
+
+
+def _consolidation_pending(month: datetime.date) -> bool:
+    """Return True while 住建厅 has not reported ``month``'s consolidation to the ministry."""
+    return not Consolidation.objects.filter(
+        month=month, status=Consolidation.Status.REPORTED
+    ).exists()
 
 
 def report_reminders_send(*, today: datetime.date) -> int:
-    """Remind agencies whose report is not submitted and falls due within N working days."""
+    """Remind agencies (and 住建厅 of its consolidation) a few working days before a deadline.
+
+    Only last month's report is filed now: its filing opened on the 1st, and every deadline
+    falls within this month (``deadlines.MAX_WORKING_DAY``).
+    """
+    month, rules = previous_month(today), deadlines.deadline_rules()
     due_soon = [
-        (agency, month, due)
-        for agency, month, due, rule in _pending(today=today)
-        if today <= due and deadlines.working_days_between(today, due) <= rule.reminder_working_days
+        (agency, due)
+        for agency, due, rule in _pending(month=month, rules=rules)
+        if deadlines.reminder_due(rule, month, today)
     ]
-    staff = permissions.staff_by_agency([a.pk for a, _m, _d in due_soon], permissions.WRITE_ROLES)
+    staff = permissions.staff_by_agency([a.pk for a, _d in due_soon], permissions.WRITE_ROLES)
     sent = 0
-    for agency, month, due in due_soon:
+    for agency, due in due_soon:
         sent += notification_send(
             users=staff.get(agency.pk, []),
             key=f"report-reminder:{agency.pk}:{month_param(month)}:{due.isoformat()}",
             title=_("请于%(due)s前报送%(month)s的附件1")
             % {"due": month_day_label(due), "month": month_label(month)},
-            body=_("%(agency)s %(month)s的月报尚未报送。")
+            body=_("%(agency)s %(month)s的月报尚未签发报送。")
             % {"agency": agency.name, "month": month_label(month)},
+            route=_month_route(month),
+        )
+    rule = rules[deadlines.CONSOLIDATION]
+    if deadlines.reminder_due(rule, month, today) and _consolidation_pending(month):
+        due = deadlines.due_date(deadlines.CONSOLIDATION, month, rules)
+        sent += notification_send(
+            users=permissions.consolidators(),
+            key=f"consolidation-reminder:{month_param(month)}:{due.isoformat()}",
+            title=_("请于%(due)s前将%(month)s的全省汇总上报住房城乡建设部")
+            % {"due": month_day_label(due), "month": month_label(month)},
+            route=_consolidations_route(month),
+        )
+    return sent
+
+
+def _consolidations_route(month: datetime.date) -> tuple[str, dict]:
+    return "reports:consolidations", {"month": month_param(month)}
+
+
+def _overdue_to_parents(month: datetime.date, overdue: list[Agency]) -> int:
+    """Tell each parent agency's reviewers which of their children are overdue (once a month)."""
+    by_parent: dict[int, list[Agency]] = {}
+    for agency in overdue:
+        if agency.parent_id:
+            by_parent.setdefault(agency.parent_id, []).append(agency)
+    reviewers = permissions.staff_by_agency(by_parent, {permissions.REVIEWER})
+    return sum(
+        notification_send(
+            users=reviewers.get(parent_id, []),
+            key=f"report-overdue:{parent_id}:{month_param(month)}",
+            title=_("%(month)s附件1逾期未报：%(n)d 个下级机构")
+            % {"month": month_label(month), "n": len(children)},
+            body="、".join(a.name for a in children),
+            route=_month_route(month),
+        )
+        for parent_id, children in by_parent.items()
+    )
+
+
+def _overdue_to_consolidators(month: datetime.date, overdue: list[Agency], users) -> int:
+    """Tell 住建厅 of the overdue agencies, once per stage as each stage's deadline passes."""
+    sent = 0
+    for stage in deadlines.STAGES:
+        late = [a for a in overdue if a.level == stage]
+        if not late:
+            continue
+        names = "、".join(a.name for a in late[:20]) + ("等" if len(late) > 20 else "")
+        sent += notification_send(
+            users=users,
+            key=f"report-overdue:province:{month_param(month)}:{stage}",
+            title=_("%(month)s附件1逾期未报：%(stage)s %(n)d 个机构")
+            % {
+                "month": month_label(month),
+                "stage": Region.Level(stage).label,
+                "n": len(late),
+            },
+            body=names,
             route=_month_route(month),
         )
     return sent
 
 
 def reports_overdue_notify(*, today: datetime.date) -> int:
-    """List overdue reports for the parent agency's reviewers and for 住建厅."""
-    overdue: dict[datetime.date, list[Agency]] = {}
-    for agency, month, due, _rule in _pending(today=today):
-        if today > due:
-            overdue.setdefault(month, []).append(agency)
-    if not overdue:
-        return 0
-    parents = {a.parent_id for agencies in overdue.values() for a in agencies if a.parent_id}
-    reviewers = permissions.staff_by_agency(parents, {permissions.REVIEWER})
+    """List last month's overdue reports for the parents' reviewers and for 住建厅, and tell
+    住建厅 when its consolidation to the ministry is overdue."""
+    month, rules = previous_month(today), deadlines.deadline_rules()
+    overdue = [agency for agency, due, _rule in _pending(month=month, rules=rules) if today > due]
     consolidators = list(permissions.consolidators())
-    sent = 0
-    for month, agencies in overdue.items():
-        by_parent: dict[int, list[Agency]] = {}
-        for agency in agencies:
-            if agency.parent_id:
-                by_parent.setdefault(agency.parent_id, []).append(agency)
-        for parent_id, children in by_parent.items():
-            sent += notification_send(
-                users=reviewers.get(parent_id, []),
-                key=f"report-overdue:{parent_id}:{month_param(month)}",
-                title=_("%(month)s附件1逾期未报：%(n)d 个下级机构")
-                % {"month": month_label(month), "n": len(children)},
-                body="、".join(a.name for a in children),
-                route=_month_route(month),
-            )
-        province = [a for a in agencies if a.level == Region.Level.PROVINCE]
+    sent = _overdue_to_parents(month, overdue)
+    sent += _overdue_to_consolidators(month, overdue, consolidators)
+    due = deadlines.due_date(deadlines.CONSOLIDATION, month, rules)
+    if today > due and _consolidation_pending(month):
         sent += notification_send(
             users=consolidators,
-            key=f"report-overdue:province:{month_param(month)}",
-            title=_("%(month)s附件1逾期未报：全省 %(n)d 个机构")
-            % {"month": month_label(month), "n": len(agencies)},
-            body=_("省级部门：%(names)s") % {"names": "、".join(a.name for a in province) or "无"},
-            route=_month_route(month),
+            key=f"consolidation-overdue:{month_param(month)}",
+            title=_("%(month)s的全省汇总逾期未上报住房城乡建设部（期限%(due)s）")
+            % {"month": month_label(month), "due": month_day_label(due)},
+            route=_consolidations_route(month),
         )
     return sent
+
+
+# -- deadlines (the admin edits them through here) -----------------------------------------
+
+
+def deadline_check(*, stage: str, working_day: int, reminder_working_days: int) -> None:
+    """Refuse a deadline that breaks the chain's order or lies past the month's working days."""
+    rules = deadlines.deadline_rules()
+    rules[stage] = deadlines.DeadlineRule(stage, working_day, reminder_working_days)
+    errors: dict[str, list[str]] = {}
+    if not 1 <= working_day <= deadlines.MAX_WORKING_DAY:
+        errors["working_day"] = [
+            _("须在次月第1至第%(n)d个工作日之间。") % {"n": deadlines.MAX_WORKING_DAY}
+        ]
+    elif problems := deadlines.order_problems(rules):
+        labels = dict(ReportDeadline.Stage.choices)
+        errors["working_day"] = [
+            _("“%(first)s”（第%(a)d个工作日）须早于“%(then)s”（第%(b)d个工作日）。")
+            % {
+                "first": labels[first],
+                "a": rules[first].working_day,
+                "then": labels[then],
+                "b": rules[then].working_day,
+            }
+            for first, then in problems
+        ]
+    if errors:
+        message = _("报送期限须按县、市、省级部门、汇总上报的顺序先后到期。")
+        raise DomainError(message, fields=errors)
+
+
+@transaction.atomic
+def deadline_update(
+    *, deadline: ReportDeadline, working_day: int, reminder_working_days: int, actor
+) -> ReportDeadline:
+    """Change a stage's deadline, keeping the chain's order, and record who changed it."""
+    deadline_check(
+        stage=deadline.stage, working_day=working_day, reminder_working_days=reminder_working_days
+    )
+    stored = ReportDeadline.objects.select_for_update().filter(stage=deadline.stage).first()
+    before = {
+        "working_day": stored.working_day if stored else None,
+        "reminder_working_days": stored.reminder_working_days if stored else None,
+    }
+    deadline, _created = ReportDeadline.objects.update_or_create(
+        stage=deadline.stage,
+        defaults={"working_day": working_day, "reminder_working_days": reminder_working_days},
+    )
+    after = {"working_day": working_day, "reminder_working_days": reminder_working_days}
+    audit_record(
+        actor=actor,
+        action=Action.DEADLINE_CHANGED,
+        target=deadline,
+        changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+    )
+    return deadline

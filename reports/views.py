@@ -115,9 +115,11 @@ def report_detail(request, pk: int):
         else None,
         "diff": selectors.revision_diff(report, full_ids=full_ids),
         "children": selectors.children_status(user=user, agency=report.agency, month=report.month),
+        # The month can be filed once it has ended; until then the page says when.
+        "filing_opens": deadlines.filing_opens(report.month),
+        "filing_open": deadlines.is_filing_open(report.month, timezone.localdate()),
         "may_prepare": report.is_open
         and permissions.user_can_prepare_report(user=user, report=report),
-        "month_running": report.month >= timezone.localdate().replace(day=1),
         "signs_too": permissions.user_can_sign_report(user=user, report=report),
         "may_sign": prepared and permissions.user_can_sign_report(user=user, report=report),
         "may_withdraw": prepared and permissions.user_can_withdraw_report(user=user, report=report),
@@ -125,6 +127,7 @@ def report_detail(request, pk: int):
         and permissions.user_can_review_report(user=user, report=report),
         "due": deadlines.due_date(report.agency.level, report.month),
     }
+    context["may_prepare"] = context["may_prepare"] and context["filing_open"]
     if context["may_prepare"] or context["may_sign"]:
         context["needs_profile"] = signature_of(user) is None
     return render(request, "reports/detail.html", context)
@@ -242,6 +245,7 @@ def consolidation_index(request):
             "consolidation": current,
             "consolidations": consolidations,
             "chart": selectors.consolidation_chart(user=request.user),
+            "due": deadlines.due_date(deadlines.CONSOLIDATION, month),
         },
     )
 

@@ -327,32 +327,39 @@ def _shanghai_now(monkeypatch, moment: str):
 
 
 @pytest.mark.django_db
-def test_a_future_month_cannot_be_submitted_in_shanghai(agency, member, monkeypatch):
-    """At 23:30 on 31 March in Shanghai April is refused; at 00:30 on 1 April it is accepted."""
-    county, clerk = agency("ZJ", "510104"), member("ZJ", "510104", "reviewer")
+def test_a_month_is_filed_only_once_it_has_ended_in_shanghai(agency, member, monkeypatch):
+    """At 23:30 on 30 April in Shanghai April is refused; at 00:30 on 1 May it is accepted."""
+    county, filer = agency("ZJ", "510104"), member("ZJ", "510104", "reviewer")
     report = Report.objects.create(agency=county, month=datetime.date(2019, 4, 1))
-    _shanghai_now(monkeypatch, "2019-03-31T15:30:00")  # 23:30 in Asia/Shanghai
-    with pytest.raises(DomainError, match="月份不能晚于本月") as info:
-        services.report_submit(report=report, submitted_by=clerk)
+    _shanghai_now(monkeypatch, "2019-04-30T15:30:00")  # 23:30 in Asia/Shanghai
+    with pytest.raises(DomainError, match="2019年4月尚未结束") as info:
+        services.report_submit(report=report, submitted_by=filer)
     assert "month" in info.value.fields
     report.refresh_from_db()
     assert (report.status, report.revisions.count()) == (Report.Status.DRAFT, 0)
-    _shanghai_now(monkeypatch, "2019-03-31T16:30:00")  # 00:30 on 1 April in Asia/Shanghai
-    assert services.report_submit(report=report, submitted_by=clerk).status == "submitted"
+    _shanghai_now(monkeypatch, "2019-04-30T16:30:00")  # 00:30 on 1 May in Asia/Shanghai
+    assert services.report_submit(report=report, submitted_by=filer).status == "submitted"
 
 
 @pytest.mark.django_db
-def test_the_running_month_can_be_submitted_with_a_notice(client, agency, member):
-    """City and county deadlines fall inside the month, so the running month may be submitted;
-    the page says that later decisions of the month will come next month as 补报."""
+def test_filing_the_running_month_is_refused_with_a_clear_chinese_message(client, agency, member):
+    """The running month's report may be opened, but its page says when filing opens and offers
+    no button; a crafted submission is refused with the same explanation and nothing is frozen."""
     from django.utils import timezone
 
+    from core.months import day_label, month_label, next_month
+
     this_month = timezone.localdate().replace(day=1)
-    county, clerk = agency("ZJ", "510104"), member("ZJ", "510104", "reviewer")
+    county, clerk = agency("ZJ", "510104"), member("ZJ", "510104", "clerk")
     report = services.report_get_or_create(agency=county, month=this_month)
     client.force_login(clerk)
     page = client.get(f"/reports/{report.pk}/").content.decode()
-    assert "补报" in page
-    client.post(f"/reports/{report.pk}/submit/", follow=True)
+    opens = day_label(next_month(this_month))
+    assert f"{month_label(this_month)}尚未结束，还不能填报" in page
+    assert f"自{opens}起填报" in page
+    assert 'id="submit-report"' not in page
+    response = client.post(f"/reports/{report.pk}/submit/", follow=True)
+    assert f"{month_label(this_month)}尚未结束，不能填报" in response.content.decode()
+    assert f"自{opens}起填报" in response.content.decode()
     report.refresh_from_db()
-    assert report.status == Report.Status.SUBMITTED
+    assert (report.status, report.revisions.count()) == (Report.Status.DRAFT, 0)

@@ -114,3 +114,36 @@ def test_running_seed_demo_again_creates_nothing(reference):
     assert {model: model.objects.count() for model in models} == before
     assert report("ZJ", "510104", MAR).status == Report.Status.APPROVED
     assert report("ZJ", "510105", MAR).status == Report.Status.RETURNED
+
+
+def test_demo_filing_times_are_plausible_days_of_each_months_filing_window(reference):
+    """申报时间 and the other steps fall on working days after the month ended and before each
+    stage's deadline, in the chain's order; never today."""
+    from django.utils import timezone
+
+    from reports import deadlines
+
+    seed()
+    local = timezone.localtime
+    revisions = ReportRevision.objects.select_related("report__agency").exclude(
+        submitted_at__isnull=True
+    )
+    assert revisions.count() == 2 * 11 + 2  # January and February, and two of March
+    for revision in revisions:
+        filed = revision.report
+        due = deadlines.due_date(filed.agency.level, filed.month)
+        submitted = local(revision.submitted_at).date()
+        assert deadlines.filing_opens(filed.month) <= submitted <= due, revision
+        assert deadlines.is_working_day(submitted)
+        assert revision.prepared_at <= revision.submitted_at
+        if revision.reviewed_at:
+            assert revision.reviewed_at > revision.submitted_at
+    for consolidation in Consolidation.objects.all():
+        due = deadlines.due_date("consolidation", consolidation.month)
+        assert consolidation.created_at < consolidation.reported_at
+        assert local(consolidation.reported_at).date() <= due
+    today = timezone.localdate()
+    assert not revisions.filter(submitted_at__date=today).exists()
+    prepared = report("RS", "510104", MAR)  # awaiting sign-off: prepared in April 2019
+    assert local(prepared.current_revision.prepared_at).date() < today
+    assert prepared.current_revision.submitted_at is None
