@@ -34,10 +34,6 @@ class OwnReport:
     today: datetime.date
 
     @property
-    def is_open(self) -> bool:
-        return self.report is None or self.report.is_open
-
-    @property
     def is_late(self) -> bool:
         """Return True past the due date until the report is signed off and sent up."""
         filed = self.report is not None and self.report.is_filed

@@ -89,6 +89,18 @@ def test_submit_return_resubmit_approve_through_the_api(api, member, agency, cou
     assert [r["id"] for r in listed["results"]] == [county_report.pk]
 
 
+def test_a_prepared_report_is_withdrawn_through_the_api(api, member, county_report):
+    """The county's reviewer takes the clerk's preparation back with a reason (400 without)."""
+    clerk = api(member("ZJ", "510104", "clerk"))
+    signer = api(member("ZJ", "510104", "reviewer"))
+    url = f"/api/v1/reports/{county_report.pk}/"
+    assert clerk.post(url + "submit/").json()["status"] == "prepared"
+    assert signer.post(url + "withdraw/", {"reason": ""}, format="json").status_code == 400
+    withdrawn = signer.post(url + "withdraw/", {"reason": "漏报一人"}, format="json")
+    assert withdrawn.json()["status"] == "draft"
+    assert signer.post(url + "sign/").status_code == 409
+
+
 def test_report_workbook_downloads(api, member, county_report):
     """annex1.xlsx answers an .xlsx workbook with the agency on the 报送部门 line."""
     response = api(member("ZJ", "510104", "clerk")).get(
