@@ -1,14 +1,18 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from knox.models import AuthToken
 
-from agencies.models import Agency, ComplaintChannel, Department, Membership, Region
+from agencies.models import Agency, ComplaintChannel, Department, Membership, Profile, Region
 from agencies.services import (
     agency_check_parent,
     agency_save,
     membership_grant,
     membership_revoke,
+    profile_check,
+    profile_update,
 )
 from core.admin import ReadOnlyAdmin
 from core.errors import DomainError
@@ -112,3 +116,69 @@ class AuthTokenAdmin(ReadOnlyAdmin):
     def has_view_permission(self, request, obj=None):
         # No object page: its title would be the token's str(), which holds the digest.
         return obj is None and super().has_view_permission(request)
+
+
+class ProfileInlineForm(forms.ModelForm):
+    class Meta:
+        model = Profile
+        fields = ["real_name", "office_phone"]
+
+    def clean(self):
+        """Show the service's refusal next to the fields (the service is the one validator)."""
+        data = super().clean()
+        try:
+            profile_check(
+                real_name=data.get("real_name", ""), office_phone=data.get("office_phone", "")
+            )
+        except DomainError as exc:
+            raise ValidationError(exc.fields) from exc
+        return data
+
+
+class ProfileInline(admin.StackedInline):
+    """The user's real name and office phone (附件1's 填表人, 负责人), saved through the service."""
+
+    model = Profile
+    form = ProfileInlineForm
+    can_delete = False
+    max_num = 1
+    min_num = 0
+    extra = 1
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Django's user admin with the profile inline; profile changes are audited."""
+
+    inlines = [ProfileInline]
+    list_display = ["username", "real_name", "office_phone", "is_active", "is_superuser"]
+    list_select_related = ["profile"]
+    search_fields = ["username", "profile__real_name", "email"]
+
+    @admin.display(description=Profile._meta.get_field("real_name").verbose_name)
+    def real_name(self, obj):
+        profile = getattr(obj, "profile", None)
+        return profile.real_name if profile else ""
+
+    @admin.display(description=Profile._meta.get_field("office_phone").verbose_name)
+    def office_phone(self, obj):
+        profile = getattr(obj, "profile", None)
+        return profile.office_phone if profile else ""
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Profile:
+            return super().save_formset(request, form, formset, change)
+        # Not formset.save(): the service validates, writes and audits. save(commit=False)
+        # only builds the instances the admin's change message lists.
+        for profile in formset.save(commit=False):
+            profile_update(
+                user=form.instance,
+                real_name=profile.real_name,
+                office_phone=profile.office_phone,
+                actor=request.user,
+            )
+        return None

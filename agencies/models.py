@@ -177,3 +177,29 @@ class ComplaintChannel(models.Model):
 
     def __str__(self):
         return f"{self.department.short_name} {self.telephone} {self.email}"
+
+
+class Profile(models.Model):
+    """A user's real name and office phone: how they sign forms (填表人, 负责人 of 附件1).
+
+    Kept beside Django's user rather than in ``first_name``/``last_name``: a Chinese name is one
+    field (``get_full_name`` would print it given name first), and the phone has no home there.
+    Written only by ``agencies.services.profile_update``, which validates and audits.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="profile",
+    )
+    real_name = models.CharField(_("姓名"), max_length=30, blank=True)
+    office_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("个人信息")
+        verbose_name_plural = _("个人信息")
+
+    def __str__(self):
+        return self.real_name or str(self.user)

@@ -18,8 +18,10 @@ A membership covers its agency and every agency below it in the same department 
   consolidation, its consolidators and, once reported, ministry users;
 - register a self-inspection declaration and attach its files: as entering a case; full ID
   numbers on it: its writers;
-- submit a report: a clerk or reviewer of the report's own agency; review it: a reviewer of its
-  parent agency, or for a province-level report a consolidator;
+- prepare a report (freeze its rows, 填表人) or take a prepared one back: a clerk or reviewer of
+  the report's own agency; sign it off (负责人), which sends it up: a reviewer of that same agency;
+  review it: a reviewer of its parent agency, or for a province-level report a consolidator, and
+  never one who prepared or signed the revision (四眼原则);
 - consolidate the province and report upward: a consolidator, i.e. a reviewer of the lead
   department's (住建厅's) province-level agency.
 
@@ -207,8 +209,8 @@ def user_can_unmask_declaration(*, user, declaration) -> bool:
 # --------------------------------------------------------------------------- reports
 
 
-def user_can_submit_report(*, user, report) -> bool:
-    """Whether the user may submit ``report``: a clerk or reviewer of its own agency."""
+def user_can_prepare_report(*, user, report) -> bool:
+    """Whether the user may prepare ``report`` (填表人): a clerk or reviewer of its own agency."""
     if not _active(user):
         return False
     if user.is_superuser:
@@ -219,18 +221,45 @@ def user_can_submit_report(*, user, report) -> bool:
     )
 
 
+def user_can_withdraw_report(*, user, report) -> bool:
+    """Whether the user may take a prepared, unsigned ``report`` back: whoever may prepare it."""
+    return user_can_prepare_report(user=user, report=report)
+
+
+def user_can_sign_report(*, user, report) -> bool:
+    """Whether the user may sign ``report`` off as its 负责人 and so send it to the parent agency.
+
+    A reviewer of the report's own agency: a reviewer of the agency above reviews the report,
+    never signs it, so a form is never signed by the level that approves it.
+    """
+    if not _active(user):
+        return False
+    if user.is_superuser:
+        return True
+    return any(
+        m.agency_id == report.agency_id and acting_role(m) == REVIEWER for m in memberships_of(user)
+    )
+
+
+def report_signers(report) -> QuerySet:
+    """Return the users who may sign ``report`` (notified when it is prepared)."""
+    return agency_staff([report.agency_id], {REVIEWER})
+
+
 def user_submitted_report(*, user, report) -> bool:
-    """Whether ``user`` submitted the report's current revision (and may not review it)."""
+    """Whether ``user`` prepared or signed the report's current revision (and may not review it)."""
     revision = getattr(report, "current_revision", None)
-    return revision is not None and revision.submitted_by_id == getattr(user, "pk", None)
+    if revision is None or getattr(user, "pk", None) is None:
+        return False
+    return user.pk in (revision.prepared_by_id, revision.signed_by_id)
 
 
 def user_can_review_report(*, user, report) -> bool:
     """Whether the user may approve or return ``report``: a reviewer of its parent agency.
 
     Province-level departments have no parent agency; 住建厅 reviews their reports. Nobody
-    reviews a revision they submitted themselves (四眼原则): a 住建厅 reviewer who files 住建厅's
-    own report leaves its approval to another reviewer.
+    reviews a revision they prepared or signed themselves (四眼原则): a 住建厅 reviewer who signs
+    住建厅's own report leaves its approval to another reviewer.
     """
     if not _active(user) or user_submitted_report(user=user, report=report):
         return False

@@ -1,8 +1,10 @@
 """Reads of the organisation."""
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 
-from agencies.models import Agency, Membership, Region
+from agencies.models import Agency, Membership, Profile, Region
 from agencies.querysets import VIEW, memberships_of
 
 
@@ -25,8 +27,27 @@ def membership_list(*, user) -> list[Membership]:
     return memberships_of(user)
 
 
-def display_name(user) -> str:
-    """Return the name a person signs with on forms (填表人 / 负责人): full name, else username."""
-    if user is None:
-        return ""
-    return user.get_full_name().strip() or user.username
+@dataclass(frozen=True)
+class Signature:
+    """How a person signs a form: their real name and office phone."""
+
+    name: str
+    phone: str
+
+
+def signature_of(user) -> Signature | None:
+    """Return the user's real name and phone from their profile, or None without a real name.
+
+    Never the username or a role: a form signed ``county_clerk`` or 审核员 is no signature.
+    """
+    if user is None or not getattr(user, "pk", None):
+        return None
+    profile = Profile.objects.filter(user=user).only("real_name", "office_phone").first()
+    if profile is None or not profile.real_name:
+        return None
+    return Signature(profile.real_name, profile.office_phone)
+
+
+def profile_of(user) -> Profile:
+    """Return the user's profile, unsaved and empty if they have none yet."""
+    return Profile.objects.filter(user=user).first() or Profile(user=user)

@@ -1,6 +1,8 @@
 """Writes to the organisation: reference data loading and memberships."""
 
 import csv
+import re
+import unicodedata
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -8,7 +10,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
-from agencies.models import Agency, ComplaintChannel, Department, Membership, Region
+from agencies.models import Agency, ComplaintChannel, Department, Membership, Profile, Region
 from agencies.reference import DEPARTMENTS, DIVISIONS_CSV, agency_name
 from audit.actions import Action
 from audit.services import audit_record
@@ -192,3 +194,60 @@ def agency_save(*, agency: Agency, actor=None) -> Agency:
             changes={"path": [old_path or None, new_path]} if new_path != old_path else {},
         )
     return agency
+
+
+# -- profiles: the names and phones that sign forms ----------------------------------------
+
+# A landline with its area code (028-85559305, 0816-2345678, an extension after a second
+# hyphen), or a mainland mobile number (13800000000).
+PHONE = re.compile(r"^(0\d{2,3}-\d{7,8}(-\d{1,6})?|1[3-9]\d{9})$")
+# Han characters, with the middle dot of minority and foreign names (阿依古丽·买买提).
+REAL_NAME = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]+(·[\u3400-\u4dbf\u4e00-\u9fff]+)*$")
+MIDDLE_DOTS = str.maketrans(dict.fromkeys("•・．.", "·"))
+# A name that is a role is no signature (the forms were once signed 审核员).
+ROLE_WORDS = ("录入员", "审核员", "负责人", "督查员", "部级用户", "管理员", "用户")
+
+
+def _normalise(value: str) -> str:
+    # NFKC turns full-width digits and hyphens (０２８－…) into the ASCII ones the pattern knows.
+    return unicodedata.normalize("NFKC", value or "").strip()
+
+
+def profile_check(*, real_name: str, office_phone: str) -> dict[str, str]:
+    """Return the cleaned name and phone, or raise with every problem by field."""
+    name = _normalise(real_name).replace(" ", "").translate(MIDDLE_DOTS)
+    phone = _normalise(office_phone).replace(" ", "").replace("—", "-")
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["real_name"] = [_("请填写真实姓名：附件1的填表人、负责人须署名。")]
+    elif any(word in name for word in ROLE_WORDS):
+        errors["real_name"] = [_("请填写本人姓名，不要填写职务或角色。")]
+    elif not (2 <= len(name) <= 30 and REAL_NAME.match(name)):
+        errors["real_name"] = [_("姓名应为2至30个汉字（少数民族姓名可用“·”分隔）。")]
+    if not phone:
+        errors["office_phone"] = [_("请填写联系电话。")]
+    elif not PHONE.match(phone):
+        errors["office_phone"] = [
+            _("联系电话格式应为“区号-号码”（如 028-85559305）或11位手机号码（如 13800000000）。")
+        ]
+    if errors:
+        raise DomainError(_("个人信息有误，请按提示修改。"), fields=errors)
+    return {"real_name": name, "office_phone": phone}
+
+
+@transaction.atomic
+def profile_update(*, user, real_name: str, office_phone: str, actor=None) -> Profile:
+    """Set the user's real name and office phone; record what changed and who changed it."""
+    values = profile_check(real_name=real_name, office_phone=office_phone)
+    profile, _created = Profile.objects.select_for_update().get_or_create(user=user)
+    changes = {
+        field: [getattr(profile, field), value]
+        for field, value in values.items()
+        if getattr(profile, field) != value
+    }
+    if changes:
+        for field, value in values.items():
+            setattr(profile, field, value)
+        profile.save()
+        audit_record(actor=actor, action=Action.PROFILE_UPDATED, target=user, changes=changes)
+    return profile

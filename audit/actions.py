@@ -11,6 +11,7 @@ class Action:
     MEMBERSHIP_ADDED = "membership.added"
     MEMBERSHIP_REMOVED = "membership.removed"
     AGENCY_SAVED = "agency.saved"
+    PROFILE_UPDATED = "user.profile_updated"
 
     CAMPAIGN_SAVED = "campaign.saved"
     CAMPAIGN_PHASES_SAVED = "campaign.phases_saved"
@@ -38,12 +39,15 @@ class Action:
     DECLARATION_ATTACHED = "declaration.attached"
 
     REPORT_CREATED = "report.created"
+    REPORT_PREPARED = "report.prepared"
+    REPORT_WITHDRAWN = "report.withdrawn"
     REPORT_SUBMITTED = "report.submitted"
     REPORT_APPROVED = "report.approved"
     REPORT_RETURNED = "report.returned"
     CONSOLIDATION_CREATED = "consolidation.created"
     CONSOLIDATION_RECOMPILED = "consolidation.recompiled"
     CONSOLIDATION_REPORTED = "consolidation.reported"
+    DEADLINE_CHANGED = "deadline.changed"
 
     JOB_STARTED = "job.started"
     JOB_RESTARTED = "job.restarted"

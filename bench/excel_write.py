@@ -106,8 +106,8 @@ def run(args) -> dict:
     sheet = excel.SheetData(
         agency_name=agency,
         rows=rows,
-        submitter="张三",
-        approver="李四",
+        preparer=excel.Signatory("张三", "028-86651234"),
+        signer=excel.Signatory("李四", "028-86651235"),
         submitted_on=datetime.date(2019, 4, 1),
     )
     grid = cell_grid(rows, agency)

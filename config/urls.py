@@ -9,10 +9,13 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
+from agencies import views as agency_views
+
 urlpatterns = [
     path("", include("home.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/profile/", agency_views.profile, name="profile"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/done/",

@@ -34,12 +34,10 @@ class OwnReport:
     today: datetime.date
 
     @property
-    def is_open(self) -> bool:
-        return self.report is None or self.report.is_open
-
-    @property
     def is_late(self) -> bool:
-        return bool(self.is_open and self.due and self.today > self.due)
+        """Return True past the due date until the report is signed off and sent up."""
+        filed = self.report is not None and self.report.is_filed
+        return bool(not filed and self.due and self.today > self.due)
 
 
 @dataclass
@@ -55,6 +53,7 @@ class Dashboard:
     incoming: list[Case] = field(default_factory=list)
     own_reports: list[OwnReport] | None = None
     returned_reports: list[Report] = field(default_factory=list)  # any month: to resubmit
+    prepared_reports: list[Report] = field(default_factory=list)  # any month: to sign off
     submitted_reports: list[Report] = field(default_factory=list)  # any month: awaiting review
     pending_review: list[dict] | None = None  # [{"month": date, "n": int}]
     province: list | None = None  # reports.selectors.ChildStatus of the five departments
@@ -76,8 +75,8 @@ def _case_counts(user, incoming: Q | None) -> tuple[list[tuple[str, str, int]], 
 
 def _own_reports(user, agencies: list[Agency], months: list[datetime.date], today, rules):
     """Return each agency's report for each month (with due dates) and, of any month, its
-    returned and its submitted reports (few: each is soon resubmitted or reviewed)."""
-    in_flight = (Report.Status.RETURNED, Report.Status.SUBMITTED)
+    returned, prepared and submitted reports (few: each is soon redone, signed or reviewed)."""
+    in_flight = (Report.Status.RETURNED, Report.Status.PREPARED, Report.Status.SUBMITTED)
     reports = report_selectors.report_list(user=user, kind=Report.Kind.ANNEX1).filter(
         Q(month__in=months) | Q(status__in=in_flight), agency__in=agencies
     )
@@ -97,7 +96,7 @@ def _own_reports(user, agencies: list[Agency], months: list[datetime.date], toda
         for agency in agencies
         for month in months
     ]
-    return own, by_status[Report.Status.RETURNED], by_status[Report.Status.SUBMITTED]
+    return own, by_status
 
 
 def _pending_review(user, reviewed: list[Agency], consolidator: bool) -> list[dict]:
@@ -150,9 +149,12 @@ def dashboard_for(*, user, today: datetime.date | None = None) -> Dashboard:
     # Due dates per level are data (ReportDeadline): read once, only when a part shows them.
     rules = deadlines.deadline_rules() if reporting or consolidator else None
     if reporting:
-        board.own_reports, board.returned_reports, board.submitted_reports = _own_reports(
+        board.own_reports, in_flight = _own_reports(
             user, reporting, [this_month, last_month], today, rules
         )
+        board.returned_reports = in_flight[Report.Status.RETURNED]
+        board.prepared_reports = in_flight[Report.Status.PREPARED]
+        board.submitted_reports = in_flight[Report.Status.SUBMITTED]
 
     reviewed = permissions.agencies_where(user, {permissions.REVIEWER})
     if reviewed:

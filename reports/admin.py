@@ -1,6 +1,9 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from core.admin import ReadOnlyAdmin, ReadOnlyInline
+from core.errors import DomainError
 from reports.models import (
     Consolidation,
     Report,
@@ -8,11 +11,20 @@ from reports.models import (
     ReportRevision,
     ReportRow,
 )
+from reports.services import deadline_check, deadline_update
 
 
 class RevisionInline(ReadOnlyInline):
     model = ReportRevision
-    fields = ["number", "submitter_name", "submitted_at", "row_count", "outcome", "approver_name"]
+    fields = [
+        "number",
+        "preparer_name",
+        "signer_name",
+        "submitted_at",
+        "row_count",
+        "outcome",
+        "reviewed_by",
+    ]
     readonly_fields = fields
 
 
@@ -31,7 +43,15 @@ class ReportAdmin(ReadOnlyAdmin):
 class ReportRevisionAdmin(ReadOnlyAdmin):
     """Frozen submissions: never edited, never deleted."""
 
-    list_display = ["report", "number", "submitter_name", "submitted_at", "row_count", "outcome"]
+    list_display = [
+        "report",
+        "number",
+        "preparer_name",
+        "signer_name",
+        "submitted_at",
+        "row_count",
+        "outcome",
+    ]
     list_filter = ["outcome", "report__month"]
     search_fields = ["report__agency__name"]
     list_select_related = ["report__agency"]
@@ -54,13 +74,50 @@ class ConsolidationAdmin(ReadOnlyAdmin):
     exclude = ["revisions"]
 
 
+class ReportDeadlineForm(forms.ModelForm):
+    class Meta:
+        model = ReportDeadline
+        fields = ["working_day", "reminder_working_days"]
+
+    def clean(self):
+        """Show the service's refusal (the chain's order) next to the field."""
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            deadline_check(
+                stage=self.instance.stage,
+                working_day=data["working_day"],
+                reminder_working_days=data["reminder_working_days"],
+            )
+        except DomainError as exc:
+            raise ValidationError(exc.fields) from exc
+        return data
+
+
 @admin.register(ReportDeadline)
 class ReportDeadlineAdmin(admin.ModelAdmin):
-    """Due dates per level are data: adjust them here for a later campaign."""
+    """Due dates per stage are data: adjust them here for a later campaign (audited).
 
-    list_display = [
-        "level",
-        "day_of_next_month",
-        "working_days_before_parent",
-        "reminder_working_days",
-    ]
+    The four stages are fixed (county, city, department, consolidation): they are changed, never
+    added or deleted.
+    """
+
+    form = ReportDeadlineForm
+    list_display = ["stage", "working_day", "reminder_working_days"]
+    readonly_fields = ["stage"]
+    fields = ["stage", "working_day", "reminder_working_days"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        deadline_update(
+            deadline=obj,
+            working_day=obj.working_day,
+            reminder_working_days=obj.reminder_working_days,
+            actor=request.user,
+        )

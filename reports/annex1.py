@@ -8,7 +8,7 @@ import datetime
 
 from django.utils import timezone
 
-from agencies.selectors import display_name
+from agencies.selectors import signature_of
 from cases.identifiers import mask_id_number
 from core.months import month_param
 from reports import compile as compiler
@@ -111,17 +111,31 @@ def _local_date(moment) -> datetime.date | None:
     return timezone.localtime(moment).date() if moment else None
 
 
+def _signatory(name: str, phone: str) -> excel.Signatory | None:
+    return excel.Signatory(name, phone) if name else None
+
+
+def _revision_footer(revision: ReportRevision | None) -> dict:
+    """Return the footer of a revision: its frozen 填表人, 负责人 and 申报时间 (blank if none)."""
+    if revision is None:
+        return {}
+    return {
+        "preparer": _signatory(revision.preparer_name, revision.preparer_phone),
+        "signer": _signatory(revision.signer_name, revision.signer_phone),
+        "submitted_on": _local_date(revision.submitted_at),
+    }
+
+
+def _live_signatory(user) -> excel.Signatory | None:
+    signature = signature_of(user)
+    return excel.Signatory(signature.name, signature.phone) if signature else None
+
+
 def report_sheet(report: Report, *, full_ids: bool) -> excel.SheetData:
-    """Return the sheet data of a report's workbook (frozen rows once submitted)."""
+    """Return the sheet data of a report's workbook (frozen rows once prepared)."""
     shown, _frozen = rows(report, full_ids=full_ids)
     revision = report.current_revision if not report.is_open else None
-    return excel.SheetData(
-        agency_name=report.agency.name,
-        rows=shown,
-        submitter=revision.submitter_name if revision else "",
-        approver=revision.approver_name if revision else "",
-        submitted_on=_local_date(revision.submitted_at) if revision else None,
-    )
+    return excel.SheetData(agency_name=report.agency.name, rows=shown, **_revision_footer(revision))
 
 
 def consolidation_workbook_data(consolidation: Consolidation, *, full_ids: bool) -> dict:
@@ -143,10 +157,8 @@ def consolidation_workbook_data(consolidation: Consolidation, *, full_ids: bool)
             excel.SheetData(
                 agency_name=report.agency.name,
                 rows=shown(display_rows(rows, report_agency_id=report.agency_id)),
-                submitter=revision.submitter_name,
-                approver=revision.approver_name,
-                submitted_on=_local_date(revision.submitted_at),
                 sheet_title=report.agency.department.short_name,
+                **_revision_footer(revision),
             )
         )
         # The 汇总 sheet names every row's originating agency in 备注.
@@ -154,8 +166,9 @@ def consolidation_workbook_data(consolidation: Consolidation, *, full_ids: bool)
     summary = excel.SheetData(
         agency_name=consolidation.agency.name,
         rows=summary_rows,
-        submitter=display_name(consolidation.created_by),
-        approver=display_name(consolidation.reported_by),
+        # 住建厅's own people: who consolidated it and who reported it upward.
+        preparer=_live_signatory(consolidation.created_by),
+        signer=_live_signatory(consolidation.reported_by) if consolidation.is_reported else None,
         submitted_on=_local_date(consolidation.reported_at),
         sheet_title="汇总",
     )

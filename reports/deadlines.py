@@ -1,29 +1,44 @@
-"""Due dates of the monthly report, counted in Chinese working days (holidays and 调休 included)."""
+"""When a month's 附件1 may be filed and when each stage of the chain is due.
+
+The plan: 每月1日 … 组织各地有关部门 … 填报上月查处情况，交由住房城乡建设厅统一汇总后上报.
+On the 1st the filing of the previous calendar month opens; each stage is then due on the n-th
+working day of that next month (holidays and 调休 included), in the chain's order: counties,
+cities, the provincial departments, and 住建厅's consolidated report to the ministry. The n per
+stage is data (``ReportDeadline``); everything here but ``deadline_rules`` is a pure function.
+"""
 
 import datetime
+import itertools
 from dataclasses import dataclass
 
 import chinese_calendar
 
 from core.months import next_month
 
-# Used when the ReportDeadline table has no row for a level (e.g. right after a flush in tests);
-# the same values are created as data by migration 0002 and can be changed in the admin.
-DEFAULT_DEADLINES = {
-    "province": {"day_of_next_month": 1, "working_days_before_parent": 0},
-    "prefecture": {"day_of_next_month": None, "working_days_before_parent": 2},
-    "county": {"day_of_next_month": None, "working_days_before_parent": 3},
-}
+COUNTY, PREFECTURE, PROVINCE, CONSOLIDATION = "county", "prefecture", "province", "consolidation"
+# The chain's order: each stage reviews the one before it, so it must fall due later.
+STAGES = (COUNTY, PREFECTURE, PROVINCE, CONSOLIDATION)
+# Used when the ReportDeadline table has no row for a stage (e.g. right after a flush in tests);
+# the same values are created as data by migration 0005 and can be changed in the admin.
+DEFAULT_WORKING_DAYS = {COUNTY: 3, PREFECTURE: 5, PROVINCE: 7, CONSOLIDATION: 10}
 DEFAULT_REMINDER_WORKING_DAYS = 2
-PARENT_LEVEL = {"county": "prefecture", "prefecture": "province"}
+# At most this many working days into the next month: every month has more, so a deadline never
+# slips into the month after (and the beat tasks look at one month only).
+MAX_WORKING_DAY = 15
 
 
 @dataclass(frozen=True)
 class DeadlineRule:
-    level: str
-    day_of_next_month: int | None
-    working_days_before_parent: int
-    reminder_working_days: int
+    """A stage is due on the ``working_day``-th working day of the month after the one it covers."""
+
+    stage: str
+    working_day: int
+    reminder_working_days: int = DEFAULT_REMINDER_WORKING_DAYS
+
+
+def default_rules() -> dict[str, DeadlineRule]:
+    """Return the plan's deadlines: counties 3, cities 5, departments 7, 住建厅 10."""
+    return {stage: DeadlineRule(stage, day) for stage, day in DEFAULT_WORKING_DAYS.items()}
 
 
 def is_working_day(day: datetime.date) -> bool:
@@ -32,17 +47,6 @@ def is_working_day(day: datetime.date) -> bool:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:  # outside the calendar's years: fall back to Monday–Friday
         return day.weekday() < 5
-
-
-def shift_working_days(day: datetime.date, count: int) -> datetime.date:
-    """Return the date ``count`` working days after (positive) or before (negative) ``day``."""
-    step = datetime.timedelta(days=1 if count > 0 else -1)
-    remaining = abs(count)
-    while remaining:
-        day += step
-        if is_working_day(day):
-            remaining -= 1
-    return day
 
 
 def working_days_between(start: datetime.date, end: datetime.date) -> int:
@@ -55,40 +59,60 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
     return count
 
 
-def first_working_day_of(month: datetime.date) -> datetime.date:
-    """Return the first working day of the month starting at ``month``."""
-    day = month.replace(day=1)
-    while not is_working_day(day):
+def nth_working_day(month: datetime.date, n: int) -> datetime.date:
+    """Return the ``n``-th working day (1-based) of the month starting at ``month``."""
+    day, seen = month.replace(day=1), 0
+    while True:
+        if is_working_day(day):
+            seen += 1
+            if seen == n:
+                return day
         day += datetime.timedelta(days=1)
-    return day
+
+
+def filing_opens(month: datetime.date) -> datetime.date:
+    """Return the day the filing of ``month`` opens: the 1st of the next month (it has ended)."""
+    return next_month(month)
+
+
+def is_filing_open(month: datetime.date, today: datetime.date) -> bool:
+    """Return True once ``month`` has ended, i.e. its report may be filed."""
+    return today >= filing_opens(month)
+
+
+def due_date(stage: str, month: datetime.date, rules: dict | None = None) -> datetime.date:
+    """Return the day the ``stage`` report of ``month`` is due (a level or "consolidation")."""
+    rule = (rules or deadline_rules())[stage]
+    return nth_working_day(filing_opens(month), rule.working_day)
+
+
+def reminder_due(rule: DeadlineRule, month: datetime.date, today: datetime.date) -> bool:
+    """Return True when ``today`` lies within the rule's reminder lead before its due date.
+
+    Never before filing opens: a reminder to file a month that has not ended asks the impossible.
+    """
+    due = nth_working_day(filing_opens(month), rule.working_day)
+    return (
+        is_filing_open(month, today)
+        and today <= due
+        and working_days_between(today, due) <= rule.reminder_working_days
+    )
+
+
+def order_problems(rules: dict[str, DeadlineRule]) -> list[tuple[str, str]]:
+    """Return the (earlier, later) stage pairs whose deadlines break the chain's order."""
+    return [
+        (first, then)
+        for first, then in itertools.pairwise(STAGES)
+        if rules[first].working_day >= rules[then].working_day
+    ]
 
 
 def deadline_rules() -> dict[str, DeadlineRule]:
-    """Return the rule per level from the ReportDeadline table, with defaults for missing levels."""
+    """Return the rule per stage from the ReportDeadline table, with defaults for missing stages."""
     from reports.models import ReportDeadline
 
-    rules = {
-        level: DeadlineRule(level, reminder_working_days=DEFAULT_REMINDER_WORKING_DAYS, **values)
-        for level, values in DEFAULT_DEADLINES.items()
-    }
+    rules = default_rules()
     for row in ReportDeadline.objects.all():
-        rules[row.level] = DeadlineRule(
-            row.level,
-            row.day_of_next_month,
-            row.working_days_before_parent,
-            row.reminder_working_days,
-        )
+        rules[row.stage] = DeadlineRule(row.stage, row.working_day, row.reminder_working_days)
     return rules
-
-
-def due_date(level: str, month: datetime.date, rules: dict | None = None) -> datetime.date:
-    """Return the date a report of ``level`` for ``month`` is due."""
-    rules = rules or deadline_rules()
-    rule = rules[level]
-    if rule.day_of_next_month or level not in PARENT_LEVEL:
-        anchor = next_month(month).replace(day=rule.day_of_next_month or 1)
-    else:
-        anchor = due_date(PARENT_LEVEL[level], month, rules)
-    if rule.working_days_before_parent:
-        return shift_working_days(anchor, -rule.working_days_before_parent)
-    return anchor

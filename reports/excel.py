@@ -2,6 +2,8 @@
 
 import datetime
 import io
+import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -27,14 +29,22 @@ FORBIDDEN_IN_SHEET_NAME = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+@dataclass(frozen=True)
+class Signatory:
+    """A person signing the footer: real name and phone."""
+
+    name: str
+    phone: str = ""
+
+
 @dataclass
 class SheetData:
     """One 附件1 sheet: the reporting agency, its rows and the footer facts."""
 
     agency_name: str
     rows: Sequence[dict]
-    submitter: str = ""
-    approver: str = ""
+    preparer: Signatory | None = None  # 填表人
+    signer: Signatory | None = None  # 负责人
     submitted_on: datetime.date | None = None
     sheet_title: str = layout.ANNEX_LABEL
 
@@ -182,8 +192,54 @@ def _write_header_rows(ws: Worksheet) -> None:
             ws.cell(row=row, column=col).style = HEADER
 
 
+def text_units(text: str) -> float:
+    """Return the display width of one line of ``text`` in a column's character units.
+
+    A CJK character (three bytes in UTF-8) is about two units wide, an ASCII one about one:
+    (characters + UTF-8 bytes) / 2 gives exactly that, counted in C rather than per character.
+    """
+    return (len(text) + len(text.encode())) / 2
+
+
+def line_count(text: str, capacity: float) -> int:
+    """Return how many lines ``text`` wraps to in a column holding ``capacity`` units a line."""
+    if "\n" in text:
+        return sum(line_count(line, capacity) for line in text.split("\n"))
+    units = text_units(text)
+    return 1 if units <= capacity else math.ceil(units / capacity)
+
+
+def row_height(lines: int) -> float:
+    """Return the height in points that shows ``lines`` lines of body text, at most Excel's."""
+    return min(lines * layout.BODY_LINE_HEIGHT + layout.ROW_PADDING, layout.MAX_ROW_HEIGHT)
+
+
+def _row_lines(values: list, capacities: list[float]) -> int:
+    """Return the most lines any of a row's texts wraps to in its column."""
+    lines = 1
+    for value, capacity in zip(values, capacities, strict=True):
+        # Cheap first: a text of n characters is at most 2n units wide, so one at most half
+        # as long as the lines found so far can hold cannot add a line.
+        if isinstance(value, str) and (len(value) * 2 > capacity * lines or "\n" in value):
+            lines = max(lines, line_count(value, capacity))
+    return lines
+
+
+def _set_row_heights(ws: Worksheet, first_row: int, heights: list[float]) -> None:
+    """Give the data rows their heights: the most frequent as the sheet's default row height,
+    the others row by row (a row's own height costs an object and XML per row)."""
+    usual = Counter(heights).most_common(1)[0][0]
+    ws.sheet_format.defaultRowHeight = usual
+    ws.sheet_format.customHeight = True  # the default is a height, not a guess to refit
+    for row in (layout.ROW_ANNEX, layout.ROW_AGENCY, layout.ROW_H1, layout.ROW_H2):
+        ws.row_dimensions[row].height = row_height(1)
+    for row, height in enumerate(heights, start=first_row):
+        if height != usual:
+            ws.row_dimensions[row].height = height
+
+
 def _write_body(ws: Worksheet, rows: Sequence[dict]) -> int:
-    """The data rows (or 本月无查处情况); return the row after the last."""
+    """The data rows (or 本月无查处情况), each as high as its text needs; return the next row."""
     row_number = layout.FIRST_DATA_ROW
     if not rows:
         ws.cell(row=row_number, column=1, value=layout.ZERO_REPORT_TEXT)
@@ -195,7 +251,10 @@ def _write_body(ws: Worksheet, rows: Sequence[dict]) -> int:
         (index, column.key, column.as_text, _body_style(column))
         for index, column in enumerate(layout.COLUMNS, start=1)
     ]
+    capacities = [column.width - layout.WRAP_MARGIN for column in layout.COLUMNS]
+    heights = []
     for seq, row in enumerate(rows, start=1):
+        values = []
         for index, key, as_text, style in columns:
             value = seq if key == "seq" else row.get(key, "")
             if value is None:
@@ -204,19 +263,32 @@ def _write_body(ws: Worksheet, rows: Sequence[dict]) -> int:
                 # Identifiers stay text: no scientific notation, no lost leading zeros.
                 value = str(value)
             _put(ws.cell(row=row_number, column=index), value, style)
+            values.append(value)
+        heights.append(row_height(_row_lines(values, capacities)))
         row_number += 1
+    _set_row_heights(ws, layout.FIRST_DATA_ROW, heights)
     return row_number
 
 
+def _person_text(label: str, person: Signatory | None) -> str:
+    """Return ``填表人：张三  联系电话：028-…``, with room to write by hand when unsigned."""
+    return layout.FOOTER_PERSON.format(
+        label=label,
+        name=person.name if person else layout.FOOTER_NAME_BLANK,
+        phone_label=layout.FOOTER_PHONE,
+        phone=person.phone if person else "",
+    )
+
+
 def _write_footer(ws: Worksheet, data: SheetData, row_number: int) -> None:
-    """填表人, 负责人 and 申报时间 under the table."""
-    footer_values = {
-        layout.FOOTER_SUBMITTER: data.submitter,
-        layout.FOOTER_APPROVER: data.approver,
-        layout.FOOTER_DATE: _date_text(data.submitted_on),
+    """填表人 and 负责人 with their phones, and 申报时间, under the table."""
+    footer_texts = {
+        layout.FOOTER_PREPARER: _person_text(layout.FOOTER_PREPARER, data.preparer),
+        layout.FOOTER_SIGNER: _person_text(layout.FOOTER_SIGNER, data.signer),
+        layout.FOOTER_DATE: layout.FOOTER_DATE + _date_text(data.submitted_on),
     }
     for first, group_last, label in layout.FOOTER_GROUPS:
-        _put(ws[f"{first}{row_number}"], f"{label}{footer_values[label]}", LINE)
+        _put(ws[f"{first}{row_number}"], footer_texts[label], LINE)
         _merge(ws, first, group_last, row_number)
     ws.row_dimensions[row_number].height = 24
 

@@ -14,8 +14,13 @@ SEAL_HINT = "（加盖单位印章）"
 # seal hint, which stays so the printed copy shows where the seal goes.
 AGENCY_LINE = AGENCY_LABEL + "{agency}" + SEAL_HINT
 ZERO_REPORT_TEXT = "本月无查处情况"
-FOOTER_SUBMITTER = "填表人："
-FOOTER_APPROVER = "负责人："
+# The footer is signed by the reporting agency's own people, as official forms print it:
+# 填表人：张三  联系电话：028-85559305 (who prepared it) and 负责人 (who signed it off).
+FOOTER_PREPARER = "填表人："
+FOOTER_SIGNER = "负责人："
+FOOTER_PHONE = "联系电话："
+FOOTER_PERSON = "{label}{name}  {phone_label}{phone}"
+FOOTER_NAME_BLANK = "　　　　"  # room to sign by hand on a blank form
 FOOTER_DATE = "申报时间："
 FOOTER_DATE_BLANK = "　　年　　月　　日"
 
@@ -28,19 +33,22 @@ class Column:
     as_text: bool = False  # identifiers: written as strings with number_format "@"
 
 
+# Widths in Excel character units. The 18-character identifiers get room to spare, so a wider
+# fallback font (LibreOffice without 仿宋) still prints them on one line; 备注 is wide enough
+# that a 200-character remark stays within one printed page's height.
 COLUMNS: tuple[Column, ...] = (
     Column("seq", "序号", 6),
     Column("name", "姓名", 10),
-    Column("id_number", "身份证号", 21, as_text=True),
+    Column("id_number", "身份证号", 23, as_text=True),
     Column("certificate_number", "证书编号", 18, as_text=True),
     Column("certificate_title", "执业资格类别", 20),
     Column("registered_unit", "注册单位", 24),
     Column("actual_unit", "实际工作单位", 24),
     Column("unit_name", "单位名称", 24),
-    Column("unit_uscc", "统一社会信用代码", 21, as_text=True),
+    Column("unit_uscc", "统一社会信用代码", 23, as_text=True),
     Column("self_correction", "自查自纠", 16),
     Column("penalty", "行政处罚", 30),
-    Column("remarks", "备注", 18),
+    Column("remarks", "备注", 24),
 )
 LAST_COLUMN = "L"
 
@@ -62,8 +70,8 @@ H1_GROUPS: tuple[tuple[str, str, str], ...] = (
 )
 # Footer merges: (first column, last column, label).
 FOOTER_GROUPS: tuple[tuple[str, str, str], ...] = (
-    ("A", "D", FOOTER_SUBMITTER),
-    ("E", "G", FOOTER_APPROVER),
+    ("A", "D", FOOTER_PREPARER),
+    ("E", "G", FOOTER_SIGNER),
     ("H", "L", FOOTER_DATE),
 )
 
@@ -72,6 +80,14 @@ BODY_FONT_NAME = "仿宋"
 FONT_SIZE = 10
 HEADER_FONT_SIZE = 11
 TITLE_FONT_SIZE = 16
+
+# Printed row heights. Excel and LibreOffice keep a row's stored height when its text wraps, so
+# a data row is given the height its longest cell needs at its column's width (reports.excel):
+# a CJK character takes about 2 of the column's character units, an ASCII one about 1.
+BODY_LINE_HEIGHT = FONT_SIZE * 1.45  # points per line: CJK fonts' ascent, descent and leading
+ROW_PADDING = 4.0  # points above and below the text
+WRAP_MARGIN = 2.0  # character units of a column lost to the cell's padding and line breaking
+MAX_ROW_HEIGHT = 409.0  # the highest row Excel stores
 
 # Consolidation workbook.
 SUMMARY_SHEET = "汇总"

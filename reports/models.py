@@ -1,6 +1,7 @@
 """The monthly 附件1: reports per agency and month, their frozen revisions, and consolidations."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -10,6 +11,7 @@ from agencies import permissions
 from agencies.models import Department, Region
 from agencies.querysets import CHANGE, READ_ROLES, RestrictedQuerySet
 from core.months import month_label
+from reports.deadlines import DEFAULT_REMINDER_WORKING_DAYS, MAX_WORKING_DAY
 
 # The departments that file a monthly 附件1 (DOMAIN.md §2) are those of kind "reporting"; the
 # lead department (住建厅, ``Department.is_lead``) consolidates them. Both are data.
@@ -42,7 +44,8 @@ class Report(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("未报")
-        SUBMITTED = "submitted", _("已报送")
+        PREPARED = "prepared", _("待签发")  # prepared, awaiting the agency's own sign-off
+        SUBMITTED = "submitted", _("已报送")  # signed by the agency's 负责人, sent to the parent
         APPROVED = "approved", _("已通过")
         RETURNED = "returned", _("已退回")
 
@@ -88,31 +91,56 @@ class Report(models.Model):
 
     @property
     def is_open(self) -> bool:
-        """Return True while the agency may (re)submit."""
+        """Return True while the agency may (re)prepare the report."""
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    @property
+    def is_filed(self) -> bool:
+        """Return True once the agency signed the report and sent it up (deadlines are met)."""
+        return self.status in (self.Status.SUBMITTED, self.Status.APPROVED)
 
 
 class ReportRevision(models.Model):
-    """A frozen submission of a report: its rows never change after it is written."""
+    """A frozen revision of a report: its rows never change after it is written.
+
+    The agency's own people sign it: 填表人 (who prepared it) and 负责人 (the agency's reviewer who
+    signed it off and thereby sent it up), each with the name and phone of their profile at that
+    moment. The parent agency's review is recorded apart (``reviewed_by``) and never printed.
+    """
 
     class Outcome(models.TextChoices):
         PENDING = "pending", _("待审核")
         APPROVED = "approved", _("已通过")
         RETURNED = "returned", _("已退回")
+        WITHDRAWN = "withdrawn", _("未签发，已撤回")
 
     report = models.ForeignKey(
         Report, verbose_name=_("月报"), on_delete=models.CASCADE, related_name="revisions"
     )
     number = models.PositiveSmallIntegerField(_("版本号"))
-    submitted_by = models.ForeignKey(
+    prepared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("报送人"),
+        verbose_name=_("填表人（用户）"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    submitter_name = models.CharField(_("填表人"), max_length=100)
-    submitted_at = models.DateTimeField(_("申报时间"))
+    preparer_name = models.CharField(_("填表人"), max_length=100)
+    preparer_phone = models.CharField(_("填表人联系电话"), max_length=30, blank=True)
+    prepared_at = models.DateTimeField(_("填报时间"))
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("负责人（用户）"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    signer_name = models.CharField(_("负责人"), max_length=100, blank=True)
+    signer_phone = models.CharField(_("负责人联系电话"), max_length=30, blank=True)
+    submitted_at = models.DateTimeField(
+        _("申报时间"), null=True, blank=True, help_text=_("负责人签发、报送上级的时间。")
+    )
     row_count = models.PositiveIntegerField(_("行数"), default=0)
     outcome = models.CharField(
         _("审核结果"), max_length=12, choices=Outcome.choices, default=Outcome.PENDING
@@ -124,8 +152,8 @@ class ReportRevision(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text=_("上级机构的审核人；不是本表的负责人。"),
     )
-    approver_name = models.CharField(_("负责人"), max_length=100, blank=True)
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     return_reason = models.TextField(_("退回理由"), blank=True)
 
@@ -139,6 +167,11 @@ class ReportRevision(models.Model):
 
     def __str__(self):
         return f"{self.report} 第{self.number}版"
+
+    @property
+    def is_submitted(self) -> bool:
+        """Return True once the revision was signed off and sent to the parent agency."""
+        return self.submitted_at is not None
 
 
 class ReportRow(models.Model):
@@ -277,24 +310,36 @@ class Consolidation(models.Model):
 
 
 class ReportDeadline(models.Model):
-    """When each level's report is due, as data (later campaigns change it without code)."""
+    """When each stage of the chain is due, as data (later campaigns change it without code).
 
-    level = models.CharField(_("层级"), max_length=12, choices=Region.Level.choices, unique=True)
-    day_of_next_month = models.PositiveSmallIntegerField(
-        _("次月几日"),
-        null=True,
-        blank=True,
-        help_text=_("省级：次月几日前报送（如 1）；为空则按上级期限提前。"),
+    The filing of a month opens on the 1st of the next month (the plan); a stage is due on the
+    n-th working day of that month, counties first and 住建厅's consolidation last
+    (``reports.deadlines``). Changed only through ``reports.services.deadline_update``.
+    """
+
+    class Stage(models.TextChoices):
+        # The first three are ``Region.Level`` values: an agency's level names its stage.
+        COUNTY = "county", _("县（市、区）报送市（州）")
+        PREFECTURE = "prefecture", _("市（州）报送省级部门")
+        PROVINCE = "province", _("省级部门报送住房城乡建设厅")
+        CONSOLIDATION = "consolidation", _("住房城乡建设厅汇总上报住房城乡建设部")
+
+    stage = models.CharField(_("环节"), max_length=16, choices=Stage.choices, unique=True)
+    working_day = models.PositiveSmallIntegerField(
+        _("次月第几个工作日"),
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_WORKING_DAY)],
+        help_text=_("上月月报在次月第几个工作日（含调休）前报送；须按县、市、省、汇总的顺序递增。"),
     )
-    working_days_before_parent = models.PositiveSmallIntegerField(
-        _("早于上级的工作日数"), default=0
+    reminder_working_days = models.PositiveSmallIntegerField(
+        _("提前提醒工作日数"),
+        default=DEFAULT_REMINDER_WORKING_DAYS,
+        validators=[MaxValueValidator(MAX_WORKING_DAY)],
     )
-    reminder_working_days = models.PositiveSmallIntegerField(_("提前提醒工作日数"), default=2)
 
     class Meta:
-        ordering = ["level"]
+        ordering = ["working_day"]
         verbose_name = _("报送期限")
         verbose_name_plural = _("报送期限")
 
     def __str__(self):
-        return self.get_level_display()
+        return self.get_stage_display()

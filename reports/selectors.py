@@ -52,8 +52,9 @@ class ChildStatus:
 
     @property
     def is_late(self) -> bool:
-        open_ = self.report is None or self.report.is_open
-        return bool(open_ and self.due and timezone.localdate() > self.due)
+        """Return True past the due date until the report is signed off and sent up."""
+        filed = self.report is not None and self.report.is_filed
+        return bool(not filed and self.due and timezone.localdate() > self.due)
 
 
 def children_status(*, user, agency: Agency, month: datetime.date) -> list[ChildStatus]:

@@ -9,11 +9,18 @@ from django.utils.translation import gettext as _
 
 from agencies import permissions
 from agencies.models import Agency, Department, Region
-from agencies.selectors import display_name
+from agencies.selectors import Signature, signature_of
 from audit.actions import Action
 from audit.services import audit_record
 from core.errors import ConflictError, DomainError, PermissionDeniedError
-from core.months import month_day_label, month_label, month_param, parse_month, previous_month
+from core.months import (
+    day_label,
+    month_day_label,
+    month_label,
+    month_param,
+    parse_month,
+    previous_month,
+)
 from notifications.services import notification_send
 from reports import deadlines
 from reports.kinds import kind_of
@@ -21,6 +28,7 @@ from reports.models import (
     REPORTING,
     Consolidation,
     Report,
+    ReportDeadline,
     ReportRevision,
     province_reports_q,
 )
@@ -39,6 +47,17 @@ def month_of(value) -> datetime.date:
 def _month_route(month: datetime.date) -> tuple[str, dict]:
     """Return the reports index of ``month`` as a notification's link."""
     return "reports:list", {"month": month_param(month)}
+
+
+def _check_filing_open(month: datetime.date) -> None:
+    """Refuse to file a month that has not ended: the plan files the previous month's cases."""
+    if deadlines.is_filing_open(month, timezone.localdate()):
+        return
+    message = _(
+        "%(month)s尚未结束，不能填报：附件1每月1日起填报上月查处情况，"
+        "%(month)s的月报自%(opens)s起填报。"
+    ) % {"month": month_label(month), "opens": day_label(deadlines.filing_opens(month))}
+    raise DomainError(message, fields={"month": [message]})
 
 
 def _check_month(month: datetime.date) -> None:
@@ -83,61 +102,190 @@ def _lock(report: Report) -> Report:
     )
 
 
-@transaction.atomic
-def report_submit(*, report: Report, submitted_by) -> Report:
-    """Freeze the report's rows as a new revision and send it to the parent agency."""
-    if not permissions.user_can_submit_report(user=submitted_by, report=report):
-        raise PermissionDeniedError(_("只有本机构的录入员或审核员可以报送该月报。"))
-    locked = _lock(report)
-    if not locked.is_open:
-        raise ConflictError(
-            _("该月报当前状态为“%(status)s”，不能重复报送，请刷新页面。")
-            % {"status": locked.get_status_display()}
+def _signature(user) -> Signature:
+    """Return how ``user`` signs forms; refuse a user whose profile has no real name."""
+    signature = signature_of(user)
+    if signature is None:
+        message = _(
+            "附件1须由填表人、负责人署真实姓名：请先在“个人信息”页面（右上角您的用户名）"
+            "填写姓名和联系电话。"
         )
-    # The running month may be submitted: city and county reports fall due before the month
-    # ends (their deadlines are earlier than the province's, the 1st of the next month), and
-    # cases decided after the submission come next month as 补报 (docs/decisions.md).
-    _check_month(locked.month)
-    kind = kind_of(locked)
-    rows = kind.compile(locked)
-    number = (
-        ReportRevision.objects.filter(report=locked)
+        raise DomainError(message, fields={"real_name": [message]})
+    return signature
+
+
+def _next_number(report: Report) -> int:
+    latest = (
+        ReportRevision.objects.filter(report=report)
         .order_by("-number")
         .values_list("number", flat=True)
         .first()
-        or 0
-    ) + 1
+    )
+    return (latest or 0) + 1
+
+
+def _prepare(locked: Report, user, signature: Signature) -> ReportRevision:
+    """Freeze the rows of the locked, open report as a new revision prepared by ``user``."""
+    if not locked.is_open:
+        raise ConflictError(
+            _("该月报当前状态为“%(status)s”，不能重复填报，请刷新页面。")
+            % {"status": locked.get_status_display()}
+        )
+    _check_month(locked.month)
+    _check_filing_open(locked.month)
+    kind = kind_of(locked)
+    rows = kind.compile(locked)
     revision = ReportRevision.objects.create(
         report=locked,
-        number=number,
-        submitted_by=submitted_by,
-        submitter_name=display_name(submitted_by),
-        submitted_at=timezone.now(),
+        number=_next_number(locked),
+        prepared_by=user,
+        preparer_name=signature.name,
+        preparer_phone=signature.phone,
+        prepared_at=timezone.now(),
         row_count=len(rows),
     )
     kind.freeze(revision, rows)
     before = locked.status
-    locked.status, locked.current_revision, locked.return_reason = (
-        Report.Status.SUBMITTED,
-        revision,
-        "",
-    )
-    locked.save(update_fields=["status", "current_revision", "return_reason", "updated_at"])
+    locked.status, locked.current_revision = Report.Status.PREPARED, revision
+    locked.save(update_fields=["status", "current_revision", "updated_at"])
     audit_record(
-        actor=submitted_by,
-        action=Action.REPORT_SUBMITTED,
+        actor=user,
+        action=Action.REPORT_PREPARED,
         target=locked,
         agency=locked.agency,
         changes={"status": [before, locked.status]},
-        data={"revision": number, "rows": len(rows)},
+        data={"revision": revision.number, "rows": len(rows), "preparer": signature.name},
+    )
+    return revision
+
+
+def _sign(locked: Report, user, signature: Signature) -> ReportRevision:
+    """Sign the locked, prepared report off and send it to the parent agency."""
+    if locked.status != Report.Status.PREPARED:
+        raise ConflictError(
+            _("该月报当前状态为“%(status)s”，没有待签发的内容，请刷新页面。")
+            % {"status": locked.get_status_display()}
+        )
+    revision = locked.current_revision
+    revision.signed_by, revision.signer_name, revision.signer_phone = (
+        user,
+        signature.name,
+        signature.phone,
+    )
+    revision.submitted_at = timezone.now()
+    revision.save(update_fields=["signed_by", "signer_name", "signer_phone", "submitted_at"])
+    locked.status, locked.return_reason = Report.Status.SUBMITTED, ""
+    locked.save(update_fields=["status", "return_reason", "updated_at"])
+    audit_record(
+        actor=user,
+        action=Action.REPORT_SUBMITTED,
+        target=locked,
+        agency=locked.agency,
+        changes={"status": [Report.Status.PREPARED, locked.status]},
+        data={"revision": revision.number, "signer": signature.name},
     )
     notification_send(
         users=permissions.report_reviewers(locked),
-        key=f"report-submitted:{locked.pk}:{number}",
+        key=f"report-submitted:{locked.pk}:{revision.number}",
         title=_("%(report)s 已报送，待审核") % {"report": locked},
-        body=_("共 %(n)d 行。") % {"n": len(rows)},
+        body=_("共 %(n)d 行。") % {"n": revision.row_count},
         target=locked,
     )
+    return revision
+
+
+def _notify_signers(locked: Report, revision: ReportRevision, prepared_by) -> None:
+    notification_send(
+        users=permissions.report_signers(locked).exclude(pk=prepared_by.pk),
+        key=f"report-prepared:{locked.pk}:{revision.number}",
+        title=_("%(report)s 已填报，待您签发") % {"report": locked},
+        body=_("填表人：%(name)s，共 %(n)d 行。")
+        % {"name": revision.preparer_name, "n": revision.row_count},
+        target=locked,
+    )
+
+
+@transaction.atomic
+def report_prepare(*, report: Report, prepared_by) -> Report:
+    """Freeze the report's rows as a new revision for a reviewer of the agency to sign off."""
+    if not permissions.user_can_prepare_report(user=prepared_by, report=report):
+        raise PermissionDeniedError(_("只有本机构的录入员或审核员可以填报该月报。"))
+    signature = _signature(prepared_by)
+    locked = _lock(report)
+    revision = _prepare(locked, prepared_by, signature)
+    _notify_signers(locked, revision, prepared_by)
+    report.__dict__.update(locked.__dict__)
+    return locked
+
+
+@transaction.atomic
+def report_sign(*, report: Report, signed_by) -> Report:
+    """Sign the prepared report off as the agency's 负责人, which sends it to the parent agency."""
+    if not permissions.user_can_sign_report(user=signed_by, report=report):
+        raise PermissionDeniedError(_("只有本机构的审核员（负责人）可以签发该月报。"))
+    signature = _signature(signed_by)
+    locked = _lock(report)
+    _sign(locked, signed_by, signature)
+    report.__dict__.update(locked.__dict__)
+    return locked
+
+
+@transaction.atomic
+def report_submit(*, report: Report, submitted_by) -> Report:
+    """Prepare the report and, when the user may sign it off, sign and send it up at once.
+
+    A reviewer of the agency who prepares the report is its 填表人 and 负责人 in one step; a
+    clerk's report waits (prepared) until a reviewer of the same agency signs it.
+    """
+    if not permissions.user_can_sign_report(user=submitted_by, report=report):
+        return report_prepare(report=report, prepared_by=submitted_by)
+    signature = _signature(submitted_by)
+    locked = _lock(report)
+    _prepare(locked, submitted_by, signature)
+    _sign(locked, submitted_by, signature)
+    report.__dict__.update(locked.__dict__)
+    return locked
+
+
+@transaction.atomic
+def report_withdraw(*, report: Report, withdrawn_by, reason: str) -> Report:
+    """Take a prepared report back before sign-off, with a reason; it opens again for changes."""
+    if not permissions.user_can_withdraw_report(user=withdrawn_by, report=report):
+        raise PermissionDeniedError(_("只有本机构的录入员或审核员可以撤回该月报。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("撤回理由不能为空。"), fields={"reason": [_("请填写撤回理由。")]})
+    locked = _lock(report)
+    if locked.status != Report.Status.PREPARED:
+        raise ConflictError(
+            _("该月报当前状态为“%(status)s”，只有待签发的月报可以撤回，请刷新页面。")
+            % {"status": locked.get_status_display()}
+        )
+    withdrawn = locked.current_revision
+    ReportRevision.objects.filter(pk=withdrawn.pk).update(
+        outcome=ReportRevision.Outcome.WITHDRAWN, return_reason=reason
+    )
+    # Back to where it stood before: the last revision sent up (returned by the parent), if any.
+    previous = locked.revisions.filter(submitted_at__isnull=False).order_by("-number").first()
+    locked.current_revision = previous
+    locked.status = Report.Status.RETURNED if previous else Report.Status.DRAFT
+    locked.save(update_fields=["status", "current_revision", "updated_at"])
+    audit_record(
+        actor=withdrawn_by,
+        action=Action.REPORT_WITHDRAWN,
+        target=locked,
+        agency=locked.agency,
+        changes={"status": [Report.Status.PREPARED, locked.status]},
+        data={"revision": withdrawn.number, "reason": reason},
+    )
+    if withdrawn.prepared_by_id and withdrawn.prepared_by_id != withdrawn_by.pk:
+        notification_send(
+            users=[withdrawn.prepared_by],
+            key=f"report-withdrawn:{locked.pk}:{withdrawn.number}",
+            title=_("%(report)s 未签发，已撤回") % {"report": locked},
+            body=_("撤回理由：%(reason)s") % {"reason": reason},
+            target=locked,
+        )
     report.__dict__.update(locked.__dict__)
     return locked
 
@@ -145,7 +293,9 @@ def report_submit(*, report: Report, submitted_by) -> Report:
 def _decide(*, report: Report, user, to_status: str, reason: str = "") -> Report:
     """Move a submitted report to ``to_status``; exactly one of concurrent reviewers succeeds."""
     if permissions.user_submitted_report(user=user, report=report):
-        raise PermissionDeniedError(_("不能审核本人报送的月报（四眼原则），请由另一名审核员审核。"))
+        raise PermissionDeniedError(
+            _("不能审核本人填报或签发的月报（四眼原则），请由另一名审核员审核。")
+        )
     if not permissions.user_can_review_report(user=user, report=report):
         raise PermissionDeniedError(_("只有上级机构的审核员可以审核该月报。"))
     now = timezone.now()
@@ -164,12 +314,9 @@ def _decide(*, report: Report, user, to_status: str, reason: str = "") -> Report
         if to_status == Report.Status.APPROVED
         else ReportRevision.Outcome.RETURNED
     )
+    # The parent's reviewer is recorded as such, never as the form's 负责人 (the agency's own).
     ReportRevision.objects.filter(pk=report.current_revision_id).update(
-        outcome=outcome,
-        reviewed_by=user,
-        approver_name=display_name(user) if outcome == ReportRevision.Outcome.APPROVED else "",
-        reviewed_at=now,
-        return_reason=reason,
+        outcome=outcome, reviewed_by=user, reviewed_at=now, return_reason=reason
     )
     report.refresh_from_db()
     return report
@@ -258,6 +405,7 @@ def consolidation_create(*, month, created_by) -> Consolidation:
     month = month_of(month)
     if not permissions.user_can_consolidate(user=created_by):
         raise PermissionDeniedError(_("只有住房城乡建设厅审核员可以汇总全省月报。"))
+    _signature(created_by)  # the 汇总 sheet names its 填表人
     reports = {r.agency.department.code: r for r in _province_reports(month)}
     missing = [
         department.name
@@ -297,6 +445,7 @@ def consolidation_report(*, consolidation: Consolidation, reported_by) -> Consol
     """Report the consolidation upward (上报); ministry users can read it from then on."""
     if not permissions.user_can_consolidate(user=reported_by):
         raise PermissionDeniedError(_("只有住房城乡建设厅审核员可以上报全省汇总。"))
+    _signature(reported_by)  # the 汇总 sheet names its 负责人
     changed = Consolidation.objects.filter(
         pk=consolidation.pk, status=Consolidation.Status.DRAFT
     ).update(
@@ -334,86 +483,190 @@ def reports_open_month(*, month: datetime.date) -> int:
     return len(created)
 
 
-def _pending(*, today: datetime.date):
-    """Yield (agency, month, due) for reports not yet submitted, of last month and this month.
+def _pending(*, month: datetime.date, rules: dict):
+    """Yield (agency, due, rule) for the month's reports not yet signed off and sent up.
 
-    Agencies without a draft count too: with the default deadlines a county's report can fall
-    due before the month ends, i.e. before the drafts are opened.
+    Agencies without a draft count too: the drafts are opened by a daily task that may not have
+    run yet.
     """
-    rules = deadlines.deadline_rules()
-    this_month = today.replace(day=1)
-    for month in (previous_month(this_month), this_month):
-        done = Report.objects.filter(
-            kind=Report.Kind.ANNEX1,
-            month=month,
-            status__in=[Report.Status.SUBMITTED, Report.Status.APPROVED],
-        ).values("agency_id")
-        agencies = (
-            Agency.objects.filter(is_active=True, department__kind=REPORTING)
-            .exclude(pk__in=done)
-            .select_related("parent")
-            .order_by("path")
-        )
-        dues = {level: deadlines.due_date(level, month, rules) for level in rules}
-        for agency in agencies:
-            yield agency, month, dues[agency.level], rules[agency.level]
+    filed = Report.objects.filter(
+        kind=Report.Kind.ANNEX1,
+        month=month,
+        status__in=[Report.Status.SUBMITTED, Report.Status.APPROVED],
+    ).values("agency_id")
+    agencies = (
+        Agency.objects.filter(is_active=True, department__kind=REPORTING)
+        .exclude(pk__in=filed)
+        .select_related("parent")
+        .order_by("path")
+    )
+    dues = {stage: deadlines.due_date(stage, month, rules) for stage in rules}
+    for agency in agencies:
+        yield agency, dues[agency.level], rules[agency.level]
+
+
+def _consolidation_pending(month: datetime.date) -> bool:
+    """Return True while 住建厅 has not reported ``month``'s consolidation to the ministry."""
+    return not Consolidation.objects.filter(
+        month=month, status=Consolidation.Status.REPORTED
+    ).exists()
 
 
 def report_reminders_send(*, today: datetime.date) -> int:
-    """Remind agencies whose report is not submitted and falls due within N working days."""
+    """Remind agencies (and 住建厅 of its consolidation) a few working days before a deadline.
+
+    Only last month's report is filed now: its filing opened on the 1st, and every deadline
+    falls within this month (``deadlines.MAX_WORKING_DAY``).
+    """
+    month, rules = previous_month(today), deadlines.deadline_rules()
     due_soon = [
-        (agency, month, due)
-        for agency, month, due, rule in _pending(today=today)
-        if today <= due and deadlines.working_days_between(today, due) <= rule.reminder_working_days
+        (agency, due)
+        for agency, due, rule in _pending(month=month, rules=rules)
+        if deadlines.reminder_due(rule, month, today)
     ]
-    staff = permissions.staff_by_agency([a.pk for a, _m, _d in due_soon], permissions.WRITE_ROLES)
+    staff = permissions.staff_by_agency([a.pk for a, _d in due_soon], permissions.WRITE_ROLES)
     sent = 0
-    for agency, month, due in due_soon:
+    for agency, due in due_soon:
         sent += notification_send(
             users=staff.get(agency.pk, []),
             key=f"report-reminder:{agency.pk}:{month_param(month)}:{due.isoformat()}",
             title=_("请于%(due)s前报送%(month)s的附件1")
             % {"due": month_day_label(due), "month": month_label(month)},
-            body=_("%(agency)s %(month)s的月报尚未报送。")
+            body=_("%(agency)s %(month)s的月报尚未签发报送。")
             % {"agency": agency.name, "month": month_label(month)},
+            route=_month_route(month),
+        )
+    rule = rules[deadlines.CONSOLIDATION]
+    if deadlines.reminder_due(rule, month, today) and _consolidation_pending(month):
+        due = deadlines.due_date(deadlines.CONSOLIDATION, month, rules)
+        sent += notification_send(
+            users=permissions.consolidators(),
+            key=f"consolidation-reminder:{month_param(month)}:{due.isoformat()}",
+            title=_("请于%(due)s前将%(month)s的全省汇总上报住房城乡建设部")
+            % {"due": month_day_label(due), "month": month_label(month)},
+            route=_consolidations_route(month),
+        )
+    return sent
+
+
+def _consolidations_route(month: datetime.date) -> tuple[str, dict]:
+    return "reports:consolidations", {"month": month_param(month)}
+
+
+def _overdue_to_parents(month: datetime.date, overdue: list[Agency]) -> int:
+    """Tell each parent agency's reviewers which of their children are overdue (once a month)."""
+    by_parent: dict[int, list[Agency]] = {}
+    for agency in overdue:
+        if agency.parent_id:
+            by_parent.setdefault(agency.parent_id, []).append(agency)
+    reviewers = permissions.staff_by_agency(by_parent, {permissions.REVIEWER})
+    return sum(
+        notification_send(
+            users=reviewers.get(parent_id, []),
+            key=f"report-overdue:{parent_id}:{month_param(month)}",
+            title=_("%(month)s附件1逾期未报：%(n)d 个下级机构")
+            % {"month": month_label(month), "n": len(children)},
+            body="、".join(a.name for a in children),
+            route=_month_route(month),
+        )
+        for parent_id, children in by_parent.items()
+    )
+
+
+def _overdue_to_consolidators(month: datetime.date, overdue: list[Agency], users) -> int:
+    """Tell 住建厅 of the overdue agencies, once per stage as each stage's deadline passes."""
+    sent = 0
+    for stage in deadlines.STAGES:
+        late = [a for a in overdue if a.level == stage]
+        if not late:
+            continue
+        names = "、".join(a.name for a in late[:20]) + ("等" if len(late) > 20 else "")
+        sent += notification_send(
+            users=users,
+            key=f"report-overdue:province:{month_param(month)}:{stage}",
+            title=_("%(month)s附件1逾期未报：%(stage)s %(n)d 个机构")
+            % {
+                "month": month_label(month),
+                "stage": Region.Level(stage).label,
+                "n": len(late),
+            },
+            body=names,
             route=_month_route(month),
         )
     return sent
 
 
 def reports_overdue_notify(*, today: datetime.date) -> int:
-    """List overdue reports for the parent agency's reviewers and for 住建厅."""
-    overdue: dict[datetime.date, list[Agency]] = {}
-    for agency, month, due, _rule in _pending(today=today):
-        if today > due:
-            overdue.setdefault(month, []).append(agency)
-    if not overdue:
-        return 0
-    parents = {a.parent_id for agencies in overdue.values() for a in agencies if a.parent_id}
-    reviewers = permissions.staff_by_agency(parents, {permissions.REVIEWER})
+    """List last month's overdue reports for the parents' reviewers and for 住建厅, and tell
+    住建厅 when its consolidation to the ministry is overdue."""
+    month, rules = previous_month(today), deadlines.deadline_rules()
+    overdue = [agency for agency, due, _rule in _pending(month=month, rules=rules) if today > due]
     consolidators = list(permissions.consolidators())
-    sent = 0
-    for month, agencies in overdue.items():
-        by_parent: dict[int, list[Agency]] = {}
-        for agency in agencies:
-            if agency.parent_id:
-                by_parent.setdefault(agency.parent_id, []).append(agency)
-        for parent_id, children in by_parent.items():
-            sent += notification_send(
-                users=reviewers.get(parent_id, []),
-                key=f"report-overdue:{parent_id}:{month_param(month)}",
-                title=_("%(month)s附件1逾期未报：%(n)d 个下级机构")
-                % {"month": month_label(month), "n": len(children)},
-                body="、".join(a.name for a in children),
-                route=_month_route(month),
-            )
-        province = [a for a in agencies if a.level == Region.Level.PROVINCE]
+    sent = _overdue_to_parents(month, overdue)
+    sent += _overdue_to_consolidators(month, overdue, consolidators)
+    due = deadlines.due_date(deadlines.CONSOLIDATION, month, rules)
+    if today > due and _consolidation_pending(month):
         sent += notification_send(
             users=consolidators,
-            key=f"report-overdue:province:{month_param(month)}",
-            title=_("%(month)s附件1逾期未报：全省 %(n)d 个机构")
-            % {"month": month_label(month), "n": len(agencies)},
-            body=_("省级部门：%(names)s") % {"names": "、".join(a.name for a in province) or "无"},
-            route=_month_route(month),
+            key=f"consolidation-overdue:{month_param(month)}",
+            title=_("%(month)s的全省汇总逾期未上报住房城乡建设部（期限%(due)s）")
+            % {"month": month_label(month), "due": month_day_label(due)},
+            route=_consolidations_route(month),
         )
     return sent
+
+
+# -- deadlines (the admin edits them through here) -----------------------------------------
+
+
+def deadline_check(*, stage: str, working_day: int, reminder_working_days: int) -> None:
+    """Refuse a deadline that breaks the chain's order or lies past the month's working days."""
+    rules = deadlines.deadline_rules()
+    rules[stage] = deadlines.DeadlineRule(stage, working_day, reminder_working_days)
+    errors: dict[str, list[str]] = {}
+    if not 1 <= working_day <= deadlines.MAX_WORKING_DAY:
+        errors["working_day"] = [
+            _("须在次月第1至第%(n)d个工作日之间。") % {"n": deadlines.MAX_WORKING_DAY}
+        ]
+    elif problems := deadlines.order_problems(rules):
+        labels = dict(ReportDeadline.Stage.choices)
+        errors["working_day"] = [
+            _("“%(first)s”（第%(a)d个工作日）须早于“%(then)s”（第%(b)d个工作日）。")
+            % {
+                "first": labels[first],
+                "a": rules[first].working_day,
+                "then": labels[then],
+                "b": rules[then].working_day,
+            }
+            for first, then in problems
+        ]
+    if errors:
+        message = _("报送期限须按县、市、省级部门、汇总上报的顺序先后到期。")
+        raise DomainError(message, fields=errors)
+
+
+@transaction.atomic
+def deadline_update(
+    *, deadline: ReportDeadline, working_day: int, reminder_working_days: int, actor
+) -> ReportDeadline:
+    """Change a stage's deadline, keeping the chain's order, and record who changed it."""
+    deadline_check(
+        stage=deadline.stage, working_day=working_day, reminder_working_days=reminder_working_days
+    )
+    stored = ReportDeadline.objects.select_for_update().filter(stage=deadline.stage).first()
+    before = {
+        "working_day": stored.working_day if stored else None,
+        "reminder_working_days": stored.reminder_working_days if stored else None,
+    }
+    deadline, _created = ReportDeadline.objects.update_or_create(
+        stage=deadline.stage,
+        defaults={"working_day": working_day, "reminder_working_days": reminder_working_days},
+    )
+    after = {"working_day": working_day, "reminder_working_days": reminder_working_days}
+    audit_record(
+        actor=actor,
+        action=Action.DEADLINE_CHANGED,
+        target=deadline,
+        changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+    )
+    return deadline

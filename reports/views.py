@@ -13,11 +13,12 @@ from django.views.decorators.http import require_POST
 
 from agencies import permissions
 from agencies.models import Agency
+from agencies.selectors import signature_of
 from core.http import xlsx_response
 from core.middleware import safe_next_url
 from core.months import month_param, parse_month, previous_month
 from reports import annex1, deadlines, selectors, services
-from reports.models import REPORTING, Consolidation, Report
+from reports.models import REPORTING, Consolidation, Report, ReportRevision
 
 
 def _month_from(request) -> datetime.date:
@@ -99,28 +100,37 @@ def _report(request, pk: int) -> Report:
 def report_detail(request, pk: int):
     """Show a report's rows (frozen or a live preview), its revisions and the diff."""
     report = _report(request, pk)
-    full_ids = permissions.user_can_unmask_report(user=request.user, report=report)
+    user = request.user
+    full_ids = permissions.user_can_unmask_report(user=user, report=report)
     rows, frozen = selectors.report_rows(report, full_ids=full_ids)
-    return render(
-        request,
-        "reports/detail.html",
-        {
-            "report": report,
-            "rows": rows,
-            "frozen": frozen,
-            "revisions": report.revisions.select_related("reviewed_by").order_by("-number"),
-            "diff": selectors.revision_diff(report, full_ids=full_ids),
-            "children": selectors.children_status(
-                user=request.user, agency=report.agency, month=report.month
-            ),
-            "may_submit": report.is_open
-            and permissions.user_can_submit_report(user=request.user, report=report),
-            "month_running": report.month >= timezone.localdate().replace(day=1),
-            "may_review": report.status == Report.Status.SUBMITTED
-            and permissions.user_can_review_report(user=request.user, report=report),
-            "due": deadlines.due_date(report.agency.level, report.month),
-        },
-    )
+    revisions = list(report.revisions.select_related("reviewed_by").order_by("-number"))
+    prepared = report.status == Report.Status.PREPARED
+    context = {
+        "report": report,
+        "rows": rows,
+        "frozen": frozen,
+        "revisions": revisions,
+        "withdrawn": revisions[0]
+        if revisions and report.is_open and revisions[0].outcome == ReportRevision.Outcome.WITHDRAWN
+        else None,
+        "diff": selectors.revision_diff(report, full_ids=full_ids),
+        "children": selectors.children_status(user=user, agency=report.agency, month=report.month),
+        # The month can be filed once it has ended; until then the page says when.
+        "filing_opens": deadlines.filing_opens(report.month),
+        "filing_open": deadlines.is_filing_open(report.month, timezone.localdate()),
+        "may_prepare": report.is_open
+        and permissions.user_can_prepare_report(user=user, report=report),
+        "signs_too": permissions.user_can_sign_report(user=user, report=report),
+        "may_sign": prepared and permissions.user_can_sign_report(user=user, report=report),
+        "may_withdraw": prepared and permissions.user_can_withdraw_report(user=user, report=report),
+        "may_review": report.status == Report.Status.SUBMITTED
+        and permissions.user_can_review_report(user=user, report=report),
+        "due": deadlines.due_date(report.agency.level, report.month),
+    }
+    context["may_prepare"] = context["may_prepare"] and context["filing_open"]
+    if context["may_prepare"] or context["may_sign"]:
+        context["needs_profile"] = signature_of(user) is None
+    return render(request, "reports/detail.html", context)
 
 
 def _act(request, pk: int, action) -> HttpResponse:
@@ -134,13 +144,42 @@ def _act(request, pk: int, action) -> HttpResponse:
 @login_required
 @require_POST
 def report_submit(request, pk: int):
-    """Submit the report to the parent agency."""
+    """Prepare the report; a reviewer of the agency signs it and sends it up in the same step."""
 
     def submit(report):
-        services.report_submit(report=report, submitted_by=request.user)
-        messages.success(request, _("已报送。"))
+        report = services.report_submit(report=report, submitted_by=request.user)
+        if report.status == Report.Status.PREPARED:
+            messages.success(request, _("已填报，待本机构负责人签发后报送上级机构。"))
+        else:
+            messages.success(request, _("已签发并报送上级机构。"))
 
     return _act(request, pk, submit)
+
+
+@login_required
+@require_POST
+def report_sign(request, pk: int):
+    """Sign a prepared report off as the agency's 负责人 and send it up."""
+
+    def sign(report):
+        services.report_sign(report=report, signed_by=request.user)
+        messages.success(request, _("已签发并报送上级机构。"))
+
+    return _act(request, pk, sign)
+
+
+@login_required
+@require_POST
+def report_withdraw(request, pk: int):
+    """Take a prepared, unsigned report back with a reason."""
+
+    def withdraw(report):
+        services.report_withdraw(
+            report=report, withdrawn_by=request.user, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, _("已撤回，可修改后重新填报。"))
+
+    return _act(request, pk, withdraw)
 
 
 @login_required
@@ -206,6 +245,7 @@ def consolidation_index(request):
             "consolidation": current,
             "consolidations": consolidations,
             "chart": selectors.consolidation_chart(user=request.user),
+            "due": deadlines.due_date(deadlines.CONSOLIDATION, month),
         },
     )
 

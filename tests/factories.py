@@ -23,6 +23,24 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             self.save(update_fields=["password"])
 
+    @factory.post_generation
+    def profile(self, create, extracted, **kwargs):
+        """Give the user a real name (their first_name) and a phone, as a signer needs.
+
+        ``profile=False`` leaves the user without one; ``profile__office_phone=…`` sets the phone.
+        """
+        if not create or extracted is False:
+            return
+        from agencies.models import Profile
+
+        Profile.objects.update_or_create(
+            user=self,
+            defaults={
+                "real_name": kwargs.get("real_name", self.first_name),
+                "office_phone": kwargs.get("office_phone", "028-85559305"),
+            },
+        )
+
 
 def valid_resident_id(seq: int, *, region: str = "510104", birth: str = "19800101") -> str:
     """Return a checksum-valid 18-digit 居民身份证号码 for test data."""

@@ -39,7 +39,7 @@ def approved_province_reports(member, month):
     """File and approve the five departments' provincial reports; return 住建厅's reviewer."""
     consolidator = member("ZJ", "510000", "reviewer")
     for code in REPORTING_DEPARTMENTS:
-        filer = member(code, "510000", "clerk")
+        filer = member(code, "510000", "reviewer")  # prepares and signs in one step
         report = services.report_get_or_create(agency=filer.memberships.get().agency, month=month)
         services.report_submit(report=report, submitted_by=filer)
         services.report_approve(report=report, approved_by=consolidator)
@@ -87,7 +87,7 @@ def test_clerk_sees_this_and_last_months_reports_with_due_dates(client, member, 
     clerk = member("ZJ", "510104", "clerk")
     jinjiang = agency("ZJ", "510104")
     report = services.report_get_or_create(agency=jinjiang, month=last_month)
-    services.report_submit(report=report, submitted_by=clerk)
+    services.report_submit(report=report, submitted_by=member("ZJ", "510104", "reviewer"))
     _response, board, html = home(client, clerk)
     rows = {(item.month, item.report.status if item.report else None) for item in board.own_reports}
     assert rows == {(this_month, None), (last_month, Report.Status.SUBMITTED)}
@@ -98,11 +98,22 @@ def test_clerk_sees_this_and_last_months_reports_with_due_dates(client, member, 
     assert [r.pk for r in board.submitted_reports] == [report.pk]
 
 
+def test_reviewer_is_told_of_a_report_awaiting_their_sign_off(client, member, agency):
+    """A report the clerk prepared is listed for the agency's reviewer with its 填表人."""
+    clerk = member("ZJ", "510104", "clerk", first_name="王丽")
+    report = services.report_get_or_create(agency=agency("ZJ", "510104"), month=MARCH)
+    services.report_prepare(report=report, prepared_by=clerk)
+    _response, board, html = home(client, member("ZJ", "510104", "reviewer"))
+    assert [r.pk for r in board.prepared_reports] == [report.pk]
+    assert "填表人：王丽" in html
+    assert board.submitted_reports == []
+
+
 def test_clerk_is_told_of_a_returned_report_and_its_reason(client, member, agency):
     """A report returned in any month is listed with the reviewer's reason."""
     clerk, reviewer = member("ZJ", "510105", "clerk"), member("ZJ", "510100", "reviewer")
     report = services.report_get_or_create(agency=agency("ZJ", "510105"), month=MARCH)
-    services.report_submit(report=report, submitted_by=clerk)
+    services.report_submit(report=report, submitted_by=member("ZJ", "510105", "reviewer"))
     services.report_return(report=report, returned_by=reviewer, reason="第1行证书编号有误")
     _response, board, html = home(client, clerk)
     assert [r.pk for r in board.returned_reports] == [report.pk]
@@ -112,7 +123,7 @@ def test_clerk_is_told_of_a_returned_report_and_its_reason(client, member, agenc
 def test_city_reviewer_counts_child_reports_awaiting_review(client, member, agency):
     """Submitted reports of the city's counties count per month; other cities' do not."""
     for department, region in (("ZJ", "510104"), ("ZJ", "510105"), ("ZJ", "510703")):
-        filer = member(department, region, "clerk")
+        filer = member(department, region, "reviewer")
         report = services.report_get_or_create(agency=agency(department, region), month=MARCH)
         services.report_submit(report=report, submitted_by=filer)
     _response, board, html = home(client, member("ZJ", "510100", "reviewer"))
@@ -125,7 +136,7 @@ def test_province_reviewer_sees_the_five_departments_of_last_month(client, membe
     """住建厅's reviewer sees each department's provincial report and the consolidation link."""
     _this_month, last_month = this_and_last_month()
     consolidator = member("ZJ", "510000", "reviewer")
-    rs_filer = member("RS", "510000", "clerk")
+    rs_filer = member("RS", "510000", "reviewer")
     rs_report = services.report_get_or_create(
         agency=rs_filer.memberships.get().agency, month=last_month
     )

@@ -17,3 +17,9 @@ def month_label(month) -> str:
 def month_param(month) -> str:
     """Return 2019-03, as months travel in URLs."""
     return months.month_param(month) if month else ""
+
+
+@register.filter
+def day_label(day) -> str:
+    """Return 2019年3月2日."""
+    return months.day_label(day) if day else ""

@@ -7,13 +7,17 @@ from reports.models import Consolidation, Report, ReportRevision
 class RevisionSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReportRevision
+        # 填表人 and 负责人 are the reporting agency's own people; the parent's review is apart.
         fields = [
             "number",
-            "submitter_name",
+            "preparer_name",
+            "preparer_phone",
+            "prepared_at",
+            "signer_name",
+            "signer_phone",
             "submitted_at",
             "row_count",
             "outcome",
-            "approver_name",
             "reviewed_at",
             "return_reason",
         ]
@@ -27,7 +31,10 @@ class ReportSerializer(serializers.ModelSerializer):
     # rather than as a schema enum, whose "status" name would collide across apps.
     status = serializers.CharField(
         read_only=True,
-        help_text="draft 未报 · submitted 已报送 · approved 已通过 · returned 已退回",
+        help_text=(
+            "draft 未报 · prepared 待签发（已填报，待本机构负责人签发） · submitted 已报送"
+            " · approved 已通过 · returned 已退回"
+        ),
     )
 
     class Meta:
@@ -83,6 +90,10 @@ class ReportCreateSerializer(serializers.Serializer):
 
 
 class ReturnSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class WithdrawSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 

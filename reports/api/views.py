@@ -18,6 +18,7 @@ from reports.api.serializers import (
     ReportDetailSerializer,
     ReportSerializer,
     ReturnSerializer,
+    WithdrawSerializer,
 )
 
 
@@ -90,8 +91,29 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=None, responses=ReportSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
+        """Prepare the report; a reviewer of its agency signs and sends it up in the same step."""
         return self._respond(
             services.report_submit(report=self.get_object(), submitted_by=request.user)
+        )
+
+    @extend_schema(request=None, responses=ReportSerializer)
+    @action(detail=True, methods=["post"])
+    def sign(self, request, pk=None):
+        """Sign a prepared report off as the agency's 负责人 and send it up."""
+        return self._respond(services.report_sign(report=self.get_object(), signed_by=request.user))
+
+    @extend_schema(request=WithdrawSerializer, responses=ReportSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """Take a prepared, unsigned report back with a reason."""
+        payload = WithdrawSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return self._respond(
+            services.report_withdraw(
+                report=self.get_object(),
+                withdrawn_by=request.user,
+                reason=payload.validated_data["reason"],
+            )
         )
 
     @extend_schema(request=None, responses=ReportSerializer)

@@ -20,7 +20,8 @@ VERBS = (
     "reopen",
     "unmask_case",
     "receive",
-    "submit",
+    "prepare",
+    "sign",
     "review",
     "unmask_report",
     "review_rs",
@@ -32,18 +33,18 @@ VERBS = (
 X, _ = True, False
 TABLE = {
     # (department, region, role): one answer per verb, in the order of VERBS
-    ("ZJ", "510104", "clerk"): (X, X, _, X, _, X, _, X, _, _, _, _, _),
-    ("ZJ", "510104", "reviewer"): (X, X, X, X, _, X, _, X, _, _, _, _, _),
-    ("ZJ", "510104", "inspector"): (_, _, _, _, _, _, _, _, _, _, _, _, _),
-    ("ZJ", "510105", "clerk"): (_, _, _, _, X, _, _, _, _, _, _, _, _),
-    ("ZJ", "510100", "clerk"): (X, X, _, X, X, _, _, X, _, _, _, _, _),
-    ("ZJ", "510100", "reviewer"): (X, X, X, X, X, _, X, X, _, _, _, _, _),
-    ("ZJ", "510000", "clerk"): (X, X, _, X, X, _, _, X, _, _, _, _, _),
-    ("ZJ", "510000", "reviewer"): (X, X, X, X, X, _, _, X, X, X, X, X, X),
-    ("ZJ", "510000", "inspector"): (_, _, _, _, _, _, _, _, _, _, _, _, _),
-    ("RS", "510104", "clerk"): (_, _, _, _, _, _, _, _, _, _, _, _, _),
-    ("RS", "510000", "reviewer"): (_, _, _, _, _, _, _, _, _, X, _, _, _),
-    ("BU", "510000", "ministry"): (_, _, _, _, _, _, _, _, _, _, _, _, X),
+    ("ZJ", "510104", "clerk"): (X, X, _, X, _, X, _, _, X, _, _, _, _, _),
+    ("ZJ", "510104", "reviewer"): (X, X, X, X, _, X, X, _, X, _, _, _, _, _),
+    ("ZJ", "510104", "inspector"): (_, _, _, _, _, _, _, _, _, _, _, _, _, _),
+    ("ZJ", "510105", "clerk"): (_, _, _, _, X, _, _, _, _, _, _, _, _, _),
+    ("ZJ", "510100", "clerk"): (X, X, _, X, X, _, _, _, X, _, _, _, _, _),
+    ("ZJ", "510100", "reviewer"): (X, X, X, X, X, _, _, X, X, _, _, _, _, _),
+    ("ZJ", "510000", "clerk"): (X, X, _, X, X, _, _, _, X, _, _, _, _, _),
+    ("ZJ", "510000", "reviewer"): (X, X, X, X, X, _, _, _, X, X, X, X, X, X),
+    ("ZJ", "510000", "inspector"): (_, _, _, _, _, _, _, _, _, _, _, _, _, _),
+    ("RS", "510104", "clerk"): (_, _, _, _, _, _, _, _, _, _, _, _, _, _),
+    ("RS", "510000", "reviewer"): (_, _, _, _, _, _, _, _, _, _, X, _, _, _),
+    ("BU", "510000", "ministry"): (_, _, _, _, _, _, _, _, _, _, _, _, _, X),
 }
 
 
@@ -61,7 +62,8 @@ def answers(user) -> tuple[bool, ...]:
         p.user_can_reopen_case(user=user, case=case),
         p.user_can_unmask_case(user=user, case=case),
         p.user_can_receive_transfer(user=user, case=case),
-        p.user_can_submit_report(user=user, report=report),
+        p.user_can_prepare_report(user=user, report=report),
+        p.user_can_sign_report(user=user, report=report),
         p.user_can_review_report(user=user, report=report),
         p.user_can_unmask_report(user=user, report=report),
         p.user_can_review_report(user=user, report=rs_report),
@@ -100,7 +102,8 @@ def test_a_superuser_acts_as_every_working_role(reference):
 
 
 def test_report_reviewers_and_staff_are_the_users_the_predicates_name(member, reference):
-    """Who is notified of a submission is who may review it; staff are the agency's writers."""
+    """Who is notified of a submission is who may review it, of a preparation who may sign it;
+    staff are the agency's writers."""
     city_reviewer = member("ZJ", "510100", "reviewer")
     member("ZJ", "510100", "clerk")
     consolidator = member("ZJ", "510000", "reviewer")
@@ -109,5 +112,9 @@ def test_report_reviewers_and_staff_are_the_users_the_predicates_name(member, re
     assert list(permissions.report_reviewers(county_report)) == [city_reviewer]
     province_report = SimpleNamespace(agency=rs, agency_id=rs.pk)
     assert list(permissions.report_reviewers(province_report)) == [consolidator]
+    assert list(permissions.report_signers(province_report)) == []
+    assert list(
+        permissions.report_signers(SimpleNamespace(agency_id=agency_at("ZJ", "510000").pk))
+    ) == [consolidator]
     writers = permissions.agency_staff([agency_at("ZJ", "510100").pk], permissions.WRITE_ROLES)
     assert writers.count() == 2

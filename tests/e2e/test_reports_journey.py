@@ -1,4 +1,5 @@
-"""The monthly report journey in the browser: submit, return, resubmit, approve, download."""
+"""The monthly report journey in the browser: prepare, sign, return, prepare again, sign,
+approve, download."""
 
 import datetime
 import io
@@ -22,12 +23,16 @@ def switch_user(page, login, user):
 
 
 def test_county_report_climbs_to_the_ministry(page, live_server, login, reference, agency, member):
-    """A clerk submits, the city returns it with a reason, the clerk resubmits, the city approves;
-    the ministry downloads the consolidated workbook."""
+    """The county clerk prepares, the county reviewer signs it off, the city returns it with a
+    reason, the clerk prepares it again and the reviewer signs again, the city approves; the
+    county's own names and phones are in the footer; the ministry downloads the consolidation."""
     county, city, province = agency("ZJ", "510104"), agency("ZJ", "510100"), agency("ZJ", "510000")
     decided_case(county, parties=2)
-    clerk = member("ZJ", "510104", "clerk", first_name="县录入员")
-    reviewer = member("ZJ", "510100", "reviewer", first_name="市审核员")
+    clerk = member("ZJ", "510104", "clerk", first_name="王丽", profile__office_phone="028-86651234")
+    signer = member(
+        "ZJ", "510104", "reviewer", first_name="陈建国", profile__office_phone="028-86651235"
+    )
+    reviewer = member("ZJ", "510100", "reviewer", first_name="黄伟")
     base = live_server.url
 
     login(clerk.username, TEST_PASSWORD)
@@ -35,6 +40,18 @@ def test_county_report_climbs_to_the_ministry(page, live_server, login, referenc
     page.get_by_role("button", name="开始填报").click()
     assert page.locator("#rows tbody tr").count() == 2
     page.click("#submit-report")
+    assert page.locator("#report-status").inner_text() == "待签发"
+    report = Report.objects.get(agency=county, month=MARCH)
+
+    switch_user(page, login, reviewer)  # nothing to review before the county signs
+    page.goto(f"{base}/reports/?month=2019-03")
+    row = page.locator("tr", has_text="成都市锦江区住房和城乡建设局")
+    assert "待签发" in row.inner_text()
+    assert row.get_by_role("button", name="通过").count() == 0
+
+    switch_user(page, login, signer)
+    page.goto(f"{base}/reports/{report.pk}/")
+    page.click("#sign-report")
     assert page.locator("#report-status").inner_text() == "已报送"
 
     switch_user(page, login, reviewer)
@@ -45,10 +62,14 @@ def test_county_report_climbs_to_the_ministry(page, live_server, login, referenc
     assert "已退回" in page.locator("tr", has_text="成都市锦江区住房和城乡建设局").inner_text()
 
     switch_user(page, login, clerk)
-    report = Report.objects.get(agency=county, month=MARCH)
     page.goto(f"{base}/reports/{report.pk}/")
     assert page.locator("#return-reason").inner_text() == "第2行身份证号有误"
     page.click("#submit-report")
+    assert page.locator("#report-status").inner_text() == "待签发"
+
+    switch_user(page, login, signer)
+    page.goto(f"{base}/reports/{report.pk}/")
+    page.click("#sign-report")
     assert page.locator("#report-status").inner_text() == "已报送"
 
     switch_user(page, login, reviewer)
@@ -57,20 +78,31 @@ def test_county_report_climbs_to_the_ministry(page, live_server, login, referenc
     assert page.locator("#report-status").inner_text() == "已通过"
     report.refresh_from_db()
     assert report.revisions.count() == 2
-    assert report.current_revision.approver_name == "市审核员"
+    revision = report.current_revision
+    assert (revision.preparer_name, revision.signer_name) == ("王丽", "陈建国")
+    assert revision.reviewed_by == reviewer
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="下载附件1（Excel）").click()
+    sheet = load_workbook(io.BytesIO(download_info.value.path().read_bytes())).active
+    footer = [cell.value for cell in sheet[sheet.max_row] if cell.value]
+    assert footer[:2] == [
+        "填表人：王丽  联系电话：028-86651234",
+        "负责人：陈建国  联系电话：028-86651235",
+    ]
 
     # The rest of the chain through the services.
     consolidator = member("ZJ", "510000", "reviewer")
     city_report = services.report_get_or_create(agency=city, month=MARCH)
     city_report = services.report_submit(
-        report=city_report, submitted_by=member("ZJ", "510100", "clerk")
+        report=city_report, submitted_by=member("ZJ", "510100", "reviewer")
     )
     services.report_approve(report=city_report, approved_by=consolidator)
     for code in ("ZJ", "RS", "JT", "SL", "TX"):
         target = province if code == "ZJ" else agency(code, "510000")
         submitted = services.report_submit(
             report=services.report_get_or_create(agency=target, month=MARCH),
-            submitted_by=member(code, "510000", "clerk"),
+            submitted_by=member(code, "510000", "reviewer"),
         )
         services.report_approve(report=submitted, approved_by=consolidator)
     consolidation = services.consolidation_create(month=MARCH, created_by=consolidator)

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from audit.models import AuditEvent
 from reports import services
 from reports.models import Consolidation, Report, ReportDeadline, ReportRevision, ReportRow
 from tests.reports.conftest import decided_case
@@ -18,7 +19,7 @@ def submitted(agency, member):
     county = agency("ZJ", "510104")
     decided_case(county)
     report = services.report_get_or_create(agency=county, month=MARCH)
-    return services.report_submit(report=report, submitted_by=member("ZJ", "510104", "clerk"))
+    return services.report_submit(report=report, submitted_by=member("ZJ", "510104", "reviewer"))
 
 
 def test_reports_revisions_rows_and_consolidations_cannot_be_added_changed_or_deleted(
@@ -50,12 +51,21 @@ def test_reports_revisions_rows_and_consolidations_cannot_be_added_changed_or_de
 
 
 def test_deadlines_stay_editable_in_the_admin(admin_client):
-    """An administrator changes the county deadline rule in the admin."""
-    deadline, _ = ReportDeadline.objects.get_or_create(level="county")
-    response = admin_client.post(
-        f"/admin/reports/reportdeadline/{deadline.pk}/change/",
-        {"level": "county", "working_days_before_parent": 1, "reminder_working_days": 2},
-    )
+    """An administrator changes the county deadline in the admin (audited); one that would fall
+    due after the cities' is refused on the page; stages are never added or deleted."""
+    deadline = ReportDeadline.objects.get(stage="county")
+    url = f"/admin/reports/reportdeadline/{deadline.pk}/change/"
+    response = admin_client.post(url, {"working_day": 4, "reminder_working_days": 2})
     assert response.status_code == 302
     deadline.refresh_from_db()
-    assert deadline.working_days_before_parent == 1
+    assert deadline.working_day == 4
+    assert AuditEvent.objects.filter(action="deadline.changed").count() == 1
+    refused = admin_client.post(url, {"working_day": 6, "reminder_working_days": 2})
+    assert refused.status_code == 200
+    assert "须早于" in refused.content.decode()
+    deadline.refresh_from_db()
+    assert deadline.working_day == 4
+    assert admin_client.get("/admin/reports/reportdeadline/add/").status_code == 403
+    assert (
+        admin_client.post(f"/admin/reports/reportdeadline/{deadline.pk}/delete/").status_code == 403
+    )

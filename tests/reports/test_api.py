@@ -59,19 +59,25 @@ def test_submit_return_resubmit_approve_through_the_api(api, member, agency, cou
     """The chain works through the API, with rows in the detail and a 409 on a stale approve."""
     decided_case(agency("ZJ", "510104"), parties=2)
     clerk = api(member("ZJ", "510104", "clerk"))
+    signer = api(member("ZJ", "510104", "reviewer"))
     reviewer = api(member("ZJ", "510100", "reviewer"))
     url = f"/api/v1/reports/{county_report.pk}/"
     detail = clerk.get(url).json()
     assert detail["frozen"] is False
     assert len(detail["rows"]) == 2
-    assert clerk.post(url + "submit/").json()["status"] == "submitted"
+    assert clerk.post(url + "submit/").json()["status"] == "prepared"
+    assert clerk.post(url + "sign/").status_code == 403  # a clerk never signs
+    assert reviewer.post(url + "sign/").status_code == 403  # nor does the city
+    signed = signer.post(url + "sign/").json()
+    assert signed["status"] == "submitted"
+    assert signed["current_revision"]["signer_phone"] == "028-85559305"
     assert clerk.post(url + "approve/").status_code == 403
     empty = reviewer.post(url + "return/", {"reason": ""}, format="json")
     assert empty.status_code == 400
     returned = reviewer.post(url + "return/", {"reason": "文号缺失"}, format="json")
     assert returned.json()["status"] == "returned"
     assert returned.json()["return_reason"] == "文号缺失"
-    clerk.post(url + "submit/")
+    assert signer.post(url + "submit/").json()["status"] == "submitted"  # prepares and signs
     assert reviewer.post(url + "approve/").json()["status"] == "approved"
     conflict = reviewer.post(url + "approve/")
     assert conflict.status_code == 409
@@ -81,6 +87,18 @@ def test_submit_return_resubmit_approve_through_the_api(api, member, agency, cou
     assert detail["current_revision"]["number"] == 2
     listed = reviewer.get("/api/v1/reports/?month=2019-03").json()
     assert [r["id"] for r in listed["results"]] == [county_report.pk]
+
+
+def test_a_prepared_report_is_withdrawn_through_the_api(api, member, county_report):
+    """The county's reviewer takes the clerk's preparation back with a reason (400 without)."""
+    clerk = api(member("ZJ", "510104", "clerk"))
+    signer = api(member("ZJ", "510104", "reviewer"))
+    url = f"/api/v1/reports/{county_report.pk}/"
+    assert clerk.post(url + "submit/").json()["status"] == "prepared"
+    assert signer.post(url + "withdraw/", {"reason": ""}, format="json").status_code == 400
+    withdrawn = signer.post(url + "withdraw/", {"reason": "漏报一人"}, format="json")
+    assert withdrawn.json()["status"] == "draft"
+    assert signer.post(url + "sign/").status_code == 409
 
 
 def test_report_workbook_downloads(api, member, county_report):
@@ -100,7 +118,9 @@ def test_consolidation_api_for_zj_and_ministry(api, member, agency):
     consolidator = member("ZJ", "510000", "reviewer")
     for code in ("ZJ", "RS", "JT", "SL", "TX"):
         report = services.report_get_or_create(agency=agency(code, "510000"), month=MARCH)
-        report = services.report_submit(report=report, submitted_by=member(code, "510000", "clerk"))
+        report = services.report_submit(
+            report=report, submitted_by=member(code, "510000", "reviewer")
+        )
         services.report_approve(report=report, approved_by=consolidator)
     ministry = api(member("BU", "510000", "ministry"))
     zj = api(consolidator)

@@ -15,7 +15,7 @@ def test_export_annex1_writes_one_agencys_workbook(agency, member, tmp_path):
     county = agency("ZJ", "510104")
     decided_case(county)
     report = services.report_get_or_create(agency=county, month=datetime.date(2019, 3, 1))
-    services.report_submit(report=report, submitted_by=member("ZJ", "510104", "clerk"))
+    services.report_submit(report=report, submitted_by=member("ZJ", "510104", "reviewer"))
     output = tmp_path / "out.xlsx"
     call_command(
         "export_annex1", "--month", "2019-03", "--agency", str(county.pk), "--output", str(output)

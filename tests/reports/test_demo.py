@@ -68,7 +68,11 @@ def test_february_rows_roll_up_the_chengdu_chain(reference):
         "成都市青羊区住房和城乡建设局",
         "成都市住房和城乡建设局",
     }
-    assert province.current_revision.approver_name == user("province_reviewer").first_name
+    # Signed by 住建厅's own 负责人, approved by another 住建厅 reviewer (never on the form).
+    revision = province.current_revision
+    assert (revision.preparer_name, revision.signer_name) == ("马骏", "孙丽华")
+    assert revision.signer_phone.startswith("028-")
+    assert revision.reviewed_by == user("province_reviewer")
     for department in ("JT", "SL", "TX"):
         zero = report(department, "510000", JAN)
         assert zero.status == Report.Status.APPROVED
@@ -76,14 +80,21 @@ def test_february_rows_roll_up_the_chengdu_chain(reference):
 
 
 def test_march_waits_for_chengdu_and_for_qingyang_to_resubmit(reference):
-    """锦江区's March report awaits the city reviewer; 青羊区's was returned with a reason."""
+    """锦江区's March report awaits the city reviewer; 青羊区's was returned with a reason;
+    锦江区人社局's, prepared by its clerk, awaits its reviewer's sign-off."""
     seed()
     jinjiang, qingyang = report("ZJ", "510104", MAR), report("ZJ", "510105", MAR)
     assert jinjiang.status == Report.Status.SUBMITTED
     assert permissions.user_can_review_report(user=user("city_reviewer"), report=jinjiang)
     assert qingyang.status == Report.Status.RETURNED
     assert "实际工作单位" in qingyang.return_reason
-    assert permissions.user_can_submit_report(user=user("county2_clerk"), report=qingyang)
+    assert permissions.user_can_prepare_report(user=user("county2_clerk"), report=qingyang)
+    rs_jinjiang = report("RS", "510104", MAR)
+    assert rs_jinjiang.status == Report.Status.PREPARED
+    assert permissions.user_can_sign_report(user=user("rs_county_reviewer"), report=rs_jinjiang)
+    assert Notification.objects.filter(
+        user=user("rs_county_reviewer"), key__startswith="report-prepared:"
+    ).exists()
     assert set(Report.objects.filter(month=MAR).values_list("agency__region__code", flat=True)) == {
         "510104",
         "510105",
@@ -103,3 +114,36 @@ def test_running_seed_demo_again_creates_nothing(reference):
     assert {model: model.objects.count() for model in models} == before
     assert report("ZJ", "510104", MAR).status == Report.Status.APPROVED
     assert report("ZJ", "510105", MAR).status == Report.Status.RETURNED
+
+
+def test_demo_filing_times_are_plausible_days_of_each_months_filing_window(reference):
+    """申报时间 and the other steps fall on working days after the month ended and before each
+    stage's deadline, in the chain's order; never today."""
+    from django.utils import timezone
+
+    from reports import deadlines
+
+    seed()
+    local = timezone.localtime
+    revisions = ReportRevision.objects.select_related("report__agency").exclude(
+        submitted_at__isnull=True
+    )
+    assert revisions.count() == 2 * 11 + 2  # January and February, and two of March
+    for revision in revisions:
+        filed = revision.report
+        due = deadlines.due_date(filed.agency.level, filed.month)
+        submitted = local(revision.submitted_at).date()
+        assert deadlines.filing_opens(filed.month) <= submitted <= due, revision
+        assert deadlines.is_working_day(submitted)
+        assert revision.prepared_at <= revision.submitted_at
+        if revision.reviewed_at:
+            assert revision.reviewed_at > revision.submitted_at
+    for consolidation in Consolidation.objects.all():
+        due = deadlines.due_date("consolidation", consolidation.month)
+        assert consolidation.created_at < consolidation.reported_at
+        assert local(consolidation.reported_at).date() <= due
+    today = timezone.localdate()
+    assert not revisions.filter(submitted_at__date=today).exists()
+    prepared = report("RS", "510104", MAR)  # awaiting sign-off: prepared in April 2019
+    assert local(prepared.current_revision.prepared_at).date() < today
+    assert prepared.current_revision.submitted_at is None

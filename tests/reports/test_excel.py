@@ -9,7 +9,13 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from reports import layout
-from reports.excel import SheetData, Statistics, annex1_workbook, consolidation_workbook
+from reports.excel import (
+    SheetData,
+    Signatory,
+    Statistics,
+    annex1_workbook,
+    consolidation_workbook,
+)
 
 ROW = {
     "name": "张三",
@@ -30,8 +36,8 @@ def sheet(rows=(ROW,)):
     return SheetData(
         agency_name="成都市锦江区住房和城乡建设局",
         rows=list(rows),
-        submitter="李四",
-        approver="王五",
+        preparer=Signatory("李四", "028-86651234"),
+        signer=Signatory("王五", "13800000000"),
         submitted_on=datetime.date(2019, 4, 1),
     )
 
@@ -87,11 +93,11 @@ def test_data_rows_keep_identifiers_as_text():
     assert ws["L6"].value == "补报（2019年2月）"
 
 
-def test_footer_names_submitter_approver_and_date_in_merged_cells():
-    """The footer below the rows: 填表人 A–D, 负责人 E–G, 申报时间 H–L."""
+def test_footer_names_preparer_signer_with_phones_and_date_in_merged_cells():
+    """The footer below the rows: 填表人 A–D, 负责人 E–G (each with 联系电话), 申报时间 H–L."""
     ws = read(annex1_workbook(sheet([ROW, ROW]))).active
-    assert ws["A8"].value == "填表人：李四"
-    assert ws["E8"].value == "负责人：王五"
+    assert ws["A8"].value == "填表人：李四  联系电话：028-86651234"
+    assert ws["E8"].value == "负责人：王五  联系电话：13800000000"
     assert ws["H8"].value == "申报时间：2019年4月1日"
     merges = {str(r) for r in ws.merged_cells.ranges}
     assert {"A8:D8", "E8:G8", "H8:L8"} <= merges
@@ -113,7 +119,7 @@ def test_zero_report_says_nothing_was_handled():
     ws = read(annex1_workbook(sheet(rows=()))).active
     assert ws["A6"].value == "本月无查处情况"
     assert "A6:L6" in {str(r) for r in ws.merged_cells.ranges}
-    assert ws["A7"].value == "填表人：李四"
+    assert ws["A7"].value == "填表人：李四  联系电话：028-86651234"
 
 
 def test_consolidation_has_a_sheet_per_department_a_summary_and_statistics():
@@ -309,3 +315,106 @@ def test_every_cell_keeps_the_style_it_was_written_with_before_named_styles():
                 if kind != " ":
                     stored[f"{get_column_letter(column)}{row}"] = WRITTEN_KINDS[kind]
         assert cells == stored, name
+
+
+# -- the printed form reads whole: every data cell wraps and each row is as high as it needs
+
+LONG_UNIT = (
+    "四川省成都市锦江区某某建筑工程劳务分包有限责任公司第三分公司"
+    "（原四川某某建设集团有限公司成都分公司）项目部四川省成都市锦江区"
+)[:60]
+LONG_REMARK = (
+    "补报（2019年2月）；经核查，该人员注册单位与社会保险缴费单位不一致，本人书面说明系原单位改制后"
+    "未及时变更注册，已责令其限期办理变更或注销手续，并对注册单位予以通报批评，记入不良行为记录。"
+    * 3
+)[:200]
+LONG_ROWS = [
+    {**ROW, "remarks": LONG_REMARK},
+    {**ROW, "registered_unit": LONG_UNIT, "unit_name": LONG_UNIT, "name": "阿依古丽·买买提"},
+    {**ROW, "penalty": "", "remarks": "更正（2019年1月）：\n处理决定已撤销"},
+    {**ROW, "penalty": ROW["penalty"] * 6, "actual_unit": LONG_UNIT},
+]
+
+
+def units(char: str) -> int:
+    """A CJK or full-width character takes two character units, anything else one."""
+    return 2 if ord(char) > 0x2E7F else 1
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """Wrap ``text`` greedily, character by character, in a column ``width`` units wide."""
+    capacity, lines = width - 1, 0  # a unit of the column goes to the cell's padding
+    for paragraph in str(text).split("\n"):
+        lines, used = lines + 1, 0
+        for char in paragraph:
+            if used + units(char) > capacity:
+                lines, used = lines + 1, 0
+            used += units(char)
+    return lines
+
+
+def height(ws, row: int) -> float:
+    """Return a row's printed height: its own, else the sheet's default (a custom height)."""
+    assert ws.sheet_format.customHeight
+    return ws.row_dimensions[row].height or ws.sheet_format.defaultRowHeight
+
+
+def data_rows(ws):
+    last = layout.FIRST_DATA_ROW + len(LONG_ROWS)
+    return ws.iter_rows(min_row=layout.FIRST_DATA_ROW, max_row=last - 1)
+
+
+def test_every_data_cell_wraps_its_text():
+    """Every cell of every data row, identifiers included, wraps within its column."""
+    ws = read(annex1_workbook(sheet(LONG_ROWS))).active
+    for row in data_rows(ws):
+        for cell in row:
+            assert cell.alignment.wrap_text, cell.coordinate
+
+
+def test_each_rows_height_covers_its_longest_cells_wrapped_lines():
+    """A row is at least as high as the most lines any of its cells wraps to at its column's
+    width (CJK ≈ 2 units, ASCII ≈ 1, explicit line breaks), and not much higher."""
+    short = {**ROW, "certificate_title": "一级建造师", "penalty": "撤销注册"}
+    ws = read(annex1_workbook(sheet([*LONG_ROWS, short]))).active
+    for row in data_rows(ws):
+        lines = max(
+            wrapped_lines(cell.value, ws.column_dimensions[cell.column_letter].width)
+            for cell in row
+            if cell.value not in (None, "")
+        )
+        shown = height(ws, row[0].row)
+        assert shown >= lines * layout.BODY_LINE_HEIGHT, (row[0].row, lines, shown)
+        assert shown <= (lines + 2) * layout.BODY_LINE_HEIGHT + layout.ROW_PADDING
+    one_line = height(ws, layout.FIRST_DATA_ROW + len(LONG_ROWS))
+    assert one_line == layout.BODY_LINE_HEIGHT + layout.ROW_PADDING
+    for header in (layout.ROW_H1, layout.ROW_H2):
+        assert height(ws, header) >= layout.HEADER_FONT_SIZE * 1.45
+
+
+def test_a_200_character_remark_and_a_60_character_unit_name_fit_their_rows():
+    """The 200-character 备注 and the 60-character unit name are shown whole, within Excel's
+    highest row, and the 18-character identifiers stay on one line."""
+    ws = read(annex1_workbook(sheet(LONG_ROWS))).active
+    remark_row, unit_row = layout.FIRST_DATA_ROW, layout.FIRST_DATA_ROW + 1
+    assert len(ws[f"L{remark_row}"].value) == 200
+    assert len(ws[f"F{unit_row}"].value) == 60
+    for coordinate in (f"L{remark_row}", f"F{unit_row}", f"H{unit_row}"):
+        cell = ws[coordinate]
+        lines = wrapped_lines(cell.value, ws.column_dimensions[cell.column_letter].width)
+        assert lines > 3
+        assert height(ws, cell.row) >= lines * layout.BODY_LINE_HEIGHT
+        assert height(ws, cell.row) <= 409
+    for letter in ("C", "I"):  # 身份证号, 统一社会信用代码
+        assert wrapped_lines("91510104MA61XXXX0X", ws.column_dimensions[letter].width) == 1
+
+
+def test_line_breaks_count_and_overlong_rows_stop_at_excels_limit():
+    """An explicit line break adds a line; a row never exceeds the 409 points Excel stores."""
+    from reports.excel import line_count, row_height
+
+    assert line_count("更正（2019年1月）：\n处理决定已撤销", 22) == 2
+    assert line_count("a" * 40, 20) == 2
+    assert line_count("四" * 20, 20) == 2
+    assert row_height(line_count("四" * 2000, 16)) == 409
+    assert row_height(1) == layout.BODY_LINE_HEIGHT + layout.ROW_PADDING

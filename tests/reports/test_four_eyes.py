@@ -1,4 +1,4 @@
-"""四眼原则: nobody approves or returns a revision they submitted themselves (issue 8, item 16)."""
+"""四眼原则: nobody approves or returns a revision they prepared or signed (issue 8, item 16)."""
 
 import datetime
 
@@ -28,3 +28,17 @@ def test_a_zhujianting_reviewer_cannot_approve_the_report_they_filed(agency, mem
     services.report_approve(report=report, approved_by=other)
     report.refresh_from_db()
     assert report.status == Report.Status.APPROVED
+
+
+def test_neither_the_preparer_nor_the_signer_approves_the_revision(agency, member):
+    """A 住建厅 reviewer who prepared 住建厅's report, and another who signed it, may not approve
+    it; a third reviewer does."""
+    preparer, signer, third = (member("ZJ", "510000", "reviewer") for _ in range(3))
+    report = services.report_get_or_create(agency=agency("ZJ", "510000"), month=MARCH)
+    services.report_prepare(report=report, prepared_by=preparer)
+    services.report_sign(report=report, signed_by=signer)
+    report = Report.objects.select_related("agency", "current_revision").get(pk=report.pk)
+    for user in (preparer, signer):
+        with pytest.raises(PermissionDeniedError, match="四眼原则"):
+            services.report_approve(report=report, approved_by=user)
+    assert services.report_approve(report=report, approved_by=third).status == "approved"

@@ -21,7 +21,7 @@ def county_report(agency, member):
     """A submitted county report with one row, and that row's full ID number."""
     case = decided_case(agency("ZJ", "510104"))
     report = services.report_get_or_create(agency=agency("ZJ", "510104"), month=MARCH)
-    services.report_submit(report=report, submitted_by=member("ZJ", "510104", "clerk"))
+    services.report_submit(report=report, submitted_by=member("ZJ", "510104", "reviewer"))
     return report, case.parties.get().person.id_number
 
 
@@ -76,7 +76,7 @@ def test_diff_on_the_page_masks_numbers_for_inspectors(client, member, agency, c
         report=report, returned_by=member("ZJ", "510100", "reviewer"), reason="漏报一人"
     )
     added = decided_case(agency("ZJ", "510104")).parties.get().person.id_number
-    services.report_submit(report=report, submitted_by=member("ZJ", "510104", "clerk"))
+    services.report_submit(report=report, submitted_by=member("ZJ", "510104", "reviewer"))
     client.force_login(member("ZJ", "510104", "inspector"))
     page = client.get(f"/reports/{report.pk}/")
     assert page.context["diff"]["added"][0]["id_number"] == mask_id_number(added)
@@ -101,7 +101,9 @@ def test_consolidation_workbook_full_for_consolidator_and_ministry_masked_for_in
     id_number = decided_case(agency("ZJ", "510000")).parties.get().person.id_number
     for code in ("ZJ", "RS", "JT", "SL", "TX"):
         report = services.report_get_or_create(agency=agency(code, "510000"), month=MARCH)
-        report = services.report_submit(report=report, submitted_by=member(code, "510000", "clerk"))
+        report = services.report_submit(
+            report=report, submitted_by=member(code, "510000", "reviewer")
+        )
         services.report_approve(report=report, approved_by=consolidator)
     consolidation = services.consolidation_create(month=MARCH, created_by=consolidator)
     services.consolidation_report(consolidation=consolidation, reported_by=consolidator)

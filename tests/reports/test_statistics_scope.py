@@ -14,7 +14,7 @@ MARCH = datetime.date(2019, 3, 1)
 
 def file_report(agency, member, code, region, approver=None):
     report = services.report_get_or_create(agency=agency(code, region), month=MARCH)
-    report = services.report_submit(report=report, submitted_by=member(code, region, "clerk"))
+    report = services.report_submit(report=report, submitted_by=member(code, region, "reviewer"))
     if approver is not None:
         services.report_approve(report=report, approved_by=approver)
     return report

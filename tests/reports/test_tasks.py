@@ -19,53 +19,56 @@ def test_beat_tasks_run_twice_on_a_real_worker_send_nothing_twice(
 ):
     """Drafts, reminders and overdue notices are created once however often the tasks run."""
     county_clerk = member("ZJ", "510104", "clerk")
-    diligent_clerk = member("ZJ", "510105", "clerk")
+    diligent_reviewer = member("ZJ", "510105", "reviewer")
     city_reviewer = member("ZJ", "510100", "reviewer")
     consolidator = member("ZJ", "510000", "reviewer")
     march = datetime.date(2019, 3, 1)
-    report = services.report_get_or_create(agency=agency("ZJ", "510105"), month=march)
-    services.report_submit(report=report, submitted_by=diligent_clerk)
 
-    # County reports for March are due on 25 March (3 working days before the city's 28 March).
-    assert deadlines.due_date("county", march) == datetime.date(2019, 3, 25)
-    first = run(tasks.reports_send_reminders, today="2019-03-21")
-    second = run(tasks.reports_send_reminders, today="2019-03-21")
-    assert first > 0
-    assert second == 0
-    reminders = Notification.objects.filter(key__startswith="report-reminder:")
-    assert reminders.filter(user=county_clerk).count() == 1
-    assert not reminders.filter(user=diligent_clerk).exists()
-
+    # Filing of March opens on 1 April; counties are due on 3 April (the 3rd working day).
+    assert deadlines.due_date("county", march) == datetime.date(2019, 4, 3)
     created = run(tasks.reports_open_month, today="2019-04-01")
     again = run(tasks.reports_open_month, today="2019-04-01")
     assert created > 800
     assert again == 0
-    assert Report.objects.filter(month=march).count() == created + 1
+    assert Report.objects.filter(month=march).count() == created
     assert run(tasks.reports_open_month, today="2019-04-02") == 0  # nothing missing any more
+    report = Report.objects.get(agency=agency("ZJ", "510105"), month=march)
+    services.report_submit(report=report, submitted_by=diligent_reviewer)
 
-    overdue = run(tasks.reports_list_overdue, today="2019-04-02")
+    first = run(tasks.reports_send_reminders, today="2019-04-01")
+    second = run(tasks.reports_send_reminders, today="2019-04-01")
+    assert first > 0
+    assert second == 0
+    reminders = Notification.objects.filter(key__startswith="report-reminder:")
+    assert reminders.filter(user=county_clerk).count() == 1
+    assert not reminders.filter(user=diligent_reviewer).exists()
+
+    # 9 April: counties (3 April) and cities (8 April) are overdue, departments not yet.
+    overdue = run(tasks.reports_list_overdue, today="2019-04-09")
     assert overdue > 0
-    assert run(tasks.reports_list_overdue, today="2019-04-02") == 0
+    assert run(tasks.reports_list_overdue, today="2019-04-09") == 0
     notices = Notification.objects.filter(key__startswith="report-overdue:")
     assert notices.filter(user=city_reviewer).count() == 1
     assert "成都市锦江区" in notices.get(user=city_reviewer).body
     assert "成都市青羊区" not in notices.get(user=city_reviewer).body
-    # 住建厅 hears once as the cities' parent and once with the province-wide listing.
+    # 住建厅 hears once as the cities' parent and once per stage past its deadline.
     assert set(notices.filter(user=consolidator).values_list("key", flat=True)) == {
         f"report-overdue:{agency('ZJ', '510000').pk}:2019-03",
-        "report-overdue:province:2019-03",
+        "report-overdue:province:2019-03:county",
+        "report-overdue:province:2019-03:prefecture",
     }
     assert Notification.objects.count() == len(set(Notification.objects.values_list("user", "key")))
 
 
 @pytest.mark.django_db
-def test_drafts_are_opened_on_a_later_day_when_the_first_working_day_was_missed(agency):
-    """Missed on 8 October 2019, September's drafts are created on the 9th, and only once."""
+def test_drafts_open_on_the_first_and_a_missed_day_is_caught_up(agency):
+    """September 2019's drafts are created from 1 October (a holiday: filing opens all the same),
+    never while September runs; a draft missing later is created on a later day, only once."""
     county = agency("ZJ", "510104")
     september = datetime.date(2019, 9, 1)
-    assert tasks.reports_open_month(today="2019-10-07") == 0  # National Day: not yet
+    assert tasks.reports_open_month(today="2019-09-30") > 800  # August's, not September's
     assert not Report.objects.filter(month=september).exists()
-    assert tasks.reports_open_month(today="2019-10-09") > 800
+    assert tasks.reports_open_month(today="2019-10-01") > 800
     assert Report.objects.filter(month=september, agency=county).count() == 1
     Report.objects.filter(month=september, agency=county).delete()
     assert tasks.reports_open_month(today="2019-10-21") == 1  # only what is missing

@@ -35,8 +35,11 @@ def test_other_jurisdiction_gets_404(client, member, county_report):
     assert client.get("/reports/consolidations/").status_code == 404
 
 
-def test_clerk_sees_rows_and_submits(client, member, agency, county_report):
-    """The county clerk sees the preview rows and submits with one click."""
+def test_clerk_sees_rows_and_prepares_for_the_reviewers_sign_off(
+    client, member, agency, county_report
+):
+    """The county clerk sees the preview rows and prepares with one click; the county's
+    reviewer then signs it off from the same page, which sends it up."""
     decided_case(agency("ZJ", "510104"), parties=2)
     client.force_login(member("ZJ", "510104", "clerk"))
     page = client.get(f"/reports/{county_report.pk}/")
@@ -45,13 +48,19 @@ def test_clerk_sees_rows_and_submits(client, member, agency, county_report):
     assert len(page.context["rows"]) == 2
     client.post(f"/reports/{county_report.pk}/submit/")
     county_report.refresh_from_db()
+    assert county_report.status == Report.Status.PREPARED
+    client.force_login(member("ZJ", "510104", "reviewer"))
+    page = client.get(f"/reports/{county_report.pk}/").content.decode()
+    assert 'id="sign-report"' in page
+    client.post(f"/reports/{county_report.pk}/sign/")
+    county_report.refresh_from_db()
     assert county_report.status == Report.Status.SUBMITTED
 
 
 def test_reviewer_index_lists_children_with_status_and_returns(client, member, agency):
     """The city reviewer sees its counties (未报 / 已报送) and returns one with a reason."""
     report = services.report_get_or_create(agency=agency("ZJ", "510104"), month=MARCH)
-    services.report_submit(report=report, submitted_by=member("ZJ", "510104", "clerk"))
+    services.report_submit(report=report, submitted_by=member("ZJ", "510104", "reviewer"))
     client.force_login(member("ZJ", "510100", "reviewer"))
     page = client.get("/reports/?month=2019-03").content.decode()
     assert "成都市锦江区住房和城乡建设局" in page
@@ -65,12 +74,12 @@ def test_reviewer_index_lists_children_with_status_and_returns(client, member, a
 @pytest.mark.parametrize("count", [1, 20])
 def test_index_query_count_is_pinned(client, member, agency, django_assert_max_num_queries, count):
     """The reviewer's index costs a fixed number of queries whatever the number of counties."""
-    clerk = member("ZJ", "510104", "clerk")
+    filer = member("ZJ", "510104", "reviewer")
     city = agency("ZJ", "510100")
     for child in list(city.children.all())[:count]:
         services.report_get_or_create(agency=child, month=MARCH)
     services.report_submit(
-        report=Report.objects.get(agency=agency("ZJ", "510104"), month=MARCH), submitted_by=clerk
+        report=Report.objects.get(agency=agency("ZJ", "510104"), month=MARCH), submitted_by=filer
     )
     client.force_login(member("ZJ", "510100", "reviewer"))
     with django_assert_max_num_queries(16):
@@ -109,7 +118,7 @@ def test_submitted_report_page_shows_frozen_rows(client, member, agency, county_
 )
 def test_approve_never_redirects_off_site(client, member, agency, county_report, target):
     """A ``next`` pointing off the site is ignored: the reviewer lands on the report page."""
-    services.report_submit(report=county_report, submitted_by=member("ZJ", "510104", "clerk"))
+    services.report_submit(report=county_report, submitted_by=member("ZJ", "510104", "reviewer"))
     client.force_login(member("ZJ", "510100", "reviewer"))
     response = client.post(f"/reports/{county_report.pk}/approve/", {"next": target})
     assert response.status_code == 302
@@ -118,7 +127,7 @@ def test_approve_never_redirects_off_site(client, member, agency, county_report,
 
 def test_return_redirects_to_a_local_next(client, member, agency, county_report):
     """A ``next`` on this site (the reviewer's index) is followed after a return."""
-    services.report_submit(report=county_report, submitted_by=member("ZJ", "510104", "clerk"))
+    services.report_submit(report=county_report, submitted_by=member("ZJ", "510104", "reviewer"))
     client.force_login(member("ZJ", "510100", "reviewer"))
     response = client.post(
         f"/reports/{county_report.pk}/return/",
@@ -133,11 +142,11 @@ def test_report_page_query_count_is_pinned(
 ):
     """The report page costs a fixed number of queries whatever its revisions and rows."""
     county = agency("ZJ", "510104")
-    clerk, reviewer = member("ZJ", "510104", "clerk"), member("ZJ", "510100", "reviewer")
+    filer, reviewer = member("ZJ", "510104", "reviewer"), member("ZJ", "510100", "reviewer")
     report = county_report
     for number in range(1, count + 1):
         decided_case(county)
-        report = services.report_submit(report=report, submitted_by=clerk)
+        report = services.report_submit(report=report, submitted_by=filer)
         if number < count:  # each returned revision names its reviewer on the page
             services.report_return(report=report, returned_by=reviewer, reason=f"第{number}次退回")
     services.report_approve(report=report, approved_by=reviewer)
