@@ -77,12 +77,14 @@ def run(args) -> dict:
     from django.db import connection
 
     from agencies.models import Agency
+    from campaigns.selectors import campaign_reporting
     from cases.models import Case, Measure
     from reports import compile as compiler
     from reports.deadlines import next_month
 
     year, mon = (int(x) for x in args.month.split("-"))
     month = datetime.date(year, mon, 1)
+    campaign_id = campaign_reporting(month).pk
     top = Agency.objects.get(department__code=args.department, level="province")
     # Bottom-up, as the chain compiles: counties, then prefectures, then the province.
     order = {"county": 0, "prefecture": 1, "province": 2}
@@ -101,7 +103,11 @@ def run(args) -> dict:
 
     def app_compile() -> int:
         return sum(
-            len(compiler.report_rows(agency_id=pk, agency_name=name, month=month))
+            len(
+                compiler.report_rows(
+                    campaign_id=campaign_id, agency_id=pk, agency_name=name, month=month
+                )
+            )
             for pk, name, _level in subtree
         )
 

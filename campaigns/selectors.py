@@ -68,6 +68,31 @@ def campaign_chosen(value=None) -> Campaign:
     return campaign_get(value) if value not in (None, "") else campaign_current()
 
 
+def _reports_q(month: datetime.date) -> Q:
+    return Q(first_reported_month__lte=month) & (
+        Q(last_reported_month__isnull=True) | Q(last_reported_month__gte=month)
+    )
+
+
+def campaigns_reporting(month: datetime.date) -> list[Campaign]:
+    """Return every campaign whose monthly 附件1 covers ``month`` (rounds may overlap)."""
+    return list(Campaign.objects.filter(_reports_q(month)).order_by("starts_on", "pk"))
+
+
+def campaign_reporting(month: datetime.date) -> Campaign:
+    """Return the campaign a report of ``month`` belongs to when none is named: the current
+    campaign if it reports the month, else the latest started campaign that does."""
+    candidates = list(Campaign.objects.filter(_reports_q(month)).order_by("-starts_on", "-pk"))
+    current = campaign_current() if candidates else None
+    if current in candidates:
+        return current
+    if candidates:
+        return candidates[0]
+    label = f"{month.year}年{month.month}月"
+    message = _("%(month)s不在任何专项整治的报送月份内。") % {"month": label}
+    raise DomainError(message, fields={"month": [message]})
+
+
 def reporting_months(campaign: Campaign, today: datetime.date | None = None) -> list:
     """Return the campaign's reported months up to this month, the latest first."""
     this_month = (today or timezone.localdate()).replace(day=1)

@@ -13,9 +13,10 @@ from django.utils import timezone
 from agencies import permissions
 from agencies.models import Agency
 from agencies.querysets import memberships_of
+from campaigns.selectors import campaign_current
 from cases.models import Case
 from cases.selectors import case_list
-from core.months import previous_month
+from core.months import next_month, previous_month
 from reports import deadlines
 from reports import selectors as report_selectors
 from reports.models import REPORTING, Consolidation, Report, province_reports_q
@@ -73,11 +74,13 @@ def _case_counts(user, incoming: Q | None) -> tuple[list[tuple[str, str, int]], 
     return counts, result["total"], result.get("incoming")
 
 
-def _own_reports(user, agencies: list[Agency], months: list[datetime.date], today, rules):
+def _own_reports(user, agencies: list[Agency], months, today, rules, campaign):
     """Return each agency's report for each month (with due dates) and, of any month, its
     returned, prepared and submitted reports (few: each is soon redone, signed or reviewed)."""
     in_flight = (Report.Status.RETURNED, Report.Status.PREPARED, Report.Status.SUBMITTED)
-    reports = report_selectors.report_list(user=user, kind=Report.Kind.ANNEX1).filter(
+    reports = report_selectors.report_list(
+        user=user, kind=Report.Kind.ANNEX1, campaign=campaign
+    ).filter(
         Q(month__in=months) | Q(status__in=in_flight), agency__in=agencies
     )
     by_key, by_status = {}, {status: [] for status in in_flight}
@@ -99,26 +102,33 @@ def _own_reports(user, agencies: list[Agency], months: list[datetime.date], toda
     return own, by_status
 
 
-def _pending_review(user, reviewed: list[Agency], consolidator: bool) -> list[dict]:
+def _pending_review(user, reviewed: list[Agency], consolidator: bool, campaign) -> list[dict]:
     """Return, per month, how many submitted reports of agencies below wait for the user."""
     condition = Q(agency__parent__in=reviewed)
     if consolidator:  # province-level department reports are reviewed by 住建厅
         condition |= province_reports_q()
     return list(
         Report.objects.restrict(user, "view")
-        .filter(condition, kind=Report.Kind.ANNEX1, status=Report.Status.SUBMITTED)
+        .filter(
+            condition, campaign=campaign, kind=Report.Kind.ANNEX1, status=Report.Status.SUBMITTED
+        )
         .values("month")
         .annotate(n=Count("pk"))
         .order_by("month")
     )
 
 
-def dashboard_for(*, user, today: datetime.date | None = None) -> Dashboard:
-    """Return the home page's content for ``user``'s roles."""
+def dashboard_for(
+    *, user, today: datetime.date | None = None, campaign=None, month=None
+) -> Dashboard:
+    """Return the home page's content for ``user``'s roles: the reports of ``month`` (by
+    default last month) and the month after it, of ``campaign`` (by default the current one)."""
     today = today or timezone.localdate()
-    this_month = today.replace(day=1)
-    last_month = previous_month(this_month)
+    campaign = campaign or campaign_current(today)
+    last_month = month or previous_month(today.replace(day=1))
+    this_month = next_month(last_month)
     board = Dashboard(this_month=this_month, last_month=last_month)
+    months = [m for m in (this_month, last_month) if campaign.reports_month(m) and m <= today]
     writers = [m for m in memberships_of(user) if m.role in permissions.WRITE_ROLES]
 
     if permissions.is_ministry(user) and not permissions.reads_cases(user):
@@ -147,22 +157,22 @@ def dashboard_for(*, user, today: datetime.date | None = None) -> Dashboard:
     consolidator = permissions.is_consolidator(user)
     reporting = _unique(m.agency for m in writers if m.agency.department.kind == REPORTING)
     # Due dates per level are data (ReportDeadline): read once, only when a part shows them.
-    rules = deadlines.deadline_rules() if reporting or consolidator else None
+    rules = deadlines.deadline_rules(campaign) if reporting or consolidator else None
     if reporting:
-        board.own_reports, in_flight = _own_reports(
-            user, reporting, [this_month, last_month], today, rules
-        )
+        board.own_reports, in_flight = _own_reports(user, reporting, months, today, rules, campaign)
         board.returned_reports = in_flight[Report.Status.RETURNED]
         board.prepared_reports = in_flight[Report.Status.PREPARED]
         board.submitted_reports = in_flight[Report.Status.SUBMITTED]
 
     reviewed = permissions.agencies_where(user, {permissions.REVIEWER})
     if reviewed:
-        board.pending_review = _pending_review(user, reviewed, consolidator)
+        board.pending_review = _pending_review(user, reviewed, consolidator, campaign)
     if consolidator:
-        board.province = report_selectors.province_status(user=user, month=last_month, rules=rules)
+        board.province = report_selectors.province_status(
+            user=user, month=last_month, rules=rules, campaign=campaign
+        )
         board.province_consolidation = report_selectors.consolidation_list(
-            user=user, month=last_month
+            user=user, month=last_month, campaign=campaign
         ).first()
     return board
 

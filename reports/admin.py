@@ -32,10 +32,10 @@ class RevisionInline(ReadOnlyInline):
 class ReportAdmin(ReadOnlyAdmin):
     """Reports are read here; their state changes only through the services (and the audit)."""
 
-    list_display = ["agency", "month", "status", "updated_at"]
-    list_filter = ["status", "month", "agency__department", "agency__level"]
+    list_display = ["agency", "campaign", "kind", "month", "phase", "status", "updated_at"]
+    list_filter = ["campaign", "kind", "status", "month", "agency__department", "agency__level"]
     search_fields = ["agency__name"]
-    list_select_related = ["agency"]
+    list_select_related = ["agency", "campaign", "phase"]
     inlines = [RevisionInline]
 
 
@@ -70,23 +70,26 @@ class ReportRowAdmin(ReadOnlyAdmin):
 
 @admin.register(Consolidation)
 class ConsolidationAdmin(ReadOnlyAdmin):
-    list_display = ["month", "status", "created_by", "reported_at"]
+    list_display = ["campaign", "kind", "month", "phase", "status", "created_by", "reported_at"]
     exclude = ["revisions"]
 
 
 class ReportDeadlineForm(forms.ModelForm):
     class Meta:
         model = ReportDeadline
-        fields = ["working_day", "reminder_working_days"]
+        fields = ["campaign", "stage", "working_day", "reminder_working_days"]
 
     def clean(self):
         """Show the service's refusal (the chain's order) next to the field."""
         data = super().clean()
         if self.errors:
             return data
+        campaign = data.get("campaign") or self.instance.campaign
+        stage = data.get("stage") or self.instance.stage
         try:
             deadline_check(
-                stage=self.instance.stage,
+                campaign=campaign,
+                stage=stage,
                 working_day=data["working_day"],
                 reminder_working_days=data["reminder_working_days"],
             )
@@ -97,19 +100,18 @@ class ReportDeadlineForm(forms.ModelForm):
 
 @admin.register(ReportDeadline)
 class ReportDeadlineAdmin(admin.ModelAdmin):
-    """Due dates per stage are data: adjust them here for a later campaign (audited).
+    """Due dates per campaign and stage are data: set them here for a later campaign (audited).
 
-    The four stages are fixed (county, city, department, consolidation): they are changed, never
-    added or deleted.
+    A campaign without a row for a stage uses the plan's default (``reports.deadlines``); a row
+    is added for the campaign and stage to change it, never deleted.
     """
 
     form = ReportDeadlineForm
-    list_display = ["stage", "working_day", "reminder_working_days"]
-    readonly_fields = ["stage"]
-    fields = ["stage", "working_day", "reminder_working_days"]
+    list_display = ["campaign", "stage", "working_day", "reminder_working_days"]
+    list_filter = ["campaign"]
 
-    def has_add_permission(self, request):
-        return False
+    def get_readonly_fields(self, request, obj=None):
+        return ["campaign", "stage"] if obj is not None else []
 
     def has_delete_permission(self, request, obj=None):
         return False

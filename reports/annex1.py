@@ -12,7 +12,7 @@ from agencies.selectors import signature_of
 from cases.identifiers import mask_id_number
 from core.months import month_param
 from reports import compile as compiler
-from reports import excel, layout
+from reports import excel, layout, periods
 from reports.models import Consolidation, Report, ReportRevision, ReportRow
 
 ROW_KEYS = (*compiler.ROW_FIELDS, "remarks")
@@ -22,8 +22,17 @@ HEADERS = {column.key: column.header for column in layout.COLUMNS}
 def compile_rows(report: Report) -> list[dict]:
     """Return the rows a submission of ``report`` would freeze now."""
     return compiler.report_rows(
-        agency_id=report.agency_id, agency_name=report.agency.name, month=report.month
+        campaign_id=report.campaign_id,
+        agency_id=report.agency_id,
+        agency_name=report.agency.name,
+        month=report.month,
     )
+
+
+def check_open(report: Report) -> None:
+    """Refuse to prepare a month outside the campaign's reported months or not yet ended."""
+    periods.check_month(report.campaign, report.month)
+    periods.check_filing_open(report.month)
 
 
 def freeze(revision: ReportRevision, rows: list[dict]) -> None:

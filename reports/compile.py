@@ -150,14 +150,16 @@ WITH labels AS (
 ),
 closed_months AS (
     SELECT r.month FROM {report} r
-    WHERE r.agency_id = %(agency)s AND r.kind = %(annex1)s AND r.month < %(month)s
+    WHERE r.agency_id = %(agency)s AND r.kind = %(annex1)s AND r.campaign_id = %(campaign)s
+      AND r.month < %(month)s
       AND r.status IN (%(submitted)s, %(approved)s)
 ),
 reported_cases AS (
     -- Cases an earlier report of this agency carried: their rows are compared, or retracted.
     SELECT DISTINCT prr.case_id FROM {reportrow} prr
     JOIN {report} pr ON pr.current_revision_id = prr.revision_id
-    WHERE pr.agency_id = %(agency)s AND pr.kind = %(annex1)s AND pr.month < %(month)s
+    WHERE pr.agency_id = %(agency)s AND pr.kind = %(annex1)s AND pr.campaign_id = %(campaign)s
+      AND pr.month < %(month)s
       AND prr.case_id IS NOT NULL
 ),
 decided AS (
@@ -168,7 +170,7 @@ decided AS (
            c.certificate_user_unit_id, c.hr_agency_id,
            date_trunc('month', c.decided_on)::date AS fact_month
     FROM {decision} d JOIN {case} c ON c.id = d.case_id
-    WHERE c.agency_id = %(agency)s
+    WHERE c.agency_id = %(agency)s AND c.campaign_id = %(campaign)s
       AND c.decided_on < %(next_month)s
       AND (c.decided_on >= %(month)s
            OR date_trunc('month', c.decided_on)::date IN (SELECT month FROM closed_months)
@@ -267,7 +269,8 @@ prior AS (
     SELECT DISTINCT ON (rr.row_key) rr.*
     FROM {reportrow} rr
     JOIN {report} r ON r.current_revision_id = rr.revision_id
-    WHERE r.agency_id = %(agency)s AND r.kind = %(annex1)s AND r.month < %(month)s
+    WHERE r.agency_id = %(agency)s AND r.kind = %(annex1)s AND r.campaign_id = %(campaign)s
+      AND r.month < %(month)s
       AND rr.origin_agency_id = %(agency)s AND rr.row_key <> ''
     ORDER BY rr.row_key, r.month DESC, rr.seq DESC
 ),
@@ -276,7 +279,8 @@ carried_later AS (
     SELECT DISTINCT rr.row_key
     FROM {reportrow} rr
     JOIN {report} r ON r.current_revision_id = rr.revision_id
-    WHERE r.agency_id = %(agency)s AND r.kind = %(annex1)s AND r.month > %(month)s
+    WHERE r.agency_id = %(agency)s AND r.kind = %(annex1)s AND r.campaign_id = %(campaign)s
+      AND r.month > %(month)s
       AND rr.origin_agency_id = %(agency)s AND rr.row_key <> ''
 ),
 own AS (
@@ -307,13 +311,15 @@ children AS (
     JOIN {agency} a ON a.id = r.agency_id
     JOIN {region} rg ON rg.id = a.region_id
     JOIN {reportrow} rr ON rr.revision_id = r.current_revision_id
-    WHERE a.parent_id = %(agency)s AND r.kind = %(annex1)s AND r.status = %(approved)s
+    WHERE a.parent_id = %(agency)s AND r.kind = %(annex1)s AND r.campaign_id = %(campaign)s
+      AND r.status = %(approved)s
       AND (r.month = %(month)s OR r.month IN (SELECT month FROM closed_months))
       -- Not if another month's report of this agency carries that child revision already.
       AND NOT EXISTS (
           SELECT 1 FROM {reportrow} carried
           JOIN {report} pr ON pr.current_revision_id = carried.revision_id
-          WHERE pr.agency_id = %(agency)s AND pr.kind = %(annex1)s AND pr.month <> %(month)s
+          WHERE pr.agency_id = %(agency)s AND pr.kind = %(annex1)s AND pr.campaign_id = %(campaign)s
+            AND pr.month <> %(month)s
             AND carried.source_revision_id = r.current_revision_id)
 )
 SELECT * FROM (
@@ -378,10 +384,16 @@ def remarks(kind: str, month: datetime.date, text: str) -> str:
     return text  # a regular row (empty) or a child's frozen 备注
 
 
-def report_rows(*, agency_id: int, agency_name: str, month: datetime.date) -> list[dict]:
-    """Return the rows the report of ``agency_id`` for ``month`` would freeze now, in order."""
+def report_rows(
+    *, campaign_id: int, agency_id: int, agency_name: str, month: datetime.date
+) -> list[dict]:
+    """Return the rows the report of ``agency_id`` for ``month`` would freeze now, in order.
+
+    Only the campaign's cases and reports count: a later round has its own months and rows.
+    """
     params = {
         **_enum_params(),
+        "campaign": campaign_id,
         "agency": agency_id,
         "agency_name": agency_name,
         "month": month,

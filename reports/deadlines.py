@@ -4,7 +4,8 @@ The plan: 每月1日 … 组织各地有关部门 … 填报上月查处情况�
 On the 1st the filing of the previous calendar month opens; each stage is then due on the n-th
 working day of that next month (holidays and 调休 included), in the chain's order: counties,
 cities, the provincial departments, and 住建厅's consolidated report to the ministry. The n per
-stage is data (``ReportDeadline``); everything here but ``deadline_rules`` is a pure function.
+stage is data (``ReportDeadline``, per campaign); everything here but ``deadline_rules`` is a
+pure function.
 """
 
 import datetime
@@ -108,11 +109,14 @@ def order_problems(rules: dict[str, DeadlineRule]) -> list[tuple[str, str]]:
     ]
 
 
-def deadline_rules() -> dict[str, DeadlineRule]:
-    """Return the rule per stage from the ReportDeadline table, with defaults for missing stages."""
+def deadline_rules(campaign=None) -> dict[str, DeadlineRule]:
+    """Return the campaign's rule per stage (the current campaign's when none is given) from the
+    ReportDeadline table, with the plan's defaults for the stages it does not set."""
+    from campaigns.selectors import campaign_current
     from reports.models import ReportDeadline
 
+    campaign = campaign or campaign_current()
     rules = default_rules()
-    for row in ReportDeadline.objects.all():
+    for row in ReportDeadline.objects.filter(campaign=campaign):
         rules[row.stage] = DeadlineRule(row.stage, row.working_day, row.reminder_working_days)
     return rules

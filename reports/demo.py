@@ -1,10 +1,10 @@
-"""Demo reports for a newcomer's first look: the 附件1 chain of early 2019 walked by the demo users.
+"""Demo reports for a first look: the 附件1 chain of spring 2019 walked by the demo users.
 
 Every step goes through ``reports.services`` with the demo user who would really take it, so the
 reports carry real revisions, 填表人/负责人 with their phones, audit events and notifications: a
 clerk prepares, a reviewer of the same agency signs it off (a reviewer who prepares it signs in
-the same step), the parent's reviewer approves. January and February 2019 are done end to end
-(consolidated and reported to the ministry); March is in progress, so the city reviewer has a
+the same step), the parent's reviewer approves. February and March 2019 are done end to end
+(consolidated and reported to the ministry); April is in progress, so the city reviewer has a
 report to approve, a county a returned report to fix and 锦江区人社局's reviewer one to sign.
 
 Each step runs only when its report or consolidation has not reached that step yet, so running
@@ -27,8 +27,10 @@ from agencies.models import Agency, Region
 from reports import deadlines, services
 from reports.models import Consolidation, Report, ReportRevision
 
-DONE_MONTHS = (datetime.date(2019, 1, 1), datetime.date(2019, 2, 1))
-OPEN_MONTH = datetime.date(2019, 3, 1)
+# The 2019 campaign's first reported month is February (January, the self-inspection month, is
+# covered by its phase summary: ``campaigns.reference``).
+DONE_MONTHS = (datetime.date(2019, 2, 1), datetime.date(2019, 3, 1))
+OPEN_MONTH = datetime.date(2019, 4, 1)
 
 # Who prepares, who signs off (a reviewer of the same agency) and who approves (the parent's
 # reviewer; 住建厅's for province-level reports), children before parents: an approved child's
@@ -52,7 +54,7 @@ CHAIN = (
 )
 CONSOLIDATOR = "province_reviewer"
 
-# March 2019: 锦江区 waits for 成都市's review; 青羊区 was returned and has to prepare it again;
+# April 2019: 锦江区 waits for 成都市's review; 青羊区 was returned and has to prepare it again;
 # 锦江区人社局's clerk prepared it and its reviewer has yet to sign it off.
 # (department, region, prepared by, signed by, returned by, reason); None = not (yet) taken.
 IN_PROGRESS = (
@@ -187,7 +189,7 @@ def _month_in_progress(month: datetime.date, agencies: dict, users: dict) -> int
 
 @transaction.atomic
 def demo_reports_create() -> int:
-    """Walk the demo reports of January–March 2019 through the chain; return the steps taken."""
+    """Walk the demo reports of February–April 2019 through the chain; return the steps taken."""
     usernames = {u for _d, _r, *people in CHAIN for u in people}
     usernames |= {u for _d, _r, p, s, r, _x in IN_PROGRESS for u in (p, s, r) if u}
     users = _users(usernames | {CONSOLIDATOR})

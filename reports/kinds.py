@@ -18,6 +18,7 @@ class ReportKind:
     """How one kind of report gets and shows its content."""
 
     code: str
+    check_open: Callable  # (report) -> None, or raise why its period cannot be prepared now
     compile: Callable  # (report) -> content a submission would freeze now (a list of rows)
     freeze: Callable  # (revision, content) -> None: store the content, never to change
     rows: Callable  # (report, *, full_ids) -> (rows shown, frozen?)
@@ -29,6 +30,7 @@ class ReportKind:
 KINDS: dict[str, ReportKind] = {
     Report.Kind.ANNEX1: ReportKind(
         code=Report.Kind.ANNEX1,
+        check_open=annex1.check_open,
         compile=annex1.compile_rows,
         freeze=annex1.freeze,
         rows=annex1.rows,

@@ -36,11 +36,16 @@ class ReportQuerySet(RestrictedQuerySet):
 
 
 class Report(models.Model):
-    """One agency's report of a kind (附件1 …) for one month; every submission freezes a
-    ``ReportRevision``. What a kind contains and how it is written out: ``reports.kinds``."""
+    """One agency's report of a kind for a period of its campaign: the monthly 附件1 for a month,
+    a phase summary (工作总结) for a phase. Every preparation freezes a ``ReportRevision``.
+    What a kind contains and how it is written out: ``reports.kinds``."""
+
+    # The campaign bounds the reported month (``campaigns.services`` reads this name).
+    CAMPAIGN_MONTH = "month"
 
     class Kind(models.TextChoices):
         ANNEX1 = "annex1", _("附件1 月报")
+        SUMMARY = "summary", _("阶段工作总结")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("未报")
@@ -49,11 +54,26 @@ class Report(models.Model):
         APPROVED = "approved", _("已通过")
         RETURNED = "returned", _("已退回")
 
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("专项整治"),
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
     agency = models.ForeignKey(
         "agencies.Agency", verbose_name=_("报送机构"), on_delete=models.PROTECT, related_name="+"
     )
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.ANNEX1)
-    month = models.DateField(_("月份"), help_text=_("该月1日"))
+    month = models.DateField(_("月份"), null=True, blank=True, help_text=_("月报：该月1日"))
+    phase = models.ForeignKey(
+        "campaigns.Phase",
+        verbose_name=_("阶段"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        help_text=_("阶段工作总结：所总结的阶段"),
+    )
     status = models.CharField(
         _("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
@@ -73,21 +93,47 @@ class Report(models.Model):
 
     class Meta:
         ordering = ["-month", "agency__department__sort_order", "agency__region__code"]
-        verbose_name = _("月报（附件1）")
-        verbose_name_plural = _("月报（附件1）")
+        verbose_name = _("报表")
+        verbose_name_plural = _("报表")
         constraints = [
             models.UniqueConstraint(
-                fields=["agency", "kind", "month"], name="report_unique_agency_kind_month"
+                fields=["campaign", "agency", "kind", "month"],
+                condition=Q(month__isnull=False),
+                name="report_unique_campaign_agency_kind_month",
             ),
-            models.CheckConstraint(condition=Q(month__day=1), name="report_month_is_first_day"),
+            models.UniqueConstraint(
+                fields=["agency", "phase"],
+                condition=Q(phase__isnull=False),
+                name="report_unique_agency_phase",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="annex1", month__isnull=False, phase__isnull=True))
+                | (Q(kind="summary", month__isnull=True, phase__isnull=False)),
+                name="report_period_fits_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(month__isnull=True) | Q(month__day=1), name="report_month_is_first_day"
+            ),
         ]
         indexes = [models.Index(fields=["month", "status"], name="report_month_status")]
 
     def __str__(self):
-        return f"{self.agency} {month_label(self.month)}"
+        return f"{self.agency} {self.period_label}"
 
     def get_absolute_url(self) -> str:
         return reverse("reports:detail", args=[self.pk])
+
+    @property
+    def period_label(self) -> str:
+        """Return the reported period: 2019年3月 (附件1), 自查自纠阶段工作总结 (a summary)."""
+        if self.month is not None:
+            return month_label(self.month)
+        return f"{self.phase.get_kind_display()}阶段工作总结"
+
+    @property
+    def noun(self) -> str:
+        """Return what the report is called in messages: 月报, 工作总结."""
+        return "月报" if self.kind == self.Kind.ANNEX1 else "工作总结"
 
     @property
     def is_open(self) -> bool:
@@ -252,19 +298,39 @@ class ConsolidationQuerySet(RestrictedQuerySet):
 
 
 class Consolidation(models.Model):
-    """住建厅's month-wide 附件1: the five departments' approved provincial reports, reported up."""
+    """住建厅's province-wide report of a period: the five departments' approved provincial
+    reports of one kind (the month's 附件1, or a phase's summaries), reported to the ministry."""
+
+    CAMPAIGN_MONTH = "month"
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("待上报")
         REPORTED = "reported", _("已上报")
 
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("专项整治"),
+        on_delete=models.PROTECT,
+        related_name="consolidations",
+    )
     agency = models.ForeignKey(
         "agencies.Agency",
         verbose_name=_("汇总机构"),
         on_delete=models.PROTECT,
         related_name="+",
     )
-    month = models.DateField(_("月份"), unique=True)
+    kind = models.CharField(
+        _("类型"), max_length=20, choices=Report.Kind.choices, default=Report.Kind.ANNEX1
+    )
+    month = models.DateField(_("月份"), null=True, blank=True)
+    phase = models.ForeignKey(
+        "campaigns.Phase",
+        verbose_name=_("阶段"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consolidations",
+    )
     status = models.CharField(
         _("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
@@ -296,13 +362,35 @@ class Consolidation(models.Model):
         verbose_name = _("全省汇总")
         verbose_name_plural = _("全省汇总")
         constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "month"],
+                condition=Q(month__isnull=False),
+                name="consolidation_unique_campaign_month",
+            ),
+            models.UniqueConstraint(
+                fields=["phase"],
+                condition=Q(phase__isnull=False),
+                name="consolidation_unique_phase",
+            ),
             models.CheckConstraint(
-                condition=Q(month__day=1), name="consolidation_month_is_first_day"
+                condition=(Q(kind="annex1", month__isnull=False, phase__isnull=True))
+                | (Q(kind="summary", month__isnull=True, phase__isnull=False)),
+                name="consolidation_period_fits_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(month__isnull=True) | Q(month__day=1),
+                name="consolidation_month_is_first_day",
             ),
         ]
 
     def __str__(self):
-        return f"全省汇总 {month_label(self.month)}"
+        return f"全省汇总 {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        if self.month is not None:
+            return month_label(self.month)
+        return f"{self.phase.get_kind_display()}阶段工作总结"
 
     @property
     def is_reported(self) -> bool:
@@ -324,7 +412,14 @@ class ReportDeadline(models.Model):
         PROVINCE = "province", _("省级部门报送住房城乡建设厅")
         CONSOLIDATION = "consolidation", _("住房城乡建设厅汇总上报住房城乡建设部")
 
-    stage = models.CharField(_("环节"), max_length=16, choices=Stage.choices, unique=True)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("专项整治"),
+        on_delete=models.CASCADE,
+        related_name="report_deadlines",
+        help_text=_("每个专项整治有自己的报送期限；未设置的环节按方案默认值。"),
+    )
+    stage = models.CharField(_("环节"), max_length=16, choices=Stage.choices)
     working_day = models.PositiveSmallIntegerField(
         _("次月第几个工作日"),
         validators=[MinValueValidator(1), MaxValueValidator(MAX_WORKING_DAY)],
@@ -337,9 +432,14 @@ class ReportDeadline(models.Model):
     )
 
     class Meta:
-        ordering = ["working_day"]
+        ordering = ["campaign", "working_day"]
         verbose_name = _("报送期限")
         verbose_name_plural = _("报送期限")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "stage"], name="report_deadline_unique_campaign_stage"
+            )
+        ]
 
     def __str__(self):
         return self.get_stage_display()

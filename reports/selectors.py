@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from agencies import permissions
 from agencies.models import Agency, Department, Region
+from campaigns.selectors import campaign_reporting
 from core.months import month_label
 from reports import deadlines
 from reports.kinds import kind_of
@@ -15,12 +16,25 @@ from reports.models import REPORTING, Consolidation, Report, province_reports_q
 
 
 def report_list(
-    *, user, month: datetime.date | None = None, action: str = "view", kind: str | None = None
+    *,
+    user,
+    month: datetime.date | None = None,
+    action: str = "view",
+    kind: str | None = None,
+    campaign=None,
 ) -> QuerySet:
-    """Return the reports the user may see, optionally of one month and one kind."""
+    """Return the reports the user may see, optionally of one campaign, month and kind."""
     qs = Report.objects.restrict(user, action).select_related(
-        "agency", "agency__department", "agency__region", "agency__parent", "current_revision"
+        "campaign",
+        "phase",
+        "agency",
+        "agency__department",
+        "agency__region",
+        "agency__parent",
+        "current_revision",
     )
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
     if month is not None:
         qs = qs.filter(month=month)
     if kind is not None:
@@ -28,11 +42,17 @@ def report_list(
     return qs.order_by("-month", "agency__department__sort_order", "agency__path")
 
 
-def consolidation_list(*, user, month: datetime.date | None = None) -> QuerySet:
+def consolidation_list(
+    *, user, month: datetime.date | None = None, campaign=None, kind: str | None = None
+) -> QuerySet:
     """Return the consolidations the user may see (ministry users: only reported ones)."""
     qs = Consolidation.objects.restrict(user, "view").select_related(
-        "agency", "created_by", "reported_by"
+        "campaign", "phase", "agency", "created_by", "reported_by"
     )
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    if kind is not None:
+        qs = qs.filter(kind=kind)
     if month is not None:
         qs = qs.filter(month=month)
     return qs.annotate(row_count_total=Count("revisions__rows")).order_by("-month")
@@ -57,7 +77,9 @@ class ChildStatus:
         return bool(not filed and self.due and timezone.localdate() > self.due)
 
 
-def children_status(*, user, agency: Agency, month: datetime.date) -> list[ChildStatus]:
+def children_status(
+    *, user, agency: Agency, month: datetime.date, campaign=None
+) -> list[ChildStatus]:
     """Return each agency below ``agency`` in the user's scope with its report (未报/退回…).
 
     Only children whose reports the user may read are listed: 住建厅 reads the other
@@ -70,20 +92,23 @@ def children_status(*, user, agency: Agency, month: datetime.date) -> list[Child
         .select_related("department", "region")
     )
     children = list(children.order_by("region__code"))
+    campaign = campaign or campaign_reporting(month)
     reports = {
         r.agency_id: r
         for r in Report.objects.restrict(user, "view")
-        .filter(kind=Report.Kind.ANNEX1, month=month, agency__in=children)
+        .filter(campaign=campaign, kind=Report.Kind.ANNEX1, month=month, agency__in=children)
         .select_related("current_revision")
     }
-    rules = deadlines.deadline_rules()
+    rules = deadlines.deadline_rules(campaign)
     return [
         ChildStatus(c, reports.get(c.pk), deadlines.due_date(c.level, month, rules))
         for c in children
     ]
 
 
-def province_status(*, user, month: datetime.date, rules=None) -> list[ChildStatus]:
+def province_status(
+    *, user, month: datetime.date | None, rules=None, campaign=None
+) -> list[ChildStatus]:
     """Return the five departments' province-level agencies with the user's view of their reports.
 
     The agencies' names are public; a report the user may not read counts as not reported.
@@ -93,21 +118,28 @@ def province_status(*, user, month: datetime.date, rules=None) -> list[ChildStat
         .select_related("department", "region")
         .order_by("department__sort_order")
     )
+    if month is None:
+        return [ChildStatus(a, None, None) for a in agencies]
+    campaign = campaign or campaign_reporting(month)
     reports = {
         r.agency_id: r
         for r in Report.objects.restrict(user, "view")
-        .filter(kind=Report.Kind.ANNEX1, month=month, agency__in=agencies)
+        .filter(campaign=campaign, kind=Report.Kind.ANNEX1, month=month, agency__in=agencies)
         .select_related("current_revision")
     }
-    due = deadlines.due_date(Region.Level.PROVINCE, month, rules)
+    due = deadlines.due_date(
+        Region.Level.PROVINCE, month, rules or deadlines.deadline_rules(campaign)
+    )
     return [ChildStatus(a, reports.get(a.pk), due) for a in agencies]
 
 
-def consolidation_chart(*, user, months: int = 12) -> dict:
+def consolidation_chart(*, user, months: int = 12, campaign=None) -> dict:
     """Return approved province-level row counts by month × department the user may read."""
+    reports = Report.objects.restrict(user, "view")
+    if campaign is not None:
+        reports = reports.filter(campaign=campaign)
     rows = (
-        Report.objects.restrict(user, "view")
-        .filter(province_reports_q(), kind=Report.Kind.ANNEX1, status=Report.Status.APPROVED)
+        reports.filter(province_reports_q(), kind=Report.Kind.ANNEX1, status=Report.Status.APPROVED)
         .values("month", "agency__department__short_name")
         .annotate(n=Count("current_revision__rows"))
         .order_by("month")

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,9 +11,9 @@ from agencies.models import Agency, Department, Region
 from agencies.selectors import Signature, signature_of
 from audit.actions import Action
 from audit.services import audit_record
+from campaigns.selectors import campaign_reporting, campaigns_reporting
 from core.errors import ConflictError, DomainError, PermissionDeniedError
 from core.months import (
-    day_label,
     month_day_label,
     month_label,
     month_param,
@@ -32,6 +31,7 @@ from reports.models import (
     ReportRevision,
     province_reports_q,
 )
+from reports.periods import Period, check_month
 
 
 def month_of(value) -> datetime.date:
@@ -49,47 +49,35 @@ def _month_route(month: datetime.date) -> tuple[str, dict]:
     return "reports:list", {"month": month_param(month)}
 
 
-def _check_filing_open(month: datetime.date) -> None:
-    """Refuse to file a month that has not ended: the plan files the previous month's cases."""
-    if deadlines.is_filing_open(month, timezone.localdate()):
-        return
-    message = _(
-        "%(month)s尚未结束，不能填报：附件1每月1日起填报上月查处情况，"
-        "%(month)s的月报自%(opens)s起填报。"
-    ) % {"month": month_label(month), "opens": day_label(deadlines.filing_opens(month))}
-    raise DomainError(message, fields={"month": [message]})
-
-
-def _check_month(month: datetime.date) -> None:
-    if month > timezone.localdate().replace(day=1):
-        raise DomainError(_("月份不能晚于本月。"), fields={"month": [_("不能填报未来月份。")]})
-    if month < settings.REPORT_MONTHS_FROM:
-        message = _("月份不能早于%(month)s（专项整治的第一个报送月份）。") % {
-            "month": month_label(settings.REPORT_MONTHS_FROM)
-        }
-        raise DomainError(message, fields={"month": [message]})
-
-
 @transaction.atomic
 def report_get_or_create(
-    *, agency: Agency, month: datetime.date, user=None, kind: str = Report.Kind.ANNEX1
+    *,
+    agency: Agency,
+    month: datetime.date,
+    user=None,
+    kind: str = Report.Kind.ANNEX1,
+    campaign=None,
 ) -> Report:
-    """Return the agency's report for the month, creating a draft if there is none."""
+    """Return the agency's 附件1 of ``campaign`` (else the campaign that reports the month) for
+    the month, creating a draft if there is none."""
     month = month_of(month)
     if agency.department.kind != REPORTING:
         raise DomainError(
             _("“%(agency)s”不报送附件1。") % {"agency": agency.name},
             fields={"agency": [_("该机构不是报送部门。")]},
         )
-    _check_month(month)
-    report, created = Report.objects.get_or_create(agency=agency, kind=kind, month=month)
+    campaign = campaign or campaign_reporting(month)
+    check_month(campaign, month)
+    report, created = Report.objects.get_or_create(
+        campaign=campaign, agency=agency, kind=kind, month=month
+    )
     if created:
         audit_record(
             actor=user,
             action=Action.REPORT_CREATED,
             target=report,
             agency=agency,
-            data={"month": month.isoformat()},
+            data={"month": month.isoformat(), "campaign": campaign.code},
         )
     return report
 
@@ -131,9 +119,8 @@ def _prepare(locked: Report, user, signature: Signature) -> ReportRevision:
             _("该月报当前状态为“%(status)s”，不能重复填报，请刷新页面。")
             % {"status": locked.get_status_display()}
         )
-    _check_month(locked.month)
-    _check_filing_open(locked.month)
     kind = kind_of(locked)
+    kind.check_open(locked)
     rows = kind.compile(locked)
     revision = ReportRevision.objects.create(
         report=locked,
@@ -370,43 +357,53 @@ def report_return(*, report: Report, returned_by, reason: str) -> Report:
     return report
 
 
-def _province_reports(month: datetime.date):
-    annex = Report.objects.filter(province_reports_q(), kind=Report.Kind.ANNEX1, month=month)
-    return annex.select_related("agency__department", "current_revision")
+def _province_reports(period: Period):
+    reports = Report.objects.filter(province_reports_q(), **period.lookup)
+    return reports.select_related("agency__department", "current_revision")
 
 
 def _consolidator_agency() -> Agency:
     return Agency.objects.get(department__is_lead=True, level=Region.Level.PROVINCE)
 
 
-def _consolidation_get_or_create(*, month, created_by) -> tuple[Consolidation, bool]:
-    """Return the month's consolidation, locked, creating it if there is none.
+def _consolidation_get_or_create(*, period: Period, created_by) -> tuple[Consolidation, bool]:
+    """Return the period's consolidation, locked, creating it if there is none.
 
     Two 住建厅 reviewers may press 生成全省汇总 at once: the second INSERT waits on the unique
-    month, fails, and is rolled back to its savepoint; that caller then locks and uses the row
+    period, fails, and is rolled back to its savepoint; that caller then locks and uses the row
     the first one created, instead of answering 500.
     """
     created = False
-    if not Consolidation.objects.filter(month=month).exists():
+    if not Consolidation.objects.filter(**period.lookup).exists():
         try:
             with transaction.atomic():
                 Consolidation.objects.create(
-                    month=month, agency=_consolidator_agency(), created_by=created_by
+                    **period.lookup, agency=_consolidator_agency(), created_by=created_by
                 )
             created = True
         except IntegrityError:
             pass
-    return Consolidation.objects.select_for_update().get(month=month), created
+    return Consolidation.objects.select_for_update().get(**period.lookup), created
+
+
+def consolidation_period(*, month=None, campaign=None, phase=None) -> Period:
+    """Return the period a consolidation covers: a phase's summaries, or a month's 附件1 (of
+    ``campaign``, else the campaign that reports the month)."""
+    if phase is not None:
+        return Period(phase.campaign, Report.Kind.SUMMARY, phase=phase)
+    month = month_of(month)
+    return Period(campaign or campaign_reporting(month), Report.Kind.ANNEX1, month=month)
 
 
 @transaction.atomic
-def consolidation_create(*, month, created_by) -> Consolidation:
-    """Consolidate the five departments' approved provincial reports for the month."""
-    month = month_of(month)
+def consolidation_create(*, created_by, month=None, campaign=None, phase=None) -> Consolidation:
+    """Consolidate the five departments' approved provincial reports of the period: the month's
+    附件1, or the phase's summaries."""
+    period = consolidation_period(month=month, campaign=campaign, phase=phase)
     if not permissions.user_can_consolidate(user=created_by):
-        raise PermissionDeniedError(_("只有住房城乡建设厅审核员可以汇总全省月报。"))
+        raise PermissionDeniedError(_("只有住房城乡建设厅审核员可以汇总全省报表。"))
     _signature(created_by)  # the 汇总 sheet names its 填表人
-    reports = {r.agency.department.code: r for r in _province_reports(month)}
+    reports = {r.agency.department.code: r for r in _province_reports(period)}
     missing = [
         department.name
         for department in Department.objects.filter(kind=REPORTING)
@@ -415,14 +412,14 @@ def consolidation_create(*, month, created_by) -> Consolidation:
     ]
     if missing:
         raise DomainError(
-            _("以下部门%(month)s的月报尚未审核通过，不能汇总：%(names)s。")
-            % {"month": month_label(month), "names": "、".join(missing)},
+            _("以下部门%(period)s的报表尚未审核通过，不能汇总：%(names)s。")
+            % {"period": period.label, "names": "、".join(missing)},
             fields={"month": missing},
         )
-    consolidation, created = _consolidation_get_or_create(month=month, created_by=created_by)
+    consolidation, created = _consolidation_get_or_create(period=period, created_by=created_by)
     if consolidation.status == Consolidation.Status.REPORTED:
         raise ConflictError(
-            _("%(month)s的全省汇总已上报，不能重新汇总。") % {"month": month_label(month)}
+            _("%(period)s的全省汇总已上报，不能重新汇总。") % {"period": period.label}
         )
     consolidation.created_by = created_by
     consolidation.save(update_fields=["created_by"])
@@ -433,7 +430,8 @@ def consolidation_create(*, month, created_by) -> Consolidation:
         target=consolidation,
         agency=consolidation.agency,
         data={
-            "month": month.isoformat(),
+            "campaign": period.campaign.code,
+            "period": period.label,
             "revisions": sorted(r.current_revision_id for r in reports.values()),
         },
     )
@@ -469,27 +467,39 @@ def consolidation_report(*, consolidation: Consolidation, reported_by) -> Consol
 
 @transaction.atomic
 def reports_open_month(*, month: datetime.date) -> int:
-    """Create the draft reports of every reporting agency for ``month``; return the new count."""
+    """Create the draft 附件1 of every reporting agency for ``month`` in each campaign that
+    reports it; return the new count."""
     month = month_of(month)
-    agencies = Agency.objects.filter(is_active=True, department__kind=REPORTING).values_list(
-        "pk", flat=True
+    agencies = list(
+        Agency.objects.filter(is_active=True, department__kind=REPORTING).values_list(
+            "pk", flat=True
+        )
     )
-    annex = Report.objects.filter(kind=Report.Kind.ANNEX1, month=month)
-    existing = set(annex.values_list("agency_id", flat=True))
-    created = Report.objects.bulk_create(
-        [Report(agency_id=pk, month=month) for pk in agencies if pk not in existing],
-        ignore_conflicts=True,
-    )
-    return len(created)
+    created = 0
+    for campaign in campaigns_reporting(month):
+        annex = Report.objects.filter(campaign=campaign, kind=Report.Kind.ANNEX1, month=month)
+        existing = set(annex.values_list("agency_id", flat=True))
+        created += len(
+            Report.objects.bulk_create(
+                [
+                    Report(campaign=campaign, agency_id=pk, month=month)
+                    for pk in agencies
+                    if pk not in existing
+                ],
+                ignore_conflicts=True,
+            )
+        )
+    return created
 
 
-def _pending(*, month: datetime.date, rules: dict):
+def _pending(*, campaign, month: datetime.date, rules: dict):
     """Yield (agency, due, rule) for the month's reports not yet signed off and sent up.
 
     Agencies without a draft count too: the drafts are opened by a daily task that may not have
     run yet.
     """
     filed = Report.objects.filter(
+        campaign=campaign,
         kind=Report.Kind.ANNEX1,
         month=month,
         status__in=[Report.Status.SUBMITTED, Report.Status.APPROVED],
@@ -505,23 +515,37 @@ def _pending(*, month: datetime.date, rules: dict):
         yield agency, dues[agency.level], rules[agency.level]
 
 
-def _consolidation_pending(month: datetime.date) -> bool:
+def _consolidation_pending(campaign, month: datetime.date) -> bool:
     """Return True while 住建厅 has not reported ``month``'s consolidation to the ministry."""
     return not Consolidation.objects.filter(
-        month=month, status=Consolidation.Status.REPORTED
+        campaign=campaign, month=month, status=Consolidation.Status.REPORTED
     ).exists()
 
 
 def report_reminders_send(*, today: datetime.date) -> int:
-    """Remind agencies (and 住建厅 of its consolidation) a few working days before a deadline.
+    """Remind agencies (and 住建厅 of its consolidation) a few working days before a deadline,
+    in every campaign that reports last month.
 
     Only last month's report is filed now: its filing opened on the 1st, and every deadline
     falls within this month (``deadlines.MAX_WORKING_DAY``).
     """
-    month, rules = previous_month(today), deadlines.deadline_rules()
+    month = previous_month(today)
+    return sum(
+        _reminders_send(campaign=campaign, month=month, today=today)
+        for campaign in campaigns_reporting(month)
+    )
+
+
+def _key(campaign, text: str) -> str:
+    """Return a notification key, told apart per campaign (rounds may report the same month)."""
+    return f"{text}:{campaign.code}"
+
+
+def _reminders_send(*, campaign, month: datetime.date, today: datetime.date) -> int:
+    rules = deadlines.deadline_rules(campaign)
     due_soon = [
         (agency, due)
-        for agency, due, rule in _pending(month=month, rules=rules)
+        for agency, due, rule in _pending(campaign=campaign, month=month, rules=rules)
         if deadlines.reminder_due(rule, month, today)
     ]
     staff = permissions.staff_by_agency([a.pk for a, _d in due_soon], permissions.WRITE_ROLES)
@@ -529,7 +553,7 @@ def report_reminders_send(*, today: datetime.date) -> int:
     for agency, due in due_soon:
         sent += notification_send(
             users=staff.get(agency.pk, []),
-            key=f"report-reminder:{agency.pk}:{month_param(month)}:{due.isoformat()}",
+            key=_key(campaign, f"report-reminder:{agency.pk}:{month_param(month)}:{due}"),
             title=_("请于%(due)s前报送%(month)s的附件1")
             % {"due": month_day_label(due), "month": month_label(month)},
             body=_("%(agency)s %(month)s的月报尚未签发报送。")
@@ -537,11 +561,11 @@ def report_reminders_send(*, today: datetime.date) -> int:
             route=_month_route(month),
         )
     rule = rules[deadlines.CONSOLIDATION]
-    if deadlines.reminder_due(rule, month, today) and _consolidation_pending(month):
+    if deadlines.reminder_due(rule, month, today) and _consolidation_pending(campaign, month):
         due = deadlines.due_date(deadlines.CONSOLIDATION, month, rules)
         sent += notification_send(
             users=permissions.consolidators(),
-            key=f"consolidation-reminder:{month_param(month)}:{due.isoformat()}",
+            key=_key(campaign, f"consolidation-reminder:{month_param(month)}:{due}"),
             title=_("请于%(due)s前将%(month)s的全省汇总上报住房城乡建设部")
             % {"due": month_day_label(due), "month": month_label(month)},
             route=_consolidations_route(month),
@@ -553,7 +577,7 @@ def _consolidations_route(month: datetime.date) -> tuple[str, dict]:
     return "reports:consolidations", {"month": month_param(month)}
 
 
-def _overdue_to_parents(month: datetime.date, overdue: list[Agency]) -> int:
+def _overdue_to_parents(campaign, month: datetime.date, overdue: list[Agency]) -> int:
     """Tell each parent agency's reviewers which of their children are overdue (once a month)."""
     by_parent: dict[int, list[Agency]] = {}
     for agency in overdue:
@@ -563,7 +587,7 @@ def _overdue_to_parents(month: datetime.date, overdue: list[Agency]) -> int:
     return sum(
         notification_send(
             users=reviewers.get(parent_id, []),
-            key=f"report-overdue:{parent_id}:{month_param(month)}",
+            key=_key(campaign, f"report-overdue:{parent_id}:{month_param(month)}"),
             title=_("%(month)s附件1逾期未报：%(n)d 个下级机构")
             % {"month": month_label(month), "n": len(children)},
             body="、".join(a.name for a in children),
@@ -573,7 +597,7 @@ def _overdue_to_parents(month: datetime.date, overdue: list[Agency]) -> int:
     )
 
 
-def _overdue_to_consolidators(month: datetime.date, overdue: list[Agency], users) -> int:
+def _overdue_to_consolidators(campaign, month, overdue: list[Agency], users) -> int:
     """Tell 住建厅 of the overdue agencies, once per stage as each stage's deadline passes."""
     sent = 0
     for stage in deadlines.STAGES:
@@ -583,7 +607,7 @@ def _overdue_to_consolidators(month: datetime.date, overdue: list[Agency], users
         names = "、".join(a.name for a in late[:20]) + ("等" if len(late) > 20 else "")
         sent += notification_send(
             users=users,
-            key=f"report-overdue:province:{month_param(month)}:{stage}",
+            key=_key(campaign, f"report-overdue:province:{month_param(month)}:{stage}"),
             title=_("%(month)s附件1逾期未报：%(stage)s %(n)d 个机构")
             % {
                 "month": month_label(month),
@@ -598,17 +622,26 @@ def _overdue_to_consolidators(month: datetime.date, overdue: list[Agency], users
 
 def reports_overdue_notify(*, today: datetime.date) -> int:
     """List last month's overdue reports for the parents' reviewers and for 住建厅, and tell
-    住建厅 when its consolidation to the ministry is overdue."""
-    month, rules = previous_month(today), deadlines.deadline_rules()
-    overdue = [agency for agency, due, _rule in _pending(month=month, rules=rules) if today > due]
+    住建厅 when its consolidation to the ministry is overdue (in every campaign reporting it)."""
+    month = previous_month(today)
+    return sum(
+        _overdue_notify(campaign=campaign, month=month, today=today)
+        for campaign in campaigns_reporting(month)
+    )
+
+
+def _overdue_notify(*, campaign, month: datetime.date, today: datetime.date) -> int:
+    rules = deadlines.deadline_rules(campaign)
+    pending = _pending(campaign=campaign, month=month, rules=rules)
+    overdue = [agency for agency, due, _rule in pending if today > due]
     consolidators = list(permissions.consolidators())
-    sent = _overdue_to_parents(month, overdue)
-    sent += _overdue_to_consolidators(month, overdue, consolidators)
+    sent = _overdue_to_parents(campaign, month, overdue)
+    sent += _overdue_to_consolidators(campaign, month, overdue, consolidators)
     due = deadlines.due_date(deadlines.CONSOLIDATION, month, rules)
-    if today > due and _consolidation_pending(month):
+    if today > due and _consolidation_pending(campaign, month):
         sent += notification_send(
             users=consolidators,
-            key=f"consolidation-overdue:{month_param(month)}",
+            key=_key(campaign, f"consolidation-overdue:{month_param(month)}"),
             title=_("%(month)s的全省汇总逾期未上报住房城乡建设部（期限%(due)s）")
             % {"month": month_label(month), "due": month_day_label(due)},
             route=_consolidations_route(month),
@@ -619,9 +652,9 @@ def reports_overdue_notify(*, today: datetime.date) -> int:
 # -- deadlines (the admin edits them through here) -----------------------------------------
 
 
-def deadline_check(*, stage: str, working_day: int, reminder_working_days: int) -> None:
+def deadline_check(*, campaign, stage: str, working_day: int, reminder_working_days: int) -> None:
     """Refuse a deadline that breaks the chain's order or lies past the month's working days."""
-    rules = deadlines.deadline_rules()
+    rules = deadlines.deadline_rules(campaign)
     rules[stage] = deadlines.DeadlineRule(stage, working_day, reminder_working_days)
     errors: dict[str, list[str]] = {}
     if not 1 <= working_day <= deadlines.MAX_WORKING_DAY:
@@ -651,14 +684,22 @@ def deadline_update(
 ) -> ReportDeadline:
     """Change a stage's deadline, keeping the chain's order, and record who changed it."""
     deadline_check(
-        stage=deadline.stage, working_day=working_day, reminder_working_days=reminder_working_days
+        campaign=deadline.campaign,
+        stage=deadline.stage,
+        working_day=working_day,
+        reminder_working_days=reminder_working_days,
     )
-    stored = ReportDeadline.objects.select_for_update().filter(stage=deadline.stage).first()
+    stored = (
+        ReportDeadline.objects.select_for_update()
+        .filter(campaign=deadline.campaign, stage=deadline.stage)
+        .first()
+    )
     before = {
         "working_day": stored.working_day if stored else None,
         "reminder_working_days": stored.reminder_working_days if stored else None,
     }
     deadline, _created = ReportDeadline.objects.update_or_create(
+        campaign=deadline.campaign,
         stage=deadline.stage,
         defaults={"working_day": working_day, "reminder_working_days": reminder_working_days},
     )

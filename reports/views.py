@@ -14,20 +14,20 @@ from django.views.decorators.http import require_POST
 from agencies import permissions
 from agencies.models import Agency
 from agencies.selectors import signature_of
+from campaigns.selectors import campaign_chosen
 from core.http import xlsx_response
 from core.middleware import safe_next_url
-from core.months import month_param, parse_month, previous_month
+from core.months import month_param, parse_month
 from reports import annex1, deadlines, selectors, services
 from reports.models import REPORTING, Consolidation, Report, ReportRevision
+from reports.navigation import month_nav
 
 
-def _month_from(request) -> datetime.date:
-    value = request.GET.get("month") or request.POST.get("month")
-    return parse_month(value) or previous_month(timezone.localdate())
-
-
-def _consolidations_url(month: datetime.date) -> str:
-    return reverse("reports:consolidations") + f"?month={month_param(month)}"
+def _consolidations_url(campaign, month: datetime.date | None) -> str:
+    query = f"?campaign={campaign.code}"
+    if month is not None:
+        query += f"&month={month_param(month)}"
+    return reverse("reports:consolidations") + query
 
 
 @login_required
@@ -35,7 +35,8 @@ def report_index(request):
     """List the month's reports: the user's own and those of the agencies below (for reviewers)."""
     if permissions.is_ministry(request.user) and not permissions.reads_cases(request.user):
         return redirect("reports:consolidations")
-    month = _month_from(request)
+    nav = month_nav(request)
+    month = nav.month
     own_agencies = [
         a
         for a in permissions.agencies_where(request.user, permissions.WRITE_ROLES)
@@ -43,12 +44,16 @@ def report_index(request):
     ]
     own_reports = {
         r.agency_id: r
-        for r in selectors.report_list(user=request.user, month=month, kind=Report.Kind.ANNEX1)
+        for r in selectors.report_list(
+            user=request.user, month=month, kind=Report.Kind.ANNEX1, campaign=nav.campaign
+        )
     }
     own = [(a, own_reports.get(a.pk)) for a in own_agencies]
     reviewed = []
     for agency in selectors.reviewable_agencies(user=request.user):
-        children = selectors.children_status(user=request.user, agency=agency, month=month)
+        children = selectors.children_status(
+            user=request.user, agency=agency, month=month, campaign=nav.campaign
+        )
         if children:
             reviewed.append((agency, children))
     is_consolidator = permissions.is_consolidator(request.user)
@@ -57,18 +62,15 @@ def report_index(request):
             0,
             (
                 _("各部门省级月报（由住房城乡建设厅审核）"),
-                selectors.province_status(user=request.user, month=month),
+                selectors.province_status(user=request.user, month=month, campaign=nav.campaign),
             ),
         )
-    months = [month]
-    for _i in range(11):
-        months.append(previous_month(months[-1]))
     return render(
         request,
         "reports/index.html",
         {
+            "nav": nav,
             "month": month,
-            "months": months,
             "own": own,
             "reviewed": reviewed,
             "is_consolidator": is_consolidator,
@@ -86,8 +88,9 @@ def report_open(request):
         raise Http404
     agency = get_object_or_404(Agency.objects.restrict(request.user, "change"), pk=agency_id)
     request.back_url = reverse("reports:list")
+    campaign = campaign_chosen(request.POST.get("campaign"))
     report = services.report_get_or_create(
-        agency=agency, month=_month_from(request), user=request.user
+        agency=agency, month=request.POST.get("month"), user=request.user, campaign=campaign
     )
     return redirect("reports:detail", report.pk)
 
@@ -114,7 +117,9 @@ def report_detail(request, pk: int):
         if revisions and report.is_open and revisions[0].outcome == ReportRevision.Outcome.WITHDRAWN
         else None,
         "diff": selectors.revision_diff(report, full_ids=full_ids),
-        "children": selectors.children_status(user=user, agency=report.agency, month=report.month),
+        "children": selectors.children_status(
+            user=user, agency=report.agency, month=report.month, campaign=report.campaign
+        ),
         # The month can be filed once it has ended; until then the page says when.
         "filing_opens": deadlines.filing_opens(report.month),
         "filing_open": deadlines.is_filing_open(report.month, timezone.localdate()),
@@ -125,7 +130,9 @@ def report_detail(request, pk: int):
         "may_withdraw": prepared and permissions.user_can_withdraw_report(user=user, report=report),
         "may_review": report.status == Report.Status.SUBMITTED
         and permissions.user_can_review_report(user=user, report=report),
-        "due": deadlines.due_date(report.agency.level, report.month),
+        "due": deadlines.due_date(
+            report.agency.level, report.month, deadlines.deadline_rules(report.campaign)
+        ),
     }
     context["may_prepare"] = context["may_prepare"] and context["filing_open"]
     if context["may_prepare"] or context["may_sign"]:
@@ -225,13 +232,15 @@ def consolidation_index(request):
         if not permissions.is_ministry(request.user) and not consolidations.exists():
             raise Http404
         return render(request, "reports/consolidations.html", {"consolidations": consolidations})
-    month = _month_from(request)
-    departments = selectors.province_status(user=request.user, month=month)
-    current = consolidations.filter(month=month).first()
+    nav = month_nav(request)
+    month = nav.month
+    departments = selectors.province_status(user=request.user, month=month, campaign=nav.campaign)
+    current = consolidations.filter(campaign=nav.campaign, month=month).first()
     return render(
         request,
         "reports/consolidation.html",
         {
+            "nav": nav,
             "month": month,
             "departments": departments,
             "total_rows": sum(
@@ -244,8 +253,11 @@ def consolidation_index(request):
             ),
             "consolidation": current,
             "consolidations": consolidations,
-            "chart": selectors.consolidation_chart(user=request.user),
-            "due": deadlines.due_date(deadlines.CONSOLIDATION, month),
+            "chart": selectors.consolidation_chart(user=request.user, campaign=nav.campaign),
+            "due": month
+            and deadlines.due_date(
+                deadlines.CONSOLIDATION, month, deadlines.deadline_rules(nav.campaign)
+            ),
         },
     )
 
@@ -254,9 +266,10 @@ def consolidation_index(request):
 @require_POST
 def consolidation_create(request):
     """Consolidate the month's five approved provincial reports."""
-    month = _month_from(request)
-    request.back_url = _consolidations_url(month)
-    services.consolidation_create(month=month, created_by=request.user)
+    campaign = campaign_chosen(request.POST.get("campaign"))
+    month = parse_month(request.POST.get("month"))
+    request.back_url = _consolidations_url(campaign, month)
+    services.consolidation_create(month=month, campaign=campaign, created_by=request.user)
     messages.success(request, _("已生成全省汇总。"))
     return redirect(request.back_url)
 
@@ -266,7 +279,7 @@ def consolidation_create(request):
 def consolidation_report(request, pk: int):
     """Report the consolidation to the ministry (上报)."""
     consolidation = get_object_or_404(selectors.consolidation_list(user=request.user), pk=pk)
-    request.back_url = _consolidations_url(consolidation.month)
+    request.back_url = _consolidations_url(consolidation.campaign, consolidation.month)
     services.consolidation_report(consolidation=consolidation, reported_by=request.user)
     messages.success(request, _("已上报住房城乡建设部。"))
     return redirect(request.back_url)

@@ -106,6 +106,11 @@ def _campaign(code: str):
     return campaign
 
 
+def campaign_2019():
+    """Return the 2019 reference campaign."""
+    return _campaign("sc-2019")
+
+
 class CaseFactory(factory.django.DjangoModelFactory):
     """A case owned by ``agency`` (pass one: ``CaseFactory(agency=agency("ZJ", "510104"))``)."""
 

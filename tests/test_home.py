@@ -10,7 +10,7 @@ from agencies.models import Agency
 from core.months import previous_month
 from reports import deadlines, services
 from reports.models import Consolidation, Report
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, campaign_2019
 
 REPORTING_DEPARTMENTS = ("ZJ", "RS", "JT", "SL", "TX")
 
@@ -128,7 +128,7 @@ def test_city_reviewer_counts_child_reports_awaiting_review(client, member, agen
         services.report_submit(report=report, submitted_by=filer)
     _response, board, html = home(client, member("ZJ", "510100", "reviewer"))
     assert board.pending_review == [{"month": MARCH, "n": 2}]
-    assert 'href="/reports/?month=2019-03"' in html
+    assert 'href="/reports/?campaign=sc-2019&amp;month=2019-03"' in html
     assert board.province is None
 
 
@@ -145,7 +145,7 @@ def test_province_reviewer_sees_the_five_departments_of_last_month(client, membe
     statuses = {child.agency.department.code: child.status_label for child in board.province}
     assert statuses == {"ZJ": "未报", "RS": "已报送", "JT": "未报", "SL": "未报", "TX": "未报"}
     assert board.pending_review == [{"month": last_month, "n": 1}]
-    assert f'href="/reports/consolidations/?month={last_month:%Y-%m}"' in html
+    assert f'href="/reports/consolidations/?campaign=sc-2019&amp;month={last_month:%Y-%m}"' in html
     assert board.province_consolidation is None
 
 
@@ -168,7 +168,9 @@ def test_ministry_sees_only_reported_consolidations(client, member, agency):
     reported = services.consolidation_create(month=MARCH, created_by=consolidator)
     services.consolidation_report(consolidation=reported, reported_by=consolidator)
     february = datetime.date(2019, 2, 1)
-    Consolidation.objects.create(agency=reported.agency, month=february)  # a draft: not sent up
+    Consolidation.objects.create(
+        campaign=campaign_2019(), agency=reported.agency, month=february
+    )  # a draft: not sent up
     _response, board, html = home(client, member("BU", "510000", "ministry"))
     assert board.ministry_only
     assert [c.pk for c in board.consolidations] == [reported.pk]
@@ -194,14 +196,16 @@ def test_reviewer_dashboard_query_count_does_not_grow(
     statuses = [Report.Status.SUBMITTED, Report.Status.RETURNED]
     Report.objects.bulk_create(
         [
-            Report(agency=a, month=m, status=statuses[i % 2])
+            Report(campaign=campaign_2019(), agency=a, month=m, status=statuses[i % 2])
             for i, (a, m) in enumerate(itertools.product([province, *cities], months))
         ][:rows]
     )
     client.force_login(consolidator)
     # session, user, memberships, case counts, incoming list, deadlines, own reports, reviews,
     # province agencies and reports, consolidation, unread notifications, session save.
-    with django_assert_max_num_queries(16):  # + one query resolving the visible agency ids
+    with django_assert_max_num_queries(
+        18
+    ):  # + one resolving the visible agency ids, two the month control
         response = client.get("/")
     board = response.context["board"]
     assert response.status_code == 200
@@ -220,12 +224,15 @@ def test_ministry_dashboard_query_count_does_not_grow(
     Consolidation.objects.bulk_create(
         [
             Consolidation(
-                agency=consolidation.agency, month=datetime.date(2018, m, 1), status="reported"
+                campaign=campaign_2019(),
+                agency=consolidation.agency,
+                month=datetime.date(2018, m, 1),
+                status="reported",
             )
             for m in range(1, 13)
         ]
     )
     client.force_login(member("BU", "510000", "ministry"))
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):  # two of them the month control (campaigns)
         response = client.get("/")
     assert len(response.context["board"].consolidations) == 13

@@ -1,6 +1,5 @@
 """Settings shared by every environment; secrets and hosts come from the environment."""
 
-import datetime
 from datetime import timedelta
 from pathlib import Path
 
@@ -197,8 +196,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# The campaign's bounds until campaigns are data: no report of a month before this month.
-REPORT_MONTHS_FROM = datetime.date(2019, 1, 1)
 # Searches by document number: at most this many per user in this many seconds (audited).
 ID_LOOKUP_LIMIT = (env.int("ID_LOOKUP_LIMIT", default=100), 3600)
 # Evidence files up to 20 MB; larger uploads are refused before they reach the disk.

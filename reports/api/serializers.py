@@ -25,7 +25,14 @@ class RevisionSerializer(serializers.ModelSerializer):
 
 class ReportSerializer(serializers.ModelSerializer):
     agency_name = serializers.CharField(source="agency.name", read_only=True)
-    month = serializers.DateField(format="%Y-%m", read_only=True)
+    campaign = serializers.CharField(source="campaign.code", read_only=True)
+    month = serializers.DateField(format="%Y-%m", read_only=True, allow_null=True)
+    phase = serializers.CharField(
+        source="phase.kind", read_only=True, allow_null=True, default=None
+    )
+    kind = serializers.CharField(
+        read_only=True, help_text="annex1 附件1 月报 · summary 阶段工作总结"
+    )
     current_revision = RevisionSerializer(read_only=True)
     # Plain strings: the choices (draft/submitted/approved/returned) are listed in the help text
     # rather than as a schema enum, whose "status" name would collide across apps.
@@ -43,7 +50,10 @@ class ReportSerializer(serializers.ModelSerializer):
             "id",
             "agency",
             "agency_name",
+            "campaign",
+            "kind",
             "month",
+            "phase",
             "status",
             "return_reason",
             "current_revision",
@@ -87,6 +97,9 @@ class ReportDetailSerializer(ReportSerializer):
 class ReportCreateSerializer(serializers.Serializer):
     agency = serializers.IntegerField()
     month = serializers.CharField()
+    campaign = serializers.CharField(
+        required=False, allow_null=True, help_text="专项整治代码；默认报送该月的当前专项整治"
+    )
 
 
 class ReturnSerializer(serializers.Serializer):
@@ -98,14 +111,30 @@ class WithdrawSerializer(serializers.Serializer):
 
 
 class ConsolidationSerializer(serializers.ModelSerializer):
-    month = serializers.DateField(format="%Y-%m", read_only=True)
+    campaign = serializers.CharField(source="campaign.code", read_only=True)
+    kind = serializers.CharField(read_only=True, help_text="annex1 附件1 · summary 阶段工作总结")
+    month = serializers.DateField(format="%Y-%m", read_only=True, allow_null=True)
+    phase = serializers.CharField(
+        source="phase.kind", read_only=True, allow_null=True, default=None
+    )
     row_count = serializers.IntegerField(source="row_count_total", read_only=True, default=0)
     status = serializers.CharField(read_only=True, help_text="draft 待上报 · reported 已上报")
 
     class Meta:
         model = Consolidation
-        fields = ["id", "month", "status", "row_count", "created_at", "reported_at"]
+        fields = [
+            "id",
+            "campaign",
+            "kind",
+            "month",
+            "phase",
+            "status",
+            "row_count",
+            "created_at",
+            "reported_at",
+        ]
 
 
 class MonthSerializer(serializers.Serializer):
     month = serializers.CharField()
+    campaign = serializers.CharField(required=False, allow_null=True)

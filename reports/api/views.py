@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from agencies import permissions
 from agencies.models import Agency
+from campaigns.selectors import campaign_get, campaign_reporting
 from core.http import XLSX, xlsx_response
 from reports import annex1, selectors, services
 from reports.api.serializers import (
@@ -20,6 +21,7 @@ from reports.api.serializers import (
     ReturnSerializer,
     WithdrawSerializer,
 )
+from reports.models import Report
 
 
 class XlsxRenderer(BaseRenderer):
@@ -36,11 +38,17 @@ class XlsxRenderer(BaseRenderer):
 
 
 MONTH = OpenApiParameter("month", str, description="YYYY-MM，如 2019-03")
+CAMPAIGN = OpenApiParameter("campaign", str, description="专项整治代码，如 sc-2019")
 
 
 def _month(request):
     value = request.query_params.get("month")
     return services.month_of(value) if value else None
+
+
+def _campaign(request, *, field: str = "campaign"):
+    value = request.query_params.get(field)
+    return campaign_get(value) if value else None
 
 
 class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -49,13 +57,17 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     serializer_class = ReportSerializer
 
     def get_queryset(self):
-        month = _month(self.request) if self.action == "list" else None
-        return selectors.report_list(user=self.request.user, month=month)
+        listing = self.action == "list"
+        return selectors.report_list(
+            user=self.request.user,
+            month=_month(self.request) if listing else None,
+            campaign=_campaign(self.request) if listing else None,
+        )
 
     def get_serializer_class(self):
         return ReportDetailSerializer if self.action == "retrieve" else ReportSerializer
 
-    @extend_schema(parameters=[MONTH])
+    @extend_schema(parameters=[MONTH, CAMPAIGN])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
@@ -76,10 +88,16 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             pk=payload.validated_data["agency"],
         )
         month = services.month_of(payload.validated_data["month"])
+        code = payload.validated_data.get("campaign")
+        campaign = campaign_get(code) if code else campaign_reporting(month)
         existed = (
-            selectors.report_list(user=request.user).filter(agency=agency, month=month).exists()
+            selectors.report_list(user=request.user, campaign=campaign)
+            .filter(agency=agency, kind=Report.Kind.ANNEX1, month=month)
+            .exists()
         )
-        report = services.report_get_or_create(agency=agency, month=month, user=request.user)
+        report = services.report_get_or_create(
+            agency=agency, month=month, user=request.user, campaign=campaign
+        )
         code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED
         report = selectors.report_list(user=request.user).get(pk=report.pk)
         return Response(ReportSerializer(report).data, status=code)
@@ -150,10 +168,14 @@ class ConsolidationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = ConsolidationSerializer
 
     def get_queryset(self):
-        month = _month(self.request) if self.action == "list" else None
-        return selectors.consolidation_list(user=self.request.user, month=month)
+        listing = self.action == "list"
+        return selectors.consolidation_list(
+            user=self.request.user,
+            month=_month(self.request) if listing else None,
+            campaign=_campaign(self.request) if listing else None,
+        )
 
-    @extend_schema(parameters=[MONTH])
+    @extend_schema(parameters=[MONTH, CAMPAIGN])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
@@ -161,8 +183,11 @@ class ConsolidationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def create(self, request):
         payload = MonthSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
+        code = payload.validated_data.get("campaign")
         consolidation = services.consolidation_create(
-            month=payload.validated_data["month"], created_by=request.user
+            month=payload.validated_data["month"],
+            campaign=campaign_get(code) if code else None,
+            created_by=request.user,
         )
         consolidation = self.get_queryset().get(pk=consolidation.pk)
         return Response(ConsolidationSerializer(consolidation).data, status=status.HTTP_201_CREATED)

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.test import RequestFactory
 
 from audit.actions import Action
 from audit.models import AuditEvent
@@ -11,7 +12,7 @@ from campaigns.models import Campaign, Phase
 from campaigns.reference import campaigns_load
 from cases import services
 from core.errors import DomainError
-from tests.cases.payloads import case_payload
+from tests.cases.payloads import case_payload, person_payload, unit_payload
 from tests.cases.test_services import JINJIANG
 from tests.factories import UserFactory
 
@@ -131,3 +132,104 @@ def test_the_admin_refuses_dates_that_would_strand_a_case(client, superuser, mem
     assert "案件（2019年3月1日）" in response.content.decode()
     campaign.refresh_from_db()
     assert campaign.starts_on == D(2019, 1, 1)
+
+
+# --------------------------------------------------------------------------- reports in campaigns
+
+
+def test_a_report_for_a_month_outside_the_campaign_is_refused(agency, member, client, api):
+    """January 2019 is the self-inspection month: no 附件1, with a message saying why."""
+    from reports import services as report_services
+
+    county = agency("ZJ", JINJIANG)
+    with pytest.raises(DomainError) as refused:
+        report_services.report_get_or_create(agency=county, month=D(2019, 1, 1))
+    assert refused.value.fields["month"] == ["2019年1月不在任何专项整治的报送月份内。"]
+    with pytest.raises(DomainError) as refused:
+        report_services.report_get_or_create(
+            agency=county, month=D(2019, 1, 1), campaign=Campaign.objects.get(code="sc-2019")
+        )
+    assert "2019年1月不是“2019年“挂证”专项整治”的报送月份（2019年2月—至今）" in (
+        refused.value.message
+    )
+    clerk = member("ZJ", JINJIANG, "clerk")
+    response = api(clerk).post(
+        "/api/v1/reports/", {"agency": county.pk, "month": "2019-01"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "报送月份" in str(response.json())
+    client.force_login(clerk)
+    page = client.post(
+        "/reports/open/", {"agency": county.pk, "month": "2019-01", "campaign": "sc-2019"}
+    )
+    assert page.status_code in (302, 409, 200)
+    from reports.models import Report
+
+    assert not Report.objects.exists()
+
+
+def test_the_month_control_offers_only_the_campaigns_months_with_their_status(client, member):
+    clerk = member("ZJ", JINJIANG, "clerk")
+    client.force_login(clerk)
+    page = client.get("/reports/", {"campaign": "sc-2019", "month": "2018-12"})
+    nav = page.context["nav"]
+    months = [choice.month for choice in nav.choices]
+    assert months[-1] == D(2019, 2, 1)  # nothing before the first reported month
+    assert months[0] <= D.today().replace(day=1)  # nothing after this month
+    assert nav.month != D(2018, 12, 1)  # a month outside falls back to the default
+    assert all(choice.status == "未报" for choice in nav.choices)
+    assert "2019年2月 · 未报" in page.content.decode()
+
+
+def test_a_second_campaign_has_its_own_months_and_reports(client, superuser, member, agency):
+    """The 2024 round, added in the admin, reports its own cases in its own months; the 2019
+    campaign's report of the same month carries only its own."""
+    from reports import services as report_services
+    from reports.models import Report
+    from reports.navigation import month_nav
+
+    client.force_login(superuser)
+    assert client.post("/admin/campaigns/campaign/add/", _round_2024()).status_code == 302
+    round_2024 = Campaign.objects.get(code="cn-2024")
+    county = agency("ZJ", JINJIANG)
+    clerk, filer = member("ZJ", JINJIANG, "clerk"), member("ZJ", JINJIANG, "reviewer")
+    for seq, campaign in ((1, None), (2, "sc-2019")):
+        case = services.case_create(
+            actor=clerk,
+            agency=county,
+            campaign=campaign,
+            **case_payload(
+                opened_on=D(2024, 9, 2),
+                persons=[person_payload(seq)],
+                certificate_user_unit=unit_payload(seq),
+            ),
+        )
+        services.case_decide(
+            actor=clerk,
+            case=case,
+            decided_on=D(2024, 9, 20),
+            outcome="established",
+            measures=["revoke_registration", "blacklist"],
+        )
+    september = D(2024, 9, 1)
+    mine = report_services.report_get_or_create(agency=county, month=september, campaign=round_2024)
+    theirs = report_services.report_get_or_create(agency=county, month=september)
+    assert (mine.campaign, theirs.campaign.code) == (round_2024, "sc-2019")
+    for report in (mine, theirs):
+        report_services.report_submit(report=report, submitted_by=filer)
+    names = {
+        r.campaign.code: list(r.current_revision.rows.values_list("name", flat=True))
+        for r in Report.objects.select_related("campaign", "current_revision")
+    }
+    assert names == {"cn-2024": ["李1"], "sc-2019": ["李2"]}
+    with pytest.raises(DomainError):  # the round reports 2024-08 … 2025-02 only
+        report_services.report_get_or_create(
+            agency=county, month=D(2025, 3, 1), campaign=round_2024
+        )
+    request = RequestFactory().get("/reports/", {"campaign": "cn-2024"})
+    request.user = clerk
+    nav = month_nav(request)
+    assert [c.month for c in nav.choices] == [D(2025, m, 1) for m in (2, 1)] + [
+        D(2024, m, 1) for m in (12, 11, 10, 9, 8)
+    ]
+    assert {c.month: c.status for c in nav.choices}[september] == "已报送"

@@ -10,6 +10,13 @@ from tests.factories import CaseFactory, CasePartyFactory, DecisionFactory
 OUTCOME_FIELDS = ("exemption", "self_corrected", "self_correction_text")
 
 
+def SC2019() -> int:  # noqa: N802 — reads as the constant it stands for
+    """Return the id of the 2019 campaign (the reference data every test database holds)."""
+    from tests.factories import _campaign
+
+    return _campaign("sc-2019").pk
+
+
 def decided_case(
     agency,
     *,

@@ -10,6 +10,7 @@ from cases.identifiers import normalize_uscc, uscc_check_character
 from reports import annex1, services
 from reports import compile as compiler
 from tests.cases.payloads import case_payload, pdf_file, person_payload, unit_payload
+from tests.reports.conftest import SC2019
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,9 @@ MARCH = datetime.date(2019, 3, 1)
 
 
 def rows_of(agency, month=MARCH):
-    return compiler.report_rows(agency_id=agency.pk, agency_name=agency.name, month=month)
+    return compiler.report_rows(
+        campaign_id=SC2019(), agency_id=agency.pk, agency_name=agency.name, month=month
+    )
 
 
 def test_an_hr_agency_alone_is_registered_decided_and_reported_by_renshe(agency, member):

@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from reports import services
 from reports.models import Consolidation, Report
+from tests.factories import campaign_2019
 from tests.reports.conftest import decided_case
 
 pytestmark = pytest.mark.django_db
@@ -155,7 +156,9 @@ def test_report_list_query_count_is_pinned(
     county = agency("ZJ", "510104")
     city = agency("ZJ", "510100")
     months = [datetime.date(2015 + i // 12, i % 12 + 1, 1) for i in range(count)]
-    Report.objects.bulk_create([Report(agency=county, month=m) for m in months])
+    Report.objects.bulk_create(
+        [Report(campaign=campaign_2019(), agency=county, month=m) for m in months]
+    )
     client = api(member("ZJ", "510100", "reviewer"))
     with django_assert_max_num_queries(6):
         response = client.get("/api/v1/reports/?page_size=100")
@@ -171,6 +174,7 @@ def test_consolidation_list_query_count_is_pinned(
     Consolidation.objects.bulk_create(
         [
             Consolidation(
+                campaign=campaign_2019(),
                 agency=agency("ZJ", "510000"),
                 month=datetime.date(2015 + i // 12, i % 12 + 1, 1),
                 status="reported",

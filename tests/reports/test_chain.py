@@ -10,6 +10,7 @@ from core.errors import ConflictError, DomainError
 from notifications.models import Notification
 from reports import annex1, selectors, services
 from reports.models import Consolidation, Report
+from tests.factories import campaign_2019
 from tests.reports.conftest import decided_case
 
 MARCH = datetime.date(2019, 3, 1)
@@ -254,9 +255,14 @@ def test_two_reviewers_approving_at_once_make_exactly_one_transition(reference, 
 def test_ministry_sees_only_reported_consolidations(agency, member):
     """A ministry user sees no reports and no unreported consolidation."""
     ministry = member("BU", "510000", "ministry")
-    draft = Consolidation.objects.create(month=MARCH, agency=agency("ZJ", "510000"))
+    draft = Consolidation.objects.create(
+        campaign=campaign_2019(), month=MARCH, agency=agency("ZJ", "510000")
+    )
     reported = Consolidation.objects.create(
-        month=APRIL, agency=agency("ZJ", "510000"), status=Consolidation.Status.REPORTED
+        campaign=campaign_2019(),
+        month=APRIL,
+        agency=agency("ZJ", "510000"),
+        status=Consolidation.Status.REPORTED,
     )
     report_for(agency("ZJ", "510000"))
     visible = list(selectors.consolidation_list(user=ministry))
@@ -330,7 +336,9 @@ def _shanghai_now(monkeypatch, moment: str):
 def test_a_month_is_filed_only_once_it_has_ended_in_shanghai(agency, member, monkeypatch):
     """At 23:30 on 30 April in Shanghai April is refused; at 00:30 on 1 May it is accepted."""
     county, filer = agency("ZJ", "510104"), member("ZJ", "510104", "reviewer")
-    report = Report.objects.create(agency=county, month=datetime.date(2019, 4, 1))
+    report = Report.objects.create(
+        campaign=campaign_2019(), agency=county, month=datetime.date(2019, 4, 1)
+    )
     _shanghai_now(monkeypatch, "2019-04-30T15:30:00")  # 23:30 in Asia/Shanghai
     with pytest.raises(DomainError, match="2019年4月尚未结束") as info:
         services.report_submit(report=report, submitted_by=filer)

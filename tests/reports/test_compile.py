@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from reports.compile import report_rows
-from tests.reports.conftest import decided_case
+from tests.reports.conftest import SC2019, decided_case
 
 pytestmark = pytest.mark.django_db
 
@@ -11,7 +11,9 @@ MARCH = datetime.date(2019, 3, 1)
 
 
 def rows_of(agency, month=MARCH):
-    return report_rows(agency_id=agency.pk, agency_name=agency.name, month=month)
+    return report_rows(
+        campaign_id=SC2019(), agency_id=agency.pk, agency_name=agency.name, month=month
+    )
 
 
 def test_rows_cover_the_first_and_last_day_of_the_month_only(agency):

@@ -1,4 +1,4 @@
-"""The demo reports: January and February 2019 reported to the ministry, March in progress."""
+"""The demo reports: February and March 2019 reported to the ministry, April in progress."""
 
 import datetime
 from io import StringIO
@@ -17,7 +17,7 @@ from reports.models import Consolidation, Report, ReportRevision, ReportRow
 
 pytestmark = pytest.mark.django_db
 
-JAN, FEB, MAR = (datetime.date(2019, m, 1) for m in (1, 2, 3))
+JAN, FEB, MAR, APR = (datetime.date(2019, m, 1) for m in (1, 2, 3, 4))
 
 
 def seed():
@@ -34,10 +34,12 @@ def report(department, region, month):
     )
 
 
-def test_january_and_february_reach_the_ministry(reference, client):
-    """Both months are approved up to 住建厅, consolidated and reported; the ministry downloads."""
+def test_february_and_march_reach_the_ministry_and_january_has_no_annex1(reference, client):
+    """Both months are approved up to 住建厅, consolidated and reported; the ministry downloads.
+    January, before the campaign's first reported month, has no 附件1 at all."""
     seed()
-    for month in (JAN, FEB):
+    assert not Report.objects.filter(kind=Report.Kind.ANNEX1, month__lt=FEB).exists()
+    for month in (FEB, MAR):
         statuses = {
             d.agency.department.code: d.status_label
             for d in selectors.province_status(user=user("province_reviewer"), month=month)
@@ -45,7 +47,7 @@ def test_january_and_february_reach_the_ministry(reference, client):
         assert statuses == dict.fromkeys(("ZJ", "RS", "JT", "SL", "TX"), "已通过")
     ministry = user("ministry")
     visible = selectors.consolidation_list(user=ministry)
-    assert [c.month for c in visible] == [FEB, JAN]
+    assert [c.month for c in visible] == [MAR, FEB]
     assert {c.status for c in visible} == {Consolidation.Status.REPORTED}
     client.force_login(ministry)
     for consolidation in visible:
@@ -74,46 +76,46 @@ def test_february_rows_roll_up_the_chengdu_chain(reference):
     assert revision.signer_phone.startswith("028-")
     assert revision.reviewed_by == user("province_reviewer")
     for department in ("JT", "SL", "TX"):
-        zero = report(department, "510000", JAN)
+        zero = report(department, "510000", FEB)
         assert zero.status == Report.Status.APPROVED
         assert zero.current_revision.row_count == 0
 
 
-def test_march_waits_for_chengdu_and_for_qingyang_to_resubmit(reference):
-    """锦江区's March report awaits the city reviewer; 青羊区's was returned with a reason;
+def test_april_waits_for_chengdu_and_for_qingyang_to_resubmit(reference):
+    """锦江区's April report awaits the city reviewer; 青羊区's was returned with a reason;
     锦江区人社局's, prepared by its clerk, awaits its reviewer's sign-off."""
     seed()
-    jinjiang, qingyang = report("ZJ", "510104", MAR), report("ZJ", "510105", MAR)
+    jinjiang, qingyang = report("ZJ", "510104", APR), report("ZJ", "510105", APR)
     assert jinjiang.status == Report.Status.SUBMITTED
     assert permissions.user_can_review_report(user=user("city_reviewer"), report=jinjiang)
     assert qingyang.status == Report.Status.RETURNED
     assert "实际工作单位" in qingyang.return_reason
     assert permissions.user_can_prepare_report(user=user("county2_clerk"), report=qingyang)
-    rs_jinjiang = report("RS", "510104", MAR)
+    rs_jinjiang = report("RS", "510104", APR)
     assert rs_jinjiang.status == Report.Status.PREPARED
     assert permissions.user_can_sign_report(user=user("rs_county_reviewer"), report=rs_jinjiang)
     assert Notification.objects.filter(
         user=user("rs_county_reviewer"), key__startswith="report-prepared:"
     ).exists()
-    assert set(Report.objects.filter(month=MAR).values_list("agency__region__code", flat=True)) == {
+    assert set(Report.objects.filter(month=APR).values_list("agency__region__code", flat=True)) == {
         "510104",
         "510105",
     }
-    assert not Consolidation.objects.filter(month=MAR).exists()
+    assert not Consolidation.objects.filter(month=APR).exists()
 
 
 def test_running_seed_demo_again_creates_nothing(reference):
     """A second run adds no report, revision, consolidation, audit event or notification."""
     seed()
-    # Someone approves 锦江区's March report by hand; a later run must not undo or repeat it.
-    services.report_approve(report=report("ZJ", "510104", MAR), approved_by=user("city_reviewer"))
+    # Someone approves 锦江区's April report by hand; a later run must not undo or repeat it.
+    services.report_approve(report=report("ZJ", "510104", APR), approved_by=user("city_reviewer"))
     models = (Report, ReportRevision, ReportRow, Consolidation, AuditEvent, Notification)
     before = {model: model.objects.count() for model in models}
     seed()
     assert demo_reports_create() == 0
     assert {model: model.objects.count() for model in models} == before
-    assert report("ZJ", "510104", MAR).status == Report.Status.APPROVED
-    assert report("ZJ", "510105", MAR).status == Report.Status.RETURNED
+    assert report("ZJ", "510104", APR).status == Report.Status.APPROVED
+    assert report("ZJ", "510105", APR).status == Report.Status.RETURNED
 
 
 def test_demo_filing_times_are_plausible_days_of_each_months_filing_window(reference):
@@ -128,7 +130,7 @@ def test_demo_filing_times_are_plausible_days_of_each_months_filing_window(refer
     revisions = ReportRevision.objects.select_related("report__agency").exclude(
         submitted_at__isnull=True
     )
-    assert revisions.count() == 2 * 11 + 2  # January and February, and two of March
+    assert revisions.count() == 2 * 11 + 2  # February and March, and two of April
     for revision in revisions:
         filed = revision.report
         due = deadlines.due_date(filed.agency.level, filed.month)
@@ -144,6 +146,6 @@ def test_demo_filing_times_are_plausible_days_of_each_months_filing_window(refer
         assert local(consolidation.reported_at).date() <= due
     today = timezone.localdate()
     assert not revisions.filter(submitted_at__date=today).exists()
-    prepared = report("RS", "510104", MAR)  # awaiting sign-off: prepared in April 2019
+    prepared = report("RS", "510104", APR)  # awaiting sign-off: prepared in May 2019
     assert local(prepared.current_revision.prepared_at).date() < today
     assert prepared.current_revision.submitted_at is None

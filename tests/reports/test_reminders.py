@@ -8,6 +8,7 @@ import pytest
 from notifications.models import Notification
 from reports import services
 from reports.models import Consolidation
+from tests.factories import campaign_2019
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,7 @@ def test_reminders_start_once_filing_opens_within_each_stages_lead(staff):
     assert not keys(staff["consolidator"], "consolidation-reminder:")
     remind("2019-04-11")
     assert keys(staff["consolidator"], "consolidation-reminder:") == {
-        "consolidation-reminder:2019-03:2019-04-15"
+        "consolidation-reminder:2019-03:2019-04-15:sc-2019"
     }
     assert remind("2019-04-11") == 0  # once
 
@@ -72,19 +73,23 @@ def test_overdue_the_working_day_after_each_deadline_and_the_consolidation_too(a
     overdue("2019-04-04")
     assert keys(staff["city_reviewer"], "report-overdue:")
     assert keys(staff["consolidator"], "report-overdue:") == {
-        "report-overdue:province:2019-03:county"
+        "report-overdue:province:2019-03:county:sc-2019"
     }
     overdue("2019-04-09")
-    assert f"report-overdue:{zj}:2019-03" in keys(staff["consolidator"], "report-overdue:")
+    assert f"report-overdue:{zj}:2019-03:sc-2019" in keys(staff["consolidator"], "report-overdue:")
     overdue("2019-04-10")
-    assert "report-overdue:province:2019-03:province" not in keys(staff["consolidator"], "report")
+    assert "report-overdue:province:2019-03:province:sc-2019" not in keys(
+        staff["consolidator"], "report"
+    )
     overdue("2019-04-11")
-    assert "report-overdue:province:2019-03:province" in keys(staff["consolidator"], "report")
+    assert "report-overdue:province:2019-03:province:sc-2019" in keys(
+        staff["consolidator"], "report"
+    )
     overdue("2019-04-15")
     assert not keys(staff["consolidator"], "consolidation-overdue:")
     overdue("2019-04-16")
     assert keys(staff["consolidator"], "consolidation-overdue:") == {
-        "consolidation-overdue:2019-03"
+        "consolidation-overdue:2019-03:sc-2019"
     }
     assert overdue("2019-04-16") == 0
 
@@ -92,7 +97,10 @@ def test_overdue_the_working_day_after_each_deadline_and_the_consolidation_too(a
 def test_a_reported_consolidation_is_neither_reminded_nor_overdue(agency, staff):
     """Once 住建厅 reported March to the ministry, no consolidation notice follows."""
     Consolidation.objects.create(
-        month=MARCH, agency=agency("ZJ", "510000"), status=Consolidation.Status.REPORTED
+        campaign=campaign_2019(),
+        month=MARCH,
+        agency=agency("ZJ", "510000"),
+        status=Consolidation.Status.REPORTED,
     )
     remind("2019-04-11")
     overdue("2019-04-16")

@@ -53,9 +53,9 @@ def test_beat_tasks_run_twice_on_a_real_worker_send_nothing_twice(
     assert "成都市青羊区" not in notices.get(user=city_reviewer).body
     # 住建厅 hears once as the cities' parent and once per stage past its deadline.
     assert set(notices.filter(user=consolidator).values_list("key", flat=True)) == {
-        f"report-overdue:{agency('ZJ', '510000').pk}:2019-03",
-        "report-overdue:province:2019-03:county",
-        "report-overdue:province:2019-03:prefecture",
+        f"report-overdue:{agency('ZJ', '510000').pk}:2019-03:sc-2019",
+        "report-overdue:province:2019-03:county:sc-2019",
+        "report-overdue:province:2019-03:prefecture:sc-2019",
     }
     assert Notification.objects.count() == len(set(Notification.objects.values_list("user", "key")))
 
