@@ -5,7 +5,10 @@
   var form = document.getElementById("decide-form");
   if (!form) { return; }
   function wrapper(input) {
-    return input.closest(".mb-2, .mb-3, fieldset.mb-3, .form-check");
+    /* A choice among several (the measures) hides its whole group, legend too: the nearest
+       .form-check would leave an empty 处理措施 box. The section itself is no such group. */
+    var group = input.closest("fieldset.mb-3:not([data-outcome])");
+    return group || input.closest(".mb-2, .mb-3, .form-check");
   }
   function show(section, suffixes, visible) {
     suffixes.forEach(function (suffix) {

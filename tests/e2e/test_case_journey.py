@@ -88,3 +88,26 @@ def test_clerk_picks_a_known_person_and_unit_instead_of_retyping(
     assert page.input_value("input[name='persons-TOTAL_FORMS']") == "2"
     page.locator("[data-person-row]").nth(1).get_by_role("button", name="移除").click()
     assert not page.locator("#id_persons-1-name").is_visible()
+
+
+def test_decide_page_shows_measures_only_for_an_established_person(
+    page, live_server, login, member, agency, reference
+):
+    """Choosing 不构成挂证 hides the person's whole 处理措施 group and shows the exemption."""
+    from cases import services
+    from tests.cases.payloads import case_payload
+
+    clerk = member("ZJ", "510104", "clerk")
+    case = services.case_create(actor=clerk, agency=agency("ZJ", "510104"), **case_payload())
+    login(clerk.username, TEST_PASSWORD)
+    page.goto(f"{live_server.url}/cases/{case.pk}/decide/")
+    section = page.locator("fieldset[data-outcome^='p']")
+    measures = section.locator("legend", has_text="处理措施")
+    exemption = section.get_by_label("不构成挂证的情形")
+
+    section.get_by_label("不构成挂证", exact=True).check()
+    assert measures.is_hidden()
+    assert exemption.is_visible()
+    section.get_by_label("构成挂证等违法违规行为").check()
+    assert measures.is_visible()
+    assert exemption.is_hidden()
