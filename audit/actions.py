@@ -48,6 +48,8 @@ class Action:
     CONSOLIDATION_RECOMPILED = "consolidation.recompiled"
     CONSOLIDATION_REPORTED = "consolidation.reported"
     DEADLINE_CHANGED = "deadline.changed"
+    SUMMARY_SAVED = "summary.saved"
+    SUMMARY_FILE_ADDED = "summary.file_added"
 
     JOB_STARTED = "job.started"
     JOB_RESTARTED = "job.restarted"

@@ -7,6 +7,8 @@ the same step), the parent's reviewer approves. February and March 2019 are done
 (consolidated and reported to the ministry); April is in progress, so the city reviewer has a
 report to approve, a county a returned report to fix and 锦江区人社局's reviewer one to sign.
 
+The self-inspection phase summaries are in progress too (``SUMMARIES``).
+
 Each step runs only when its report or consolidation has not reached that step yet, so running
 ``seed_demo`` again changes nothing (and never undoes what someone did by hand in between).
 
@@ -80,7 +82,7 @@ def _users(usernames: set[str]) -> dict:
 
 
 def _agencies() -> dict[tuple[str, str], Agency]:
-    keys = {(d, r) for d, r, *_rest in (*CHAIN, *IN_PROGRESS)}
+    keys = {(d, r) for d, r, *_rest in (*CHAIN, *IN_PROGRESS, *SUMMARIES)}
     return {
         (a.department.code, a.region.code): a
         for a in Agency.objects.select_related("department", "region", "parent").filter(
@@ -187,12 +189,87 @@ def _month_in_progress(month: datetime.date, agencies: dict, users: dict) -> int
     return steps
 
 
+# The self-inspection summaries (due 12 and 15 February 2019): 成都市 approved by the provincial
+# department, 绵阳市 awaiting its review, 成都市人社局 returned, and 住建厅's own department
+# summary prepared by its clerk, awaiting its 负责人.
+# (department, region, prepared by, signed by, reviewed by, returned with)
+SUMMARIES = (
+    ("ZJ", "510100", "city_clerk", "city_reviewer", "province_reviewer", ""),
+    ("ZJ", "510700", "mianyang_reviewer", "mianyang_reviewer", None, ""),
+    (
+        "RS",
+        "510100",
+        "rs_city_reviewer",
+        "rs_city_reviewer",
+        "rs_province_reviewer",
+        "请补充人力资源服务机构自查情况后重新报送。",
+    ),
+    ("ZJ", "510000", "province_clerk", None, None, ""),
+)
+SUMMARY_TEXTS = {
+    "work_done": (
+        "按照省级方案部署，1月组织辖区企业和注册人员开展自查自纠，通过门户网站、微信公众号"
+        "公布申报方式，逐一受理企业申报材料，对申报注销注册的人员协调办理注销手续。"
+    ),
+    "problems": "部分企业对自查自纠政策理解不到位，申报材料不完整；个别人员注销手续办理较慢。",
+    "next_steps": "全面排查阶段结合社保数据开展比对，对未申报的问题线索逐一核查。",
+}
+
+
+def _summary_moment(phase, level: str, at: str, before: int = 1) -> datetime.datetime:
+    """Return ``at`` o'clock ``before`` working days before the level's summary deadline."""
+    due = phase.summary_due_city if level == Region.Level.PREFECTURE else phase.summary_due_province
+    day = due
+    for _step in range(before):
+        day -= datetime.timedelta(days=1)
+        while not deadlines.is_working_day(day):
+            day -= datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.fromisoformat(at)))
+
+
+def _summary_step(phase, agency, users, plan) -> int:
+    """Walk one demo summary as far as its plan says, unless it got there; return the steps."""
+    _d, _r, preparer, signer, reviewer, reason = plan
+    report = services.summary_get_or_create(agency=agency, phase=phase, user=users[preparer])
+    if report.revisions.exists():
+        return 0
+    services.summary_draft_save(report=report, actor=users[preparer], **SUMMARY_TEXTS)
+    if signer == preparer:
+        report = services.report_submit(report=report, submitted_by=users[preparer])
+    else:
+        report = services.report_prepare(report=report, prepared_by=users[preparer])
+        if signer:
+            report = services.report_sign(report=report, signed_by=users[signer])
+    level, steps = agency.level, 2
+    times = {"prepared_at": _summary_moment(phase, level, "10:00", 2)}
+    if signer:
+        times["submitted_at"] = _summary_moment(phase, level, "16:00")
+    if reviewer and reason:
+        services.report_return(report=report, returned_by=users[reviewer], reason=reason)
+    elif reviewer:
+        services.report_approve(report=report, approved_by=users[reviewer])
+    if reviewer:
+        times["reviewed_at"] = _summary_moment(phase, level, "09:30", 0)
+        steps += 1
+    ReportRevision.objects.filter(pk=report.current_revision_id).update(**times)
+    return steps
+
+
+def _summaries_in_progress(agencies: dict, users: dict) -> int:
+    from campaigns.models import Phase
+
+    phase = Phase.objects.get(campaign__code="sc-2019", kind=Phase.Kind.SELF_INSPECTION)
+    return sum(_summary_step(phase, agencies[plan[0], plan[1]], users, plan) for plan in SUMMARIES)
+
+
 @transaction.atomic
 def demo_reports_create() -> int:
     """Walk the demo reports of February–April 2019 through the chain; return the steps taken."""
     usernames = {u for _d, _r, *people in CHAIN for u in people}
     usernames |= {u for _d, _r, p, s, r, _x in IN_PROGRESS for u in (p, s, r) if u}
+    usernames |= {u for _d, _r, p, s, r, _x in SUMMARIES for u in (p, s, r) if u}
     users = _users(usernames | {CONSOLIDATOR})
     agencies = _agencies()
     steps = sum(_month_done(month, agencies, users) for month in DONE_MONTHS)
+    steps += _summaries_in_progress(agencies, users)
     return steps + _month_in_progress(OPEN_MONTH, agencies, users)

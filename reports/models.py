@@ -287,6 +287,107 @@ class ReportRow(models.Model):
         return f"{self.seq} {self.name}"
 
 
+def summary_attachment_path(instance, filename: str) -> str:
+    """Store under the content hash and the detected type's extension (as case evidence)."""
+    extension = instance.original_name.rsplit(".", 1)[-1] if "." in instance.original_name else ""
+    return f"summaries/{instance.sha256[:2]}/{instance.sha256}" + (
+        f".{extension}" if extension else ""
+    )
+
+
+class SummaryDraft(models.Model):
+    """The narrative of a phase summary (工作总结) while its agency writes it; preparing the
+    report freezes it, with the counts, into the revision's ``SummaryContent``."""
+
+    report = models.OneToOneField(
+        Report, verbose_name=_("工作总结"), on_delete=models.CASCADE, related_name="summary_draft"
+    )
+    work_done = models.TextField(_("工作开展情况"), blank=True)
+    problems = models.TextField(_("存在问题"), blank=True)
+    next_steps = models.TextField(_("下一步工作"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("修改人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("工作总结草稿")
+        verbose_name_plural = _("工作总结草稿")
+
+    def __str__(self):
+        return str(self.report)
+
+
+class SummaryAttachmentQuerySet(RestrictedQuerySet):
+    agency_lookup = "report__agency"
+
+    def restrict_extra(self, user, action, memberships):
+        """Follow the report's own rule (住建厅 reads the departments' provincial summaries)."""
+        return Q(report__in=Report.objects.restrict(user, action).values("pk"))
+
+
+class SummaryAttachment(models.Model):
+    """A file attached to a phase summary (a table, a typical case …)."""
+
+    report = models.ForeignKey(
+        Report,
+        verbose_name=_("工作总结"),
+        on_delete=models.CASCADE,
+        related_name="summary_attachments",
+    )
+    file = models.FileField(_("文件"), upload_to=summary_attachment_path)
+    original_name = models.CharField(_("文件名"), max_length=255)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    objects = SummaryAttachmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["report", "id"]
+        verbose_name = _("工作总结附件")
+        verbose_name_plural = _("工作总结附件")
+
+    def __str__(self):
+        return self.original_name
+
+
+class SummaryContent(models.Model):
+    """A summary's content frozen with a revision: the counts computed at that moment, the
+    narrative as written, and the attachments then present. Never changed afterwards."""
+
+    revision = models.OneToOneField(
+        ReportRevision, verbose_name=_("版本"), on_delete=models.CASCADE, related_name="summary"
+    )
+    counts = models.JSONField(_("统计数据"), default=dict)
+    work_done = models.TextField(_("工作开展情况"), blank=True)
+    problems = models.TextField(_("存在问题"), blank=True)
+    next_steps = models.TextField(_("下一步工作"), blank=True)
+    attachments = models.ManyToManyField(
+        SummaryAttachment, verbose_name=_("附件"), blank=True, related_name="contents"
+    )
+
+    class Meta:
+        verbose_name = _("工作总结内容")
+        verbose_name_plural = _("工作总结内容")
+
+    def __str__(self):
+        return str(self.revision)
+
+
 class ConsolidationQuerySet(RestrictedQuerySet):
     agency_lookup = "agency"
 

@@ -5,14 +5,22 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agencies import permissions
 from agencies.models import Agency, Department, Region
 from campaigns.selectors import campaign_reporting
+from core.errors import NotFoundError
 from core.months import month_label
 from reports import deadlines
 from reports.kinds import kind_of
-from reports.models import REPORTING, Consolidation, Report, province_reports_q
+from reports.models import (
+    REPORTING,
+    Consolidation,
+    Report,
+    SummaryAttachment,
+    province_reports_q,
+)
 
 
 def report_list(
@@ -185,3 +193,47 @@ def report_document(report: Report, *, full_ids: bool) -> tuple[bytes, str]:
     """
     kind = kind_of(report)
     return kind.document(report, full_ids=full_ids), kind.filename(report)
+
+
+# Phase summaries: the same statuses, the children and due dates of a phase.
+
+
+def summary_children(*, user, agency: Agency, phase) -> list[ChildStatus]:
+    """Return the 市(州) agencies below ``agency`` in the user's scope with their summary."""
+    children = list(
+        Agency.objects.restrict(user, "view")
+        .filter(parent=agency, is_active=True, level=Region.Level.PREFECTURE)
+        .select_related("department", "region")
+        .order_by("region__code")
+    )
+    reports = {
+        r.agency_id: r
+        for r in Report.objects.restrict(user, "view")
+        .filter(kind=Report.Kind.SUMMARY, phase=phase, agency__in=children)
+        .select_related("current_revision")
+    }
+    return [ChildStatus(c, reports.get(c.pk), phase.summary_due_city) for c in children]
+
+
+def summary_province_status(*, user, phase) -> list[ChildStatus]:
+    """Return the five departments' provincial summaries of ``phase`` as the user sees them."""
+    agencies = list(
+        Agency.objects.filter(province_reports_q(prefix=""))
+        .select_related("department", "region")
+        .order_by("department__sort_order")
+    )
+    reports = {
+        r.agency_id: r
+        for r in Report.objects.restrict(user, "view")
+        .filter(kind=Report.Kind.SUMMARY, phase=phase, agency__in=agencies)
+        .select_related("current_revision")
+    }
+    return [ChildStatus(a, reports.get(a.pk), phase.summary_due_province) for a in agencies]
+
+
+def summary_file_get(*, user, pk) -> SummaryAttachment:
+    """Return one file of a summary the user may see (else NotFoundError)."""
+    try:
+        return SummaryAttachment.objects.restrict(user, "view").get(pk=int(pk))
+    except (SummaryAttachment.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+        raise NotFoundError(_("未找到该附件。")) from exc

@@ -12,6 +12,8 @@ from agencies.selectors import Signature, signature_of
 from audit.actions import Action
 from audit.services import audit_record
 from campaigns.selectors import campaign_reporting, campaigns_reporting
+from cases.evidence import files_discard
+from cases.validation import Errors, clean_evidence, clean_text
 from core.errors import ConflictError, DomainError, PermissionDeniedError
 from core.months import (
     month_day_label,
@@ -21,17 +23,20 @@ from core.months import (
     previous_month,
 )
 from notifications.services import notification_send
-from reports import deadlines
-from reports.kinds import kind_of
+from reports import deadlines, periods
+from reports.kinds import KINDS, kind_of
 from reports.models import (
     REPORTING,
     Consolidation,
     Report,
     ReportDeadline,
     ReportRevision,
+    SummaryAttachment,
+    SummaryDraft,
     province_reports_q,
 )
 from reports.periods import Period, check_month
+from reports.summary import NARRATIVE
 
 
 def month_of(value) -> datetime.date:
@@ -116,12 +121,13 @@ def _prepare(locked: Report, user, signature: Signature) -> ReportRevision:
     """Freeze the rows of the locked, open report as a new revision prepared by ``user``."""
     if not locked.is_open:
         raise ConflictError(
-            _("该月报当前状态为“%(status)s”，不能重复填报，请刷新页面。")
-            % {"status": locked.get_status_display()}
+            _("该%(noun)s当前状态为“%(status)s”，不能重复填报，请刷新页面。")
+            % {"noun": locked.noun, "status": locked.get_status_display()}
         )
     kind = kind_of(locked)
     kind.check_open(locked)
     rows = kind.compile(locked)
+    size = kind.size(rows)
     revision = ReportRevision.objects.create(
         report=locked,
         number=_next_number(locked),
@@ -129,7 +135,7 @@ def _prepare(locked: Report, user, signature: Signature) -> ReportRevision:
         preparer_name=signature.name,
         preparer_phone=signature.phone,
         prepared_at=timezone.now(),
-        row_count=len(rows),
+        row_count=size,
     )
     kind.freeze(revision, rows)
     before = locked.status
@@ -141,7 +147,7 @@ def _prepare(locked: Report, user, signature: Signature) -> ReportRevision:
         target=locked,
         agency=locked.agency,
         changes={"status": [before, locked.status]},
-        data={"revision": revision.number, "rows": len(rows), "preparer": signature.name},
+        data={"revision": revision.number, "rows": size, "preparer": signature.name},
     )
     return revision
 
@@ -150,8 +156,8 @@ def _sign(locked: Report, user, signature: Signature) -> ReportRevision:
     """Sign the locked, prepared report off and send it to the parent agency."""
     if locked.status != Report.Status.PREPARED:
         raise ConflictError(
-            _("该月报当前状态为“%(status)s”，没有待签发的内容，请刷新页面。")
-            % {"status": locked.get_status_display()}
+            _("该%(noun)s当前状态为“%(status)s”，没有待签发的内容，请刷新页面。")
+            % {"noun": locked.noun, "status": locked.get_status_display()}
         )
     revision = locked.current_revision
     revision.signed_by, revision.signer_name, revision.signer_phone = (
@@ -196,7 +202,9 @@ def _notify_signers(locked: Report, revision: ReportRevision, prepared_by) -> No
 def report_prepare(*, report: Report, prepared_by) -> Report:
     """Freeze the report's rows as a new revision for a reviewer of the agency to sign off."""
     if not permissions.user_can_prepare_report(user=prepared_by, report=report):
-        raise PermissionDeniedError(_("只有本机构的录入员或审核员可以填报该月报。"))
+        raise PermissionDeniedError(
+            _("只有本机构的录入员或审核员可以填报该%(noun)s。") % {"noun": report.noun}
+        )
     signature = _signature(prepared_by)
     locked = _lock(report)
     revision = _prepare(locked, prepared_by, signature)
@@ -209,7 +217,9 @@ def report_prepare(*, report: Report, prepared_by) -> Report:
 def report_sign(*, report: Report, signed_by) -> Report:
     """Sign the prepared report off as the agency's 负责人, which sends it to the parent agency."""
     if not permissions.user_can_sign_report(user=signed_by, report=report):
-        raise PermissionDeniedError(_("只有本机构的审核员（负责人）可以签发该月报。"))
+        raise PermissionDeniedError(
+            _("只有本机构的审核员（负责人）可以签发该%(noun)s。") % {"noun": report.noun}
+        )
     signature = _signature(signed_by)
     locked = _lock(report)
     _sign(locked, signed_by, signature)
@@ -238,15 +248,17 @@ def report_submit(*, report: Report, submitted_by) -> Report:
 def report_withdraw(*, report: Report, withdrawn_by, reason: str) -> Report:
     """Take a prepared report back before sign-off, with a reason; it opens again for changes."""
     if not permissions.user_can_withdraw_report(user=withdrawn_by, report=report):
-        raise PermissionDeniedError(_("只有本机构的录入员或审核员可以撤回该月报。"))
+        raise PermissionDeniedError(
+            _("只有本机构的录入员或审核员可以撤回该%(noun)s。") % {"noun": report.noun}
+        )
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("撤回理由不能为空。"), fields={"reason": [_("请填写撤回理由。")]})
     locked = _lock(report)
     if locked.status != Report.Status.PREPARED:
         raise ConflictError(
-            _("该月报当前状态为“%(status)s”，只有待签发的月报可以撤回，请刷新页面。")
-            % {"status": locked.get_status_display()}
+            _("该%(noun)s当前状态为“%(status)s”，只有待签发的%(noun)s可以撤回，请刷新页面。")
+            % {"noun": locked.noun, "status": locked.get_status_display()}
         )
     withdrawn = locked.current_revision
     ReportRevision.objects.filter(pk=withdrawn.pk).update(
@@ -281,10 +293,13 @@ def _decide(*, report: Report, user, to_status: str, reason: str = "") -> Report
     """Move a submitted report to ``to_status``; exactly one of concurrent reviewers succeeds."""
     if permissions.user_submitted_report(user=user, report=report):
         raise PermissionDeniedError(
-            _("不能审核本人填报或签发的月报（四眼原则），请由另一名审核员审核。")
+            _("不能审核本人填报或签发的%(noun)s（四眼原则），请由另一名审核员审核。")
+            % {"noun": report.noun}
         )
     if not permissions.user_can_review_report(user=user, report=report):
-        raise PermissionDeniedError(_("只有上级机构的审核员可以审核该月报。"))
+        raise PermissionDeniedError(
+            _("只有上级机构的审核员可以审核该%(noun)s。") % {"noun": report.noun}
+        )
     now = timezone.now()
     # A conditional UPDATE: of two reviewers acting at once, only one finds it still submitted.
     changed = Report.objects.filter(pk=report.pk, status=Report.Status.SUBMITTED).update(
@@ -293,8 +308,8 @@ def _decide(*, report: Report, user, to_status: str, reason: str = "") -> Report
     if not changed:
         current = Report.objects.get(pk=report.pk)
         raise ConflictError(
-            _("该月报已被处理（当前状态：%(status)s），本次操作未生效，请刷新页面。")
-            % {"status": current.get_status_display()}
+            _("该%(noun)s已被处理（当前状态：%(status)s），本次操作未生效，请刷新页面。")
+            % {"noun": current.noun, "status": current.get_status_display()}
         )
     outcome = (
         ReportRevision.Outcome.APPROVED
@@ -711,3 +726,118 @@ def deadline_update(
         changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
     )
     return deadline
+
+
+# -- phase summaries (工作总结): the chain above is the same; these write their content ------
+
+SUMMARY_TEXT_LIMIT = 20000
+SUMMARY_FIELDS = tuple(key for key, _title in NARRATIVE)
+
+
+@transaction.atomic
+def summary_get_or_create(*, agency: Agency, phase, user=None) -> Report:
+    """Return the agency's summary of ``phase``, creating a draft if there is none."""
+    kind = KINDS[Report.Kind.SUMMARY]
+    if agency.department.kind != REPORTING or agency.level not in kind.levels:
+        message = _("“%(agency)s”不报送阶段工作总结（由市（州）和省级部门报送）。") % {
+            "agency": agency.name
+        }
+        raise DomainError(message, fields={"agency": [message]})
+    periods.check_phase_begun(phase)
+    report, created = Report.objects.get_or_create(
+        campaign=phase.campaign, agency=agency, kind=Report.Kind.SUMMARY, phase=phase
+    )
+    if created:
+        audit_record(
+            actor=user,
+            action=Action.REPORT_CREATED,
+            target=report,
+            agency=agency,
+            data={"phase": phase.kind, "campaign": phase.campaign.code},
+        )
+    return report
+
+
+def _summary_lock_open(report: Report, actor) -> Report:
+    """Return the summary locked, refusing a user who may not write it or a closed one."""
+    if not permissions.user_can_prepare_report(user=actor, report=report):
+        raise PermissionDeniedError(_("只有本机构的录入员或审核员可以编写该工作总结。"))
+    locked = _lock(report)
+    if locked.kind != Report.Kind.SUMMARY:
+        raise DomainError(_("该报表不是阶段工作总结。"))
+    if not locked.is_open:
+        raise ConflictError(
+            _("该工作总结当前状态为“%(status)s”，不能修改；退回或撤回后可修改。")
+            % {"status": locked.get_status_display()}
+        )
+    return locked
+
+
+@transaction.atomic
+def summary_draft_save(*, report: Report, actor, **texts) -> SummaryDraft:
+    """Save the summary's narrative (工作开展情况, 存在问题, 下一步工作) while it is open."""
+    locked = _summary_lock_open(report, actor)
+    errors = Errors()
+    cleaned = {
+        key: clean_text(texts.get(key), key, errors, limit=SUMMARY_TEXT_LIMIT)
+        for key in SUMMARY_FIELDS
+    }
+    errors.raise_if_any()
+    draft, _created = SummaryDraft.objects.select_for_update().get_or_create(report=locked)
+    changed = [key for key, value in cleaned.items() if getattr(draft, key) != value]
+    if not changed:
+        return draft
+    for key in changed:
+        setattr(draft, key, cleaned[key])
+    draft.updated_by = actor
+    draft.save()
+    audit_record(
+        actor=actor,
+        action=Action.SUMMARY_SAVED,
+        target=locked,
+        agency=locked.agency,
+        data={"fields": changed, "lengths": {key: len(cleaned[key]) for key in changed}},
+    )
+    return draft
+
+
+def summary_add_file(*, report: Report, actor, uploaded_file, description: str = ""):
+    """Attach a file to an open summary; the file is deleted again if its row is not written."""
+    stored: list[str] = []
+    try:
+        return _summary_attach(
+            report=report,
+            actor=actor,
+            uploaded_file=uploaded_file,
+            description=description,
+            stored=stored,
+        )
+    except BaseException:
+        files_discard(stored)
+        raise
+
+
+@transaction.atomic
+def _summary_attach(*, report, actor, uploaded_file, description: str, stored: list):
+    locked = _summary_lock_open(report, actor)
+    checked = clean_evidence(uploaded_file, description)
+    attachment = SummaryAttachment(
+        report=locked,
+        original_name=checked.name,
+        content_type=checked.mime,
+        size=uploaded_file.size,
+        sha256=checked.sha256,
+        description=checked.description,
+        uploaded_by=actor,
+    )
+    attachment.file.save(attachment.sha256, uploaded_file, save=False)
+    stored.append(attachment.file.name)
+    attachment.save()
+    audit_record(
+        actor=actor,
+        action=Action.SUMMARY_FILE_ADDED,
+        target=locked,
+        agency=locked.agency,
+        data={"attachment": attachment.pk, "name": attachment.original_name},
+    )
+    return attachment

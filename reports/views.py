@@ -15,12 +15,14 @@ from agencies import permissions
 from agencies.models import Agency
 from agencies.selectors import signature_of
 from campaigns.selectors import campaign_chosen
-from core.http import xlsx_response
+from core.http import attachment
 from core.middleware import safe_next_url
 from core.months import month_param, parse_month
-from reports import annex1, deadlines, selectors, services
+from reports import deadlines, selectors, services
+from reports.kinds import kind_of
 from reports.models import REPORTING, Consolidation, Report, ReportRevision
 from reports.navigation import month_nav
+from reports.summary_views import summaries_url, summary_page_context
 
 
 def _consolidations_url(campaign, month: datetime.date | None) -> str:
@@ -99,30 +101,17 @@ def _report(request, pk: int) -> Report:
     return get_object_or_404(selectors.report_list(user=request.user).prefetch_related(None), pk=pk)
 
 
-@login_required
-def report_detail(request, pk: int):
-    """Show a report's rows (frozen or a live preview), its revisions and the diff."""
-    report = _report(request, pk)
-    user = request.user
-    full_ids = permissions.user_can_unmask_report(user=user, report=report)
-    rows, frozen = selectors.report_rows(report, full_ids=full_ids)
+def _chain_context(report: Report, user) -> dict:
+    """Return what every kind's page shows of the chain: revisions and who may act now."""
     revisions = list(report.revisions.select_related("reviewed_by").order_by("-number"))
     prepared = report.status == Report.Status.PREPARED
-    context = {
+    withdrawn = ReportRevision.Outcome.WITHDRAWN
+    return {
         "report": report,
-        "rows": rows,
-        "frozen": frozen,
         "revisions": revisions,
         "withdrawn": revisions[0]
-        if revisions and report.is_open and revisions[0].outcome == ReportRevision.Outcome.WITHDRAWN
+        if revisions and report.is_open and revisions[0].outcome == withdrawn
         else None,
-        "diff": selectors.revision_diff(report, full_ids=full_ids),
-        "children": selectors.children_status(
-            user=user, agency=report.agency, month=report.month, campaign=report.campaign
-        ),
-        # The month can be filed once it has ended; until then the page says when.
-        "filing_opens": deadlines.filing_opens(report.month),
-        "filing_open": deadlines.is_filing_open(report.month, timezone.localdate()),
         "may_prepare": report.is_open
         and permissions.user_can_prepare_report(user=user, report=report),
         "signs_too": permissions.user_can_sign_report(user=user, report=report),
@@ -130,14 +119,41 @@ def report_detail(request, pk: int):
         "may_withdraw": prepared and permissions.user_can_withdraw_report(user=user, report=report),
         "may_review": report.status == Report.Status.SUBMITTED
         and permissions.user_can_review_report(user=user, report=report),
-        "due": deadlines.due_date(
-            report.agency.level, report.month, deadlines.deadline_rules(report.campaign)
-        ),
+        "due": kind_of(report).due(report),
     }
-    context["may_prepare"] = context["may_prepare"] and context["filing_open"]
+
+
+def _annex1_context(report: Report, user) -> dict:
+    full_ids = permissions.user_can_unmask_report(user=user, report=report)
+    rows, frozen = selectors.report_rows(report, full_ids=full_ids)
+    return {
+        "rows": rows,
+        "frozen": frozen,
+        "diff": selectors.revision_diff(report, full_ids=full_ids),
+        "children": selectors.children_status(
+            user=user, agency=report.agency, month=report.month, campaign=report.campaign
+        ),
+        # The month can be filed once it has ended; until then the page says when.
+        "filing_opens": deadlines.filing_opens(report.month),
+        "filing_open": deadlines.is_filing_open(report.month, timezone.localdate()),
+    }
+
+
+@login_required
+def report_detail(request, pk: int):
+    """Show a report (附件1 rows or a summary's content, frozen or a live preview), its
+    revisions and what the user may do with it now."""
+    report = _report(request, pk)
+    user = request.user
+    context = _chain_context(report, user)
+    if report.kind == Report.Kind.ANNEX1:
+        context.update(_annex1_context(report, user))
+        context["may_prepare"] = context["may_prepare"] and context["filing_open"]
+    else:
+        context.update(summary_page_context(report, user))
     if context["may_prepare"] or context["may_sign"]:
         context["needs_profile"] = signature_of(user) is None
-    return render(request, "reports/detail.html", context)
+    return render(request, kind_of(report).template, context)
 
 
 def _act(request, pk: int, action) -> HttpResponse:
@@ -216,11 +232,12 @@ def report_return(request, pk: int):
 
 
 @login_required
-def report_xlsx(request, pk: int):
-    """Download the report's 附件1 workbook."""
+def report_document(request, pk: int):
+    """Download the report's document: the 附件1 workbook, or the summary as Word."""
     report = _report(request, pk)
     full_ids = permissions.user_can_unmask_report(user=request.user, report=report)
-    return xlsx_response(*selectors.report_document(report, full_ids=full_ids))
+    content, filename = selectors.report_document(report, full_ids=full_ids)
+    return attachment(content, filename, kind_of(report).media_type)
 
 
 @login_required
@@ -279,25 +296,30 @@ def consolidation_create(request):
 def consolidation_report(request, pk: int):
     """Report the consolidation to the ministry (上报)."""
     consolidation = get_object_or_404(selectors.consolidation_list(user=request.user), pk=pk)
-    request.back_url = _consolidations_url(consolidation.campaign, consolidation.month)
+    if consolidation.phase_id:
+        request.back_url = summaries_url(consolidation.phase)
+    else:
+        request.back_url = _consolidations_url(consolidation.campaign, consolidation.month)
     services.consolidation_report(consolidation=consolidation, reported_by=request.user)
     messages.success(request, _("已上报住房城乡建设部。"))
     return redirect(request.back_url)
 
 
 @login_required
-def consolidation_xlsx(request, pk: int):
-    """Download the consolidation workbook."""
+def consolidation_document(request, pk: int):
+    """Download the consolidation: the province's 附件1 workbook, or its summary as Word."""
     consolidation = get_object_or_404(
         Consolidation.objects.restrict(request.user).select_related(
-            "agency", "created_by", "reported_by"
+            "campaign", "phase", "agency", "created_by", "reported_by"
         ),
         pk=pk,
     )
     full_ids = permissions.user_can_unmask_consolidation(
         user=request.user, consolidation=consolidation
     )
-    return xlsx_response(
-        annex1.consolidation_workbook(consolidation, full_ids=full_ids),
-        annex1.consolidation_filename(consolidation),
+    kind = kind_of(consolidation)
+    return attachment(
+        kind.consolidation_document(consolidation, full_ids=full_ids),
+        kind.consolidation_filename(consolidation),
+        kind.media_type,
     )

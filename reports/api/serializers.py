@@ -82,13 +82,27 @@ assert {*ROW_FIELDS} <= set(RowSerializer().fields)  # noqa: S101 — the column
 class ReportDetailSerializer(ReportSerializer):
     rows = serializers.SerializerMethodField()
     frozen = serializers.SerializerMethodField()
+    summary = serializers.SerializerMethodField()
 
     class Meta(ReportSerializer.Meta):
-        fields = [*ReportSerializer.Meta.fields, "frozen", "rows"]
+        fields = [*ReportSerializer.Meta.fields, "frozen", "rows", "summary"]
 
     def get_rows(self, report) -> list[dict]:
-        """The rows the view read for the caller (masked unless they may see full numbers)."""
+        """附件1: the rows the view read for the caller (masked unless they may see the numbers)."""
+        if report.kind != Report.Kind.ANNEX1:
+            return []
         return RowSerializer(self.context["rows"], many=True).data
+
+    def get_summary(self, report) -> dict | None:
+        """A phase summary: its counts, narrative and attachments' names (else null)."""
+        if report.kind != Report.Kind.SUMMARY:
+            return None
+        content = self.context["rows"]
+        return {
+            "counts": content["counts"],
+            **{key: content[key] for key in ("work_done", "problems", "next_steps")},
+            "attachments": [a.original_name for a in content["attachments"]],
+        }
 
     def get_frozen(self, report) -> bool:
         return self.context["frozen"]
@@ -96,10 +110,17 @@ class ReportDetailSerializer(ReportSerializer):
 
 class ReportCreateSerializer(serializers.Serializer):
     agency = serializers.IntegerField()
-    month = serializers.CharField()
+    month = serializers.CharField(required=False, help_text="附件1：YYYY-MM")
+    phase = serializers.IntegerField(required=False, help_text="阶段工作总结：阶段 ID")
     campaign = serializers.CharField(
         required=False, allow_null=True, help_text="专项整治代码；默认报送该月的当前专项整治"
     )
+
+
+class SummaryTextSerializer(serializers.Serializer):
+    work_done = serializers.CharField(allow_blank=True)
+    problems = serializers.CharField(required=False, allow_blank=True, default="")
+    next_steps = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class ReturnSerializer(serializers.Serializer):

@@ -9,9 +9,10 @@ from rest_framework.response import Response
 
 from agencies import permissions
 from agencies.models import Agency
+from campaigns.models import Phase
 from campaigns.selectors import campaign_get, campaign_reporting
-from core.http import XLSX, xlsx_response
-from reports import annex1, selectors, services
+from core.http import DOCX, XLSX, attachment, xlsx_response
+from reports import selectors, services
 from reports.api.serializers import (
     ConsolidationSerializer,
     MonthSerializer,
@@ -19,8 +20,10 @@ from reports.api.serializers import (
     ReportDetailSerializer,
     ReportSerializer,
     ReturnSerializer,
+    SummaryTextSerializer,
     WithdrawSerializer,
 )
+from reports.kinds import kind_of
 from reports.models import Report
 
 
@@ -87,7 +90,9 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             Agency.objects.restrict(request.user, "change").select_related("department"),
             pk=payload.validated_data["agency"],
         )
-        month = services.month_of(payload.validated_data["month"])
+        if payload.validated_data.get("phase") is not None:
+            return self._create_summary(agency, payload.validated_data["phase"])
+        month = services.month_of(payload.validated_data.get("month"))
         code = payload.validated_data.get("campaign")
         campaign = campaign_get(code) if code else campaign_reporting(month)
         existed = (
@@ -101,6 +106,24 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED
         report = selectors.report_list(user=request.user).get(pk=report.pk)
         return Response(ReportSerializer(report).data, status=code)
+
+    def _create_summary(self, agency, phase_id) -> Response:
+        phase = get_object_or_404(Phase.objects.select_related("campaign"), pk=phase_id)
+        existed = Report.objects.filter(agency=agency, phase=phase).exists()
+        report = services.summary_get_or_create(agency=agency, phase=phase, user=self.request.user)
+        code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+        report = selectors.report_list(user=self.request.user).get(pk=report.pk)
+        return Response(ReportSerializer(report).data, status=code)
+
+    @extend_schema(request=SummaryTextSerializer, responses=ReportSerializer)
+    @action(detail=True, methods=["post"])
+    def summary(self, request, pk=None):
+        """Save a phase summary's narrative while it is open (the counts are computed)."""
+        payload = SummaryTextSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        report = self.get_object()
+        services.summary_draft_save(report=report, actor=request.user, **payload.validated_data)
+        return self._respond(report)
 
     def _respond(self, report):
         report = selectors.report_list(user=self.request.user).get(pk=report.pk)
@@ -161,6 +184,15 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         full_ids = permissions.user_can_unmask_report(user=request.user, report=report)
         return xlsx_response(*selectors.report_document(report, full_ids=full_ids))
 
+    @extend_schema(responses={(200, XLSX): bytes, (200, DOCX): bytes})
+    @action(detail=True, methods=["get"], renderer_classes=[XlsxRenderer])
+    def document(self, request, pk=None):
+        """The report's document: the 附件1 workbook, or a phase summary as Word."""
+        report = self.get_object()
+        full_ids = permissions.user_can_unmask_report(user=request.user, report=report)
+        content, filename = selectors.report_document(report, full_ids=full_ids)
+        return attachment(content, filename, kind_of(report).media_type)
+
 
 class ConsolidationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """住建厅's consolidations; ministry users see only those reported upward."""
@@ -203,11 +235,22 @@ class ConsolidationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(responses={(200, XLSX): bytes})
     @action(detail=True, methods=["get"], url_path="annex1", renderer_classes=[XlsxRenderer])
     def annex1(self, request, pk=None, format=None):
+        return self._document(request)
+
+    @extend_schema(responses={(200, XLSX): bytes, (200, DOCX): bytes})
+    @action(detail=True, methods=["get"], renderer_classes=[XlsxRenderer])
+    def document(self, request, pk=None):
+        """The consolidation's document: the province's 附件1, or its summary as Word."""
+        return self._document(request)
+
+    def _document(self, request):
         consolidation = self.get_object()
         full_ids = permissions.user_can_unmask_consolidation(
             user=request.user, consolidation=consolidation
         )
-        return xlsx_response(
-            annex1.consolidation_workbook(consolidation, full_ids=full_ids),
-            annex1.consolidation_filename(consolidation),
+        kind = kind_of(consolidation)
+        return attachment(
+            kind.consolidation_document(consolidation, full_ids=full_ids),
+            kind.consolidation_filename(consolidation),
+            kind.media_type,
         )

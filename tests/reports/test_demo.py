@@ -127,8 +127,10 @@ def test_demo_filing_times_are_plausible_days_of_each_months_filing_window(refer
 
     seed()
     local = timezone.localtime
-    revisions = ReportRevision.objects.select_related("report__agency").exclude(
-        submitted_at__isnull=True
+    revisions = (
+        ReportRevision.objects.select_related("report__agency")
+        .filter(report__kind=Report.Kind.ANNEX1)
+        .exclude(submitted_at__isnull=True)
     )
     assert revisions.count() == 2 * 11 + 2  # February and March, and two of April
     for revision in revisions:
@@ -149,3 +151,25 @@ def test_demo_filing_times_are_plausible_days_of_each_months_filing_window(refer
     prepared = report("RS", "510104", APR)  # awaiting sign-off: prepared in May 2019
     assert local(prepared.current_revision.prepared_at).date() < today
     assert prepared.current_revision.submitted_at is None
+
+
+def test_the_self_inspection_summaries_are_in_progress(reference):
+    """成都市's summary is approved, 绵阳市's awaits the department, 成都市人社局's was returned,
+    住建厅's department summary awaits its 负责人; all filed in February 2019."""
+    seed()
+    summaries = {
+        (r.agency.department.code, r.agency.region.code): r
+        for r in Report.objects.filter(kind=Report.Kind.SUMMARY).select_related(
+            "agency__department", "agency__region", "current_revision"
+        )
+    }
+    statuses = {key: report.status for key, report in summaries.items()}
+    assert statuses == {
+        ("ZJ", "510100"): Report.Status.APPROVED,
+        ("ZJ", "510700"): Report.Status.SUBMITTED,
+        ("RS", "510100"): Report.Status.RETURNED,
+        ("ZJ", "510000"): Report.Status.PREPARED,
+    }
+    chengdu = summaries["ZJ", "510100"].current_revision
+    assert chengdu.summary.work_done.startswith("按照省级方案部署")
+    assert chengdu.submitted_at.date() <= datetime.date(2019, 2, 12)
