@@ -22,6 +22,9 @@ A membership covers its agency and every agency below it in the same department 
   the report's own agency; sign it off (负责人), which sends it up: a reviewer of that same agency;
   review it: a reviewer of its parent agency, or for a province-level report a consolidator, and
   never one who prepared or signed the revision (四眼原则);
+- register a lead or complaint: as entering a case; accept, send back, assign, verify and close
+  it, and read its full ID numbers: a clerk or reviewer of the agency holding it, or above; who
+  complained: only the clerks and reviewers of the handling agency itself;
 - consolidate the province and report upward: a consolidator, i.e. a reviewer of the lead
   department's (住建厅's) province-level agency.
 
@@ -204,6 +207,47 @@ def user_can_change_declaration(*, user, declaration) -> bool:
 def user_can_unmask_declaration(*, user, declaration) -> bool:
     """Whether the user reads full ID numbers on ``declaration``: its writers."""
     return user_can_change_declaration(user=user, declaration=declaration)
+
+
+# --------------------------------------------------------------------------- leads and complaints
+
+
+def user_can_register_lead(*, user, agency: Agency | None) -> bool:
+    """Whether the user may register a lead or complaint received by ``agency``."""
+    return user_can_enter_case(user=user, agency=agency)
+
+
+def user_can_handle_lead(*, user, lead) -> bool:
+    """Whether the user may accept, send back, assign, verify and close ``lead``: a clerk or
+    reviewer of the agency holding it, or above."""
+    return bool(roles_at(user, lead.agency) & WRITE_ROLES)
+
+
+def user_can_unmask_lead(*, user, lead) -> bool:
+    """Whether the user reads full ID numbers on ``lead``: those who handle it."""
+    return user_can_handle_lead(user=user, lead=lead)
+
+
+def user_can_see_complainant(*, user, complaint) -> bool:
+    """Whether the user may read who complained: the staff of the handling agency only.
+
+    A complainant's identity stays with the agency that handles the complaint: not its parents,
+    not inspectors, not an agency the complaint passed through, never an export. Writers there
+    need it to verify and to reply; everyone else reads the complaint without it.
+    """
+    if not _active(user):
+        return False
+    if user.is_superuser:
+        return True
+    agency_id = complaint.lead.agency_id
+    return any(
+        m.agency_id == agency_id and acting_role(m) in WRITE_ROLES for m in memberships_of(user)
+    )
+
+
+def lead_handlers(agency_ids) -> QuerySet:
+    """Return the users who handle the leads of ``agency_ids`` (told of new and overdue ones)."""
+    return agency_staff(agency_ids, WRITE_ROLES)
 
 
 # --------------------------------------------------------------------------- reports

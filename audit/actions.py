@@ -38,6 +38,17 @@ class Action:
     DECLARATION_CREATED = "declaration.created"
     DECLARATION_ATTACHED = "declaration.attached"
 
+    LEAD_CREATED = "lead.created"
+    LEAD_ASSIGNED = "lead.assigned"
+    LEAD_ACCEPTED = "lead.accepted"
+    LEAD_REJECTED = "lead.rejected"
+    LEAD_ESCALATED = "lead.escalated"
+    LEAD_CLOSED = "lead.closed"
+    LEAD_ATTACHED = "lead.attached"
+    COMPLAINT_REGISTERED = "complaint.registered"
+    COMPLAINT_REPLIED = "complaint.replied"
+    COMPLAINT_REPLY_WAIVED = "complaint.reply_waived"
+
     REPORT_CREATED = "report.created"
     REPORT_PREPARED = "report.prepared"
     REPORT_WITHDRAWN = "report.withdrawn"

@@ -1,13 +1,10 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
 from django.urls import path
+
+from complaints import views
 
 app_name = "complaints"
 
-
-@login_required
-def placeholder(request):
-    return render(request, "placeholder.html")
-
-
-urlpatterns = [path("", placeholder, name="list")]
+urlpatterns = [
+    path("", views.complaint_list, name="list"),
+    path("<int:pk>/", views.complaint_detail, name="detail"),
+]

@@ -26,6 +26,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("declarations/", include("declarations.urls")),
     path("reports/", include("reports.urls")),
+    path("leads/", include("leads.urls")),
     path("complaints/", include("complaints.urls")),
     path("jobs/", include("jobs.urls")),
     path("admin/", admin.site.urls),

@@ -12,9 +12,8 @@ import datetime
 import itertools
 from dataclasses import dataclass
 
-import chinese_calendar
-
 from core.months import next_month
+from core.workdays import is_working_day, working_days_between
 
 COUNTY, PREFECTURE, PROVINCE, CONSOLIDATION = "county", "prefecture", "province", "consolidation"
 # The chain's order: each stage reviews the one before it, so it must fall due later.
@@ -40,24 +39,6 @@ class DeadlineRule:
 def default_rules() -> dict[str, DeadlineRule]:
     """Return the plan's deadlines: counties 3, cities 5, departments 7, 住建厅 10."""
     return {stage: DeadlineRule(stage, day) for stage, day in DEFAULT_WORKING_DAYS.items()}
-
-
-def is_working_day(day: datetime.date) -> bool:
-    """Return True on a Chinese working day, including a weekend made a working day by 调休."""
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:  # outside the calendar's years: fall back to Monday–Friday
-        return day.weekday() < 5
-
-
-def working_days_between(start: datetime.date, end: datetime.date) -> int:
-    """Return how many working days lie after ``start`` up to and including ``end`` (0 if past)."""
-    count, day = 0, start
-    while day < end:
-        day += datetime.timedelta(days=1)
-        if is_working_day(day):
-            count += 1
-    return count
 
 
 def nth_working_day(month: datetime.date, n: int) -> datetime.date:

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "campaigns",
     "cases",
     "declarations",
+    "leads",
     "reports",
     "complaints",
     "home",
