@@ -258,6 +258,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=8, minute=30),
     },
     "reports-list-overdue": {"task": "reports.list_overdue", "schedule": crontab(hour=9, minute=0)},
+    # Leads (leads.tasks): reminders before the deadline, overdue notices after; keyed, daily.
+    "leads-send-reminders": {
+        "task": "leads.send_reminders",
+        "schedule": crontab(hour=8, minute=40),
+    },
+    "leads-list-overdue": {"task": "leads.list_overdue", "schedule": crontab(hour=9, minute=10)},
+    "core-prune-rate-counters": {
+        "task": "core.prune_rate_counters",
+        "schedule": crontab(hour=3, minute=0),
+    },
     # Background jobs (jobs.services): requeue those whose worker died, delete expired inputs.
     "jobs-sweep": {"task": "jobs.sweep", "schedule": crontab(minute="*/5")},
 }
