@@ -10,6 +10,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from agencies.querysets import VIEW
+from cases.validation import CONTROL_CHARACTERS
 from complaints.models import Complaint
 from complaints.services import query_digest
 from core.errors import NotFoundError
@@ -56,7 +57,7 @@ def complaint_public_status(*, receipt: str, code: str) -> PublicStatus | None:
     Both failures answer alike, and the digest is computed in both cases, so neither the answer
     nor its timing tells whether a receipt exists.
     """
-    receipt = str(receipt or "").strip().upper()[:20]
+    receipt = CONTROL_CHARACTERS.sub("", str(receipt or "")).strip().upper()[:20]
     complaint = (
         Complaint.objects.select_related("lead").filter(receipt=receipt).first()
         if receipt

@@ -14,7 +14,7 @@ from agencies import permissions
 from agencies.models import Agency, ComplaintChannel, Department, Region
 from audit.actions import Action
 from audit.services import audit_record
-from cases.validation import Errors, clean_reason
+from cases.validation import CONTROL_CHARACTERS, Errors, clean_reason
 from complaints.models import Complaint, ComplaintSequence
 from complaints.validation import clean_choice, clean_complainant, clean_received_at, clean_reply
 from core.errors import ConflictError, NotFoundError, PermissionDeniedError
@@ -116,15 +116,16 @@ def complaint_register(*, actor, agency: Agency, **fields) -> tuple[Complaint, s
 
 def public_intake_agency(department: str, region: str, errors: Errors) -> Agency | None:
     """Return the agency a public complaint lands at: the named department's for the region."""
-    code = str(department or "").strip().upper()
-    if not Department.objects.filter(code=code, kind=Department.Kind.REPORTING).exists():
+    code = CONTROL_CHARACTERS.sub("", str(department or "")).strip().upper()[:4]
+    known = Department.objects.filter(code=code, kind=Department.Kind.REPORTING).exists()
+    if not known:
         errors.add("department", _("请选择受理部门。"))
-        return None
-    found = Region.objects.filter(code=str(region or "").strip()[:12]).first()
+    found = Region.objects.filter(
+        code=CONTROL_CHARACTERS.sub("", str(region or "")).strip()[:12]
+    ).first()
     if found is None:
         errors.add("region", _("请选择所在地区。"))
-        return None
-    return routing.agency_for(code, found)
+    return routing.agency_for(code, found) if known and found else None
 
 
 def complaint_submit_public(*, files=(), **fields) -> tuple[Complaint, str]:

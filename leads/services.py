@@ -99,7 +99,12 @@ def route_new(cleaned: LeadInput, intake: Agency, *, department_code: str | None
     types = [p.person.certificate_type for p in cleaned.persons if p.person]
     kinds = [Unit.Kind.HR_AGENCY for u in cleaned.units if u.role == "hr_agency"]
     kinds += [u.unit.existing.kind for u in cleaned.units if u.unit.existing]
-    code = department_code or routing.department_code_for(certificate_types=types, unit_kinds=kinds)
+    # Nothing tells the department (a tip about a name only): the receiving department's own.
+    code = (
+        department_code
+        or routing.department_code_for(certificate_types=types, unit_kinds=kinds)
+        or intake.department.code
+    )
     units = [p.registered_unit for p in cleaned.persons] + [u.unit for u in cleaned.units]
     target = routing.agency_for(code, routing.region_for(_unit_rows(units)))
     if target is None:
