@@ -17,6 +17,8 @@ from campaigns.selectors import campaign_current
 from cases.models import Case
 from cases.selectors import case_list
 from core.months import next_month, previous_month
+from leads.models import Lead
+from leads.selectors import lead_list
 from reports import deadlines
 from reports import selectors as report_selectors
 from reports.models import REPORTING, Consolidation, Report, province_reports_q
@@ -52,6 +54,7 @@ class Dashboard:
     case_total: int = 0
     incoming_count: int | None = None
     incoming: list[Case] = field(default_factory=list)
+    lead_counts: dict | None = None  # {"triage", "pending", "verifying", "overdue", "mine"}
     own_reports: list[OwnReport] | None = None
     returned_reports: list[Report] = field(default_factory=list)  # any month: to resubmit
     prepared_reports: list[Report] = field(default_factory=list)  # any month: to sign off
@@ -74,15 +77,28 @@ def _case_counts(user, incoming: Q | None) -> tuple[list[tuple[str, str, int]], 
     return counts, result["total"], result.get("incoming")
 
 
+def _lead_counts(user, today: datetime.date) -> dict:
+    """Return the visible open leads by state, the overdue ones, and those awaiting ``user``
+    (to route or accept, at agencies where they handle leads), in one aggregate."""
+    handled = permissions.writable_agency_ids(user)
+    waiting = Q(state__in=[Lead.State.TRIAGE, Lead.State.PENDING], agency_id__in=handled)
+    open_leads = ~Q(state=Lead.State.CLOSED)
+    return lead_list(user=user).aggregate(
+        triage=Count("pk", filter=Q(state=Lead.State.TRIAGE)),
+        pending=Count("pk", filter=Q(state=Lead.State.PENDING)),
+        verifying=Count("pk", filter=Q(state=Lead.State.VERIFYING)),
+        overdue=Count("pk", filter=open_leads & Q(deadline__lt=today)),
+        mine=Count("pk", filter=waiting),
+    )
+
+
 def _own_reports(user, agencies: list[Agency], months, today, rules, campaign):
     """Return each agency's report for each month (with due dates) and, of any month, its
     returned, prepared and submitted reports (few: each is soon redone, signed or reviewed)."""
     in_flight = (Report.Status.RETURNED, Report.Status.PREPARED, Report.Status.SUBMITTED)
     reports = report_selectors.report_list(
         user=user, kind=Report.Kind.ANNEX1, campaign=campaign
-    ).filter(
-        Q(month__in=months) | Q(status__in=in_flight), agency__in=agencies
-    )
+    ).filter(Q(month__in=months) | Q(status__in=in_flight), agency__in=agencies)
     by_key, by_status = {}, {status: [] for status in in_flight}
     for report in reports:
         by_key[report.agency_id, report.month] = report
@@ -146,6 +162,7 @@ def dashboard_for(
         if writers:
             incoming = Q(transfer_to_id__in=permissions.incoming_transfer_agency_ids(user))
         board.case_counts, board.case_total, board.incoming_count = _case_counts(user, incoming)
+        board.lead_counts = _lead_counts(user, today)
         if board.incoming_count:
             board.incoming = list(
                 case_list(user=user)

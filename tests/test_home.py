@@ -201,11 +201,10 @@ def test_reviewer_dashboard_query_count_does_not_grow(
         ][:rows]
     )
     client.force_login(consolidator)
-    # session, user, memberships, case counts, incoming list, deadlines, own reports, reviews,
-    # province agencies and reports, consolidation, unread notifications, session save.
-    with django_assert_max_num_queries(
-        18
-    ):  # + one resolving the visible agency ids, two the month control
+    # session, user, memberships, case counts, lead counts, incoming list, deadlines, own
+    # reports, reviews, province agencies and reports, consolidation, unread notifications,
+    # session save, one resolving the visible agency ids, two the month control.
+    with django_assert_max_num_queries(19):
         response = client.get("/")
     board = response.context["board"]
     assert response.status_code == 200
@@ -236,3 +235,39 @@ def test_ministry_dashboard_query_count_does_not_grow(
     with django_assert_max_num_queries(10):  # two of them the month control (campaigns)
         response = client.get("/")
     assert len(response.context["board"].consolidations) == 13
+
+
+def test_dashboard_counts_the_leads_waiting_for_the_user(client, member, agency):
+    """A county clerk sees the leads routed to their agency as waiting for them."""
+    import datetime
+
+    from leads.services import lead_register
+    from tests.factories import valid_resident_id, valid_uscc
+
+    province = member("ZJ", "510000", "clerk")
+    clerk = member("ZJ", "510105", "clerk")
+    lead_register(
+        actor=province,
+        agency=agency("ZJ", "510000"),
+        source="ministry_list",
+        received_on=datetime.date(2019, 3, 8),
+        text="疑似挂证名单",
+        persons=[
+            {
+                "name": "钱二",
+                "id_number": valid_resident_id(77),
+                "certificate": {
+                    "category": "constructor",
+                    "level": "1",
+                    "specialty": "建筑工程",
+                    "number": "川1510007777",
+                },
+                "registered_unit": {"name": "青羊公司", "uscc": valid_uscc(977, region="510105")},
+            }
+        ],
+    )
+    client.force_login(clerk)
+    board = client.get("/").context["board"]
+    assert board.lead_counts["pending"] == 1
+    assert board.lead_counts["mine"] == 1
+    assert board.lead_counts["overdue"] == 1  # due in April 2019
