@@ -85,6 +85,13 @@ class Lead(models.Model):
         blank=True,
     )
     text = models.TextField(_("线索内容"), max_length=5000)
+    # Data-driven sources (suspect lists, roster comparison) record what they found: the rule
+    # that fired, its facts (months, paying units, the list's 问题说明 …), and a fingerprint of
+    # the facts so that a re-sent list or a re-run comparison recognises what it raised before.
+    rule = models.CharField(_("比对规则"), max_length=40, blank=True, db_index=True)
+    facts = models.JSONField(_("比对事实"), default=dict, blank=True)
+    fingerprint = models.CharField(_("事实指纹"), max_length=64, blank=True, db_index=True)
+    batch = models.CharField(_("批次"), max_length=60, blank=True)
     bounce_count = models.PositiveSmallIntegerField(_("退回次数"), default=0)
     escalated = models.BooleanField(_("已提级"), default=False)
     state_reason = models.CharField(_("退回或提级原因"), max_length=500, blank=True)
