@@ -6,8 +6,11 @@ from rest_framework.routers import DefaultRouter
 from agencies.api.auth import LogoutView, TokenView
 from agencies.api.views import AgencyViewSet, DepartmentViewSet, MeView, RegionViewSet
 from cases.api.urls import register as register_cases
+from complaints.api.urls import register as register_complaints
+from complaints.api.urls import urlpatterns as public_complaint_urls
 from declarations.api.urls import register as register_declarations
 from jobs.api.urls import register as register_jobs
+from leads.api.urls import register as register_leads
 from reports.api.urls import register as register_reports
 
 router = DefaultRouter()
@@ -19,11 +22,14 @@ register_cases(router)
 register_declarations(router)
 register_reports(router)
 register_jobs(router)
+register_leads(router)
+register_complaints(router)
 
 app_name = "api"
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("auth/logout/", LogoutView.as_view(), name="logout"),
     path("me/", MeView.as_view(), name="me"),
+    *public_complaint_urls,  # no login: the public front door (complaints/api/views.py)
     *router.urls,
 ]

@@ -26,8 +26,8 @@ def hit(key: str, *, limit: int, seconds: int) -> bool:
     table = RateCounter._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (key, window, hits) VALUES (%s, %s, 1) "  # noqa: S608
-            f"ON CONFLICT (key, window) DO UPDATE SET hits = {table}.hits + 1 RETURNING hits",
+            f'INSERT INTO {table} (key, "window", hits) VALUES (%s, %s, 1) '  # noqa: S608
+            f'ON CONFLICT (key, "window") DO UPDATE SET hits = {table}.hits + 1 RETURNING hits',
             [key, window],
         )
         (hits,) = cursor.fetchone()
@@ -39,3 +39,19 @@ def rate_counters_prune(*, older_than_seconds: int = 86400) -> int:
     cutoff = int(time.time()) - older_than_seconds
     deleted, _ = RateCounter.objects.filter(window__lt=cutoff).delete()
     return deleted
+
+
+def claim_once(key: str, *, issued_at: int) -> bool:
+    """Record the single use of ``key`` issued at ``issued_at``; return False if used before.
+
+    For one-time tokens (the public form's challenge): the row's window is the token's issue time,
+    so it outlives the token's validity and ``rate_counters_prune`` removes it only afterwards.
+    """
+    table = RateCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO {table} (key, "window", hits) VALUES (%s, %s, 1) '  # noqa: S608
+            'ON CONFLICT (key, "window") DO NOTHING RETURNING hits',
+            [key[:100], issued_at],
+        )
+        return cursor.fetchone() is not None

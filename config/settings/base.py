@@ -57,12 +57,17 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.FriendlyErrorPagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
+# A refused form (CSRF) after a long idle says what happened and that nothing was saved.
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
+# Under DEBUG the Chinese error pages replace Django's technical ones unless this is set.
+TECHNICAL_ERROR_PAGES = env.bool("DJANGO_TECHNICAL_ERRORS", default=False)
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -238,6 +243,21 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Choice sets sharing a field name across apps (a case's and a lead's "source") get their own.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseSourceEnum": "cases.models.Case.Source",
+        "LeadSourceEnum": "leads.models.Lead.Source",
+        "DeclarationChannelEnum": "declarations.models.Declaration.Channel",
+        "LeadStateEnum": "leads.models.Lead.State",
+        "LeadOutcomeEnum": "leads.models.Lead.Outcome",
+        "ComplaintChannelEnum": "complaints.models.Complaint.Channel",
+        "ComplaintReplyChannelEnum": "complaints.models.Complaint.ReplyChannel",
+    },
+}
+# The public front door (complaints/limits.py): (requests, seconds) per client address.
+PUBLIC_COMPLAINT_LIMITS = {
+    "complaint.submit": (env.int("PUBLIC_COMPLAINTS_PER_HOUR", default=5), 3600),
+    "complaint.status": (env.int("PUBLIC_STATUS_LOOKUPS_PER_HOUR", default=30), 3600),
 }
 
 # Celery: without a broker configured, tasks run eagerly in-process (see README).
