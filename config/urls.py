@@ -48,3 +48,10 @@ urlpatterns = [
         name="api-redoc",
     ),
 ]
+
+# The error pages in Chinese, in the site's layout (core/views.py); FriendlyErrorPagesMiddleware
+# shows the same pages under DEBUG.
+handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

@@ -1,5 +1,6 @@
 """How HTML pages answer a service's refusal: one handler instead of a try/except per view."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
@@ -83,3 +84,35 @@ class DomainErrorMiddleware:
             return render(request, "refused.html", context, status=STATUS.get(exception.code, 400))
         messages.error(request, exception.message)
         return redirect(back)
+
+
+# Django's technical pages (DEBUG) all carry this sentence; a page of the app never does.
+TECHNICAL_MARKER = b"DEBUG = True"
+
+
+class FriendlyErrorPagesMiddleware:
+    """Under DEBUG, show the Chinese error pages instead of Django's technical ones.
+
+    ``make run`` serves with DEBUG on, and the people trying it are the staff, not developers: a
+    404 listing the URL patterns in English is no answer for them. With DEBUG off Django already
+    calls ``config.urls``' handlers. ``DJANGO_TECHNICAL_ERRORS=1`` keeps the technical pages
+    for debugging (the traceback is logged either way). API paths keep their JSON answers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            settings.DEBUG
+            and not getattr(settings, "TECHNICAL_ERROR_PAGES", False)
+            and response.status_code in (400, 404, 500)
+            and not request.path.startswith("/api/")
+            and not getattr(response, "streaming", False)
+            and TECHNICAL_MARKER in response.content
+        ):
+            from core.views import error_page
+
+            return error_page(request, response.status_code)
+        return response
