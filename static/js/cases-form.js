@@ -1,7 +1,8 @@
 /* Case form: add/remove person rows and pick known persons and units (no build step, no CDN). */
 (function () {
   "use strict";
-  var form = document.getElementById("case-form");
+  // The lead and complaint intake forms reuse the same rows and pickers ([data-party-form]).
+  var form = document.getElementById("case-form") || document.querySelector("form[data-party-form]");
   if (!form) { return; }
   var container = document.getElementById("persons");
   var template = document.getElementById("person-template");
