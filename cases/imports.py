@@ -22,6 +22,7 @@ from core.sheet_import import (
     SheetSpec,
     code_of,
     labels,
+    options,
 )
 
 SHEET = "案件导入"
@@ -31,9 +32,23 @@ def columns() -> list[Column]:
     """Return the template's columns in order (labels from the models' choices)."""
     return [
         Column(
-            "group", "案件序号", True, GROUP, "同一案件的多名人员填写相同序号（如 1、2、3）", 10
+            "group",
+            "案件序号",
+            True,
+            GROUP,
+            "同一案件的多名人员填写相同序号（如 1、2、3）",
+            10,
+            example="1",
         ),
-        Column("source", "案件来源", True, GROUP, labels(Case.Source.choices)),
+        Column(
+            "source",
+            "案件来源",
+            True,
+            GROUP,
+            labels(Case.Source.choices),
+            options=options(Case.Source.choices),
+            example=str(Case.Source.COMPARISON.label),
+        ),
         Column(
             "violations",
             "违法违规行为",
@@ -41,27 +56,75 @@ def columns() -> list[Column]:
             GROUP,
             "可多选，用顿号“、”分隔：" + labels(Case.Violation.choices),
             30,
+            options=options(Case.Violation.choices),
+            several=True,
+            example=str(Case.Violation.UNIT_MISMATCH.label),
         ),
-        Column("opened_on", "立案日期", True, GROUP, "日期，如 2019-03-02"),
-        Column("summary", "基本案情", False, GROUP, "文字，可留空", 30),
+        Column("opened_on", "立案日期", True, GROUP, "日期，如 2019-03-02", example="2019-03-02"),
+        Column(
+            "summary",
+            "基本案情",
+            False,
+            GROUP,
+            "文字，可留空",
+            30,
+            example="比对发现注册单位与社保缴纳单位不一致",
+        ),
         Column("cuu_name", "买卖租借证书单位名称", False, GROUP, "可留空", 24),
-        Column("cuu_uscc", "买卖租借证书单位统一社会信用代码", False, GROUP, "18位，可留空", 22),
+        Column(
+            "cuu_uscc",
+            "买卖租借证书单位统一社会信用代码",
+            False,
+            GROUP,
+            "18位，可留空",
+            22,
+            as_text=True,
+        ),
         Column("hr_name", "人力资源服务机构名称", False, GROUP, "可留空", 24),
-        Column("hr_uscc", "人力资源服务机构统一社会信用代码", False, GROUP, "18位，可留空", 22),
+        Column(
+            "hr_uscc",
+            "人力资源服务机构统一社会信用代码",
+            False,
+            GROUP,
+            "18位，可留空",
+            22,
+            as_text=True,
+        ),
         *person_columns(),
     ]
 
 
 def person_columns() -> list[Column]:
     """Return the columns of one professional (shared with other registers' sheets)."""
+    yes_no = ("是", "否")
     return [
-        Column("name", "姓名", True, ITEM, "专业技术人员姓名", 10),
+        Column("name", "姓名", True, ITEM, "专业技术人员姓名", 10, example="张三"),
         Column(
-            "id_type", "证件类型", False, ITEM, "留空为居民身份证；" + labels(Person.IdType.choices)
+            "id_type",
+            "证件类型",
+            False,
+            ITEM,
+            "留空为居民身份证；" + labels(Person.IdType.choices),
+            options=options(Person.IdType.choices),
         ),
-        Column("id_number", "证件号码", True, ITEM, "身份证号18位（15位一代证号自动升位）", 22),
         Column(
-            "is_public_employee", "国家机关/事业单位工作人员", False, ITEM, "是 或 否，留空为否"
+            "id_number",
+            "证件号码",
+            True,
+            ITEM,
+            "身份证号18位（15位一代证号自动升位）；本列为文本格式",
+            22,
+            as_text=True,
+            example="510104198001010013",
+        ),
+        Column(
+            "is_public_employee",
+            "国家机关/事业单位工作人员",
+            False,
+            ITEM,
+            "是 或 否，留空为否",
+            options=yes_no,
+            example="否",
         ),
         Column(
             "cert_category",
@@ -69,14 +132,58 @@ def person_columns() -> list[Column]:
             False,
             ITEM,
             "无证书可留空；" + labels(CertificateType.Category.choices),
+            options=options(CertificateType.Category.choices),
+            example=str(CertificateType.Category.CONSTRUCTOR.label),
         ),
-        Column("cert_level", "级别", False, ITEM, "一级、二级 或留空", 8),
-        Column("cert_specialty", "专业", False, ITEM, "如 建筑工程", 14),
-        Column("cert_number", "证书编号", False, ITEM, "填写执业资格类别时必填", 18),
-        Column("reg_unit_name", "注册单位名称", False, ITEM, "可留空", 24),
-        Column("reg_unit_uscc", "注册单位统一社会信用代码", False, ITEM, "18位，可留空", 22),
+        Column(
+            "cert_level",
+            "级别",
+            False,
+            ITEM,
+            "一级、二级 或留空",
+            8,
+            options=("一级", "二级"),
+            example="一级",
+        ),
+        Column("cert_specialty", "专业", False, ITEM, "如 建筑工程", 14, example="建筑工程"),
+        Column(
+            "cert_number",
+            "证书编号",
+            False,
+            ITEM,
+            "填写执业资格类别时必填",
+            18,
+            as_text=True,
+            example="川1512019000123",
+        ),
+        Column(
+            "reg_unit_name",
+            "注册单位名称",
+            False,
+            ITEM,
+            "可留空",
+            24,
+            example="四川某建设工程有限公司",
+        ),
+        Column(
+            "reg_unit_uscc",
+            "注册单位统一社会信用代码",
+            False,
+            ITEM,
+            "18位，可留空",
+            22,
+            as_text=True,
+        ),
         Column("act_unit_name", "实际工作单位名称", False, ITEM, "可留空", 24),
-        Column("act_unit_uscc", "实际工作单位统一社会信用代码", False, ITEM, "18位，可留空", 22),
+        Column(
+            "act_unit_uscc",
+            "实际工作单位统一社会信用代码",
+            False,
+            ITEM,
+            "18位，可留空",
+            22,
+            as_text=True,
+        ),
     ]
 
 
@@ -101,13 +208,13 @@ def read_person(row: Row) -> dict:
             "category": code_of(row.text("cert_category"), CertificateType.Category.choices),
             "level": row.text("cert_level"),
             "specialty": row.text("cert_specialty"),
-            "number": row.text("cert_number"),
+            "number": row.identifier("cert_number"),
         }
     id_type = row.text("id_type")
     return {
         "name": row.text("name"),
         "id_type": code_of(id_type, Person.IdType.choices) if id_type else "resident_id",
-        "id_number": row.text("id_number"),
+        "id_number": row.identifier("id_number"),
         "is_public_employee": public,
         "certificate": certificate,
         "registered_unit": row.unit("reg_unit"),

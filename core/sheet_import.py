@@ -22,12 +22,15 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.errors import DomainError
 from core.xlsx_guard import UnsafeWorkbookError, xlsx_check
 
 HEADER_ROW = 1
 HELP_SHEET = "说明"
+EXAMPLE_SHEET = "填写示例"
+LISTS_SHEET = "可选值"
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 YES = {"是", "y", "yes", "true", "1", "√"}
 NO = {"否", "n", "no", "false", "0", ""}
@@ -43,6 +46,14 @@ class Column:
     level: str  # GROUP (read from the record's first row) or ITEM (one per row)
     help: str
     width: int = 16
+    # Identifiers (证件号码, 信用代码, 证书编号): the template formats the column as text, so
+    # Excel keeps every digit instead of turning 18 digits into 5.1010419920312E+17.
+    as_text: bool = False
+    # The allowed values: the template offers them in a drop-down (a suggestion list when
+    # ``several`` values may be separated by 、, which a drop-down cannot hold).
+    options: tuple[str, ...] = ()
+    several: bool = False
+    example: str = ""
 
 
 @dataclass
@@ -132,6 +143,11 @@ def labels(choices) -> str:
     return "、".join(str(label) for _value, label in choices)
 
 
+def options(choices) -> tuple[str, ...]:
+    """Return a choice list's labels as the template's drop-down values."""
+    return tuple(str(label) for _value, label in choices)
+
+
 class Row:
     """Read one sheet row's cells by column key, collecting errors with the Excel row number."""
 
@@ -143,6 +159,27 @@ class Row:
 
     def text(self, key: str) -> str:
         return text(self.cells.get(key))
+
+    def identifier(self, key: str) -> str:
+        """Return an identifier cell as text; a number means Excel has already lost digits.
+
+        An 18-digit ID typed into a number-formatted cell is kept as a float with 15
+        significant digits (5.1010419920312E+17): the last digits are gone and cannot be
+        recovered, so the row is refused with what happened and how to avoid it.
+        """
+        value = self.cells.get(key)
+        is_number = isinstance(value, int | float) and not isinstance(value, bool)
+        if is_number and abs(value) >= 1e11:
+            self.error(
+                key,
+                _(
+                    "该单元格被Excel存成了数字（%(shown)s），长号码的末几位已经丢失。"
+                    "请把这一列设置为“文本”格式（或使用下载的模板），重新输入完整号码。"
+                )
+                % {"shown": f"{value:.13E}" if isinstance(value, float) else value},
+            )
+            return ""
+        return text(value)
 
     def date(self, key: str):
         """Return a date cell as Excel stored it (a date) or as typed (text), for the service."""
@@ -164,33 +201,65 @@ class Row:
         return [code_of(v, choices) for v in parts]
 
     def unit(self, prefix: str) -> dict | None:
-        name, uscc = self.text(f"{prefix}_name"), self.text(f"{prefix}_uscc")
+        name, uscc = self.text(f"{prefix}_name"), self.identifier(f"{prefix}_uscc")
         return {"name": name, "uscc": uscc} if (name or uscc) else None
 
 
 # --------------------------------------------------------------------------- the template
 
 
-def template_workbook(spec: SheetSpec) -> bytes:
-    """Return the import template: the data sheet with Chinese headers and a 说明 sheet."""
-    book = Workbook()
+def _data_sheet(book: Workbook, spec: SheetSpec) -> None:
+    """Write the data sheet: headers, text-formatted identifier columns, drop-downs."""
     sheet = book.active
     sheet.title = spec.sheet
     bold = Font(bold=True)
     required_fill = PatternFill("solid", fgColor="FFF2CC")
+    lists = book.create_sheet(LISTS_SHEET)
+    lists.sheet_state = "hidden"
+    last = spec.max_rows + HEADER_ROW
     for index, column in enumerate(spec.columns(), start=1):
+        letter = get_column_letter(index)
         cell = sheet.cell(row=HEADER_ROW, column=index, value=column.header)
         cell.font = bold
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         if column.required:
             cell.fill = required_fill
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
+        sheet.column_dimensions[letter].width = column.width
+        if column.as_text:
+            sheet.column_dimensions[letter].number_format = "@"
+        if column.options:
+            _drop_down(sheet, lists, column, letter, last)
     sheet.freeze_panes = "A2"
 
-    notes = book.create_sheet(HELP_SHEET)
+
+def _drop_down(sheet, lists, column: Column, letter: str, last: int) -> None:
+    """Offer ``column.options`` in a list kept on the hidden sheet (no 255-character limit)."""
+    position = sum(1 for cell in lists[1] if cell.value is not None) + 1
+    list_letter = get_column_letter(position)
+    lists.cell(row=1, column=position, value=column.header)
+    for row, option in enumerate(column.options, start=2):
+        lists.cell(row=row, column=position, value=option)
+    reference = f"'{LISTS_SHEET}'!${list_letter}$2:${list_letter}${len(column.options) + 1}"
+    validation = DataValidation(
+        type="list",
+        formula1=f"={reference}",
+        allow_blank=True,
+        showErrorMessage=not column.several,
+        errorTitle="不在可选范围内",
+        error="请从下拉列表中选择。",
+        promptTitle=column.header,
+        prompt=("可多选，用顿号“、”分隔" if column.several else "请从下拉列表中选择")[:250],
+        showInputMessage=True,
+    )
+    validation.add(f"{letter}{HEADER_ROW + 1}:{letter}{last}")
+    sheet.add_data_validation(validation)
+
+
+def _notes_sheet(book: Workbook, spec: SheetSpec) -> None:
+    notes = book.create_sheet(HELP_SHEET, 1)
     notes.append(["列名", "是否必填", "层级", "填写说明及允许的值"])
     for cell in notes[1]:
-        cell.font = bold
+        cell.font = Font(bold=True)
     levels = {
         GROUP: f"{spec.group_noun}（取该序号第一行）",
         ITEM: f"{spec.item_noun}（每行一人）",
@@ -208,6 +277,9 @@ def template_workbook(spec: SheetSpec) -> bytes:
     header = spec.header_of(spec.group_key)
     for line in (
         *spec.notes,
+        "证件号码、统一社会信用代码、证书编号列已设为文本格式；请勿改为数字格式，否则Excel会丢失末几位。",
+        "带下拉箭头的列请从列表中选择；“可多选”的列用顿号“、”分隔多个值。",
+        "“填写示例”工作表有一行示例，仅供参考，导入时不读取。",
         "上传后先进行试导入检查，列出全部错误（第几行、哪一列）；无错误后确认导入。",
         f"导入为整体操作：任何一个{spec.group_noun}出错，全部不导入。",
         f"同一{spec.group_noun}的多行使用相同的“{header}”，{spec.group_noun}信息以第一行为准。",
@@ -215,6 +287,27 @@ def template_workbook(spec: SheetSpec) -> bytes:
         notes.append([line])
     for letter, width in zip("ABCD", (32, 10, 20, 80), strict=True):
         notes.column_dimensions[letter].width = width
+
+
+def _example_sheet(book: Workbook, spec: SheetSpec) -> None:
+    example = book.create_sheet(EXAMPLE_SHEET, 2)
+    example.append([c.header for c in spec.columns()])
+    example.append([c.example for c in spec.columns()])
+    for index, column in enumerate(spec.columns(), start=1):
+        letter = get_column_letter(index)
+        example.column_dimensions[letter].width = column.width
+        example.cell(row=1, column=index).font = Font(bold=True)
+        if column.as_text:
+            example.cell(row=2, column=index).number_format = "@"
+
+
+def template_workbook(spec: SheetSpec) -> bytes:
+    """Return the import template: the data sheet (identifier columns as text, drop-downs for
+    coded columns), the 说明 sheet and a 填写示例 sheet with one example row."""
+    book = Workbook()
+    _data_sheet(book, spec)
+    _notes_sheet(book, spec)
+    _example_sheet(book, spec)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

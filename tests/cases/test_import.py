@@ -391,3 +391,36 @@ def test_the_confirmed_file_passes_the_guard_again(clerk_client, upload, confirm
     assert errors_of(response) == ["工作簿的共享字符串超过 100,000 个。"]
     assert Case.objects.count() == 0
     assert issubclass(sheet_import.UnsafeWorkbookError, DomainError)
+
+
+def test_template_keeps_identifiers_as_text_and_offers_drop_downs(clerk_client):
+    """ID, credit-code and certificate-number columns are text; coded columns have lists;
+    a 填写示例 sheet holds one example row that is never imported."""
+    book = load_workbook(io.BytesIO(imports.template_workbook()))
+    sheet = book[imports.SHEET]
+    headers = [cell.value for cell in sheet[1]]
+    text_columns = {
+        headers[ord(letter) - ord("A")]
+        for letter, dimension in sheet.column_dimensions.items()
+        if dimension.number_format == "@"
+    }
+    assert {"证件号码", "证书编号", "注册单位统一社会信用代码"} <= text_columns
+    listed = {str(v.sqref).split(":")[0][:-1] for v in sheet.data_validations.dataValidation}
+    coded = {"案件来源", "违法违规行为", "执业资格类别", "级别"}
+    assert {headers[ord(letter) - ord("A")] for letter in listed} >= coded
+    assert book["可选值"].sheet_state == "hidden"
+    example = [cell.value for cell in book["填写示例"][2]]
+    assert "比对排查" in example
+    assert sheet.max_row == 1  # the data sheet itself is empty
+
+
+def test_an_id_stored_as_a_number_gets_its_own_message(clerk_client, upload):
+    """Excel turns an 18-digit ID typed into a number cell into 5.1010419920312E+17."""
+    rows = [row("1", "张一", 1, **CASE, id_number=5.1010419920312e17)]
+    messages = errors_of(upload(workbook(rows)))
+    assert any(
+        m.startswith("第2行「证件号码」：该单元格被Excel存成了数字") and "文本" in m
+        for m in messages
+    ), messages
+    assert not any(m.startswith("第2行「证件号码」：请填写") for m in messages)  # said once
+    assert Case.objects.count() == 0
