@@ -70,6 +70,14 @@ def columns() -> list[Column]:
             30,
             example="比对发现注册单位与社保缴纳单位不一致",
         ),
+        *_unit_columns(),
+        *person_columns(),
+    ]
+
+
+def _unit_columns() -> list[Column]:
+    """Return the case's unit columns (the unit using certificates, the HR agency)."""
+    return [
         Column("cuu_name", "买卖租借证书单位名称", False, GROUP, "可留空", 24),
         Column(
             "cuu_uscc",
@@ -90,7 +98,6 @@ def columns() -> list[Column]:
             22,
             as_text=True,
         ),
-        *person_columns(),
     ]
 
 
@@ -126,6 +133,13 @@ def person_columns() -> list[Column]:
             options=yes_no,
             example="否",
         ),
+        *_certificate_columns(),
+    ]
+
+
+def _certificate_columns() -> list[Column]:
+    """Return the columns of a professional's certificate and units."""
+    return [
         Column(
             "cert_category",
             "执业资格类别",
@@ -156,6 +170,13 @@ def person_columns() -> list[Column]:
             as_text=True,
             example="川1512019000123",
         ),
+        *_person_unit_columns(),
+    ]
+
+
+def _person_unit_columns() -> list[Column]:
+    """Return the units of a professional: registered with, working at."""
+    return [
         Column(
             "reg_unit_name",
             "注册单位名称",
