@@ -180,9 +180,9 @@ def lead_panels(request, lead: Lead) -> dict:
         "declarations": selectors.lead_declarations(lead=lead, user=user),
         "actions": lead_actions(user, lead),
         "overdue": lead.is_open and lead.deadline < timezone.localdate(),
-        "reason_form": ReasonForm(label=_("退回理由")),
-        "assign_form": AssignForm(lead=lead),
-        "close_form": CloseForm(),
+        "reason_form": ReasonForm(label=_("退回理由"), prefix="reject"),
+        "assign_form": AssignForm(lead=lead, prefix="assign"),
+        "close_form": CloseForm(prefix="close"),
         "evidence_form": EvidenceForm(),
     }
 
@@ -234,7 +234,7 @@ def lead_accept(request, pk):
 def lead_reject(request, pk):
     """Send a lead routed here back to where it came from, with the reason."""
     lead = _changeable(request, pk)
-    form = ReasonForm(request.POST or None, label=_("退回理由"))
+    form = ReasonForm(request.POST or None, label=_("退回理由"), prefix="reject")
     if request.method == "POST" and form.is_valid():
         done = run_service(
             lambda: services.lead_reject(
@@ -259,7 +259,7 @@ def lead_reject(request, pk):
 def lead_assign(request, pk):
     """Route a lead waiting in triage to the agency that should verify it."""
     lead = _changeable(request, pk)
-    form = AssignForm(request.POST or None, lead=lead)
+    form = AssignForm(request.POST or None, lead=lead, prefix="assign")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = run_service(
@@ -285,7 +285,7 @@ def lead_assign(request, pk):
 def lead_close(request, pk):
     """Close a lead with its outcome (joined to a case, a duplicate, unsubstantiated …)."""
     lead = _changeable(request, pk)
-    form = CloseForm(request.POST or None, initial=request.GET.dict())
+    form = CloseForm(request.POST or None, prefix="close")
     if request.method == "POST" and form.is_valid():
         payload = form.payload(
             cases=case_list(user=request.user), leads=selectors.lead_list(user=request.user)

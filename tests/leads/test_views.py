@@ -132,7 +132,7 @@ def test_other_county_gets_404_for_files_and_steps(client, lead, clerk, stranger
     url = reverse("leads:attachment_download", args=[attachment.pk])
     assert client.get(url).status_code == 404
     assert client.post(reverse("leads:accept", args=[lead.pk])).status_code == 404
-    assert client.post(reverse("leads:close", args=[lead.pk]), {"outcome": "unsubstantiated"})
+    assert client.post(reverse("leads:close", args=[lead.pk]), {"close-outcome": "unsubstantiated"})
     assert Lead.objects.get(pk=lead.pk).state == Lead.State.VERIFYING
 
 
@@ -302,16 +302,16 @@ def test_accept_and_assign_and_reject(client, member, agency):
     lead = register(city, agency("ZJ", "510100"), persons=[{"name": "王某"}])
     as_user(client, city)
     response = client.post(
-        reverse("leads:assign", args=[lead.pk]), {"agency": agency("ZJ", JINJIANG).pk}
+        reverse("leads:assign", args=[lead.pk]), {"assign-agency": agency("ZJ", JINJIANG).pk}
     )
     assert response.status_code == 302
     lead.refresh_from_db()
     assert (lead.state, lead.agency) == (Lead.State.PENDING, agency("ZJ", JINJIANG))
     as_user(client, county)
-    response = client.post(reverse("leads:reject", args=[lead.pk]), {"reason": ""})
+    response = client.post(reverse("leads:reject", args=[lead.pk]), {"reject-reason": ""})
     assert response.status_code == 200
     assert "请填写退回理由" in response.content.decode()
-    client.post(reverse("leads:reject", args=[lead.pk]), {"reason": "不属本辖区"})
+    client.post(reverse("leads:reject", args=[lead.pk]), {"reject-reason": "不属本辖区"})
     lead.refresh_from_db()
     assert (lead.state, lead.agency) == (Lead.State.TRIAGE, agency("ZJ", "510100"))
     as_user(client, city)
@@ -326,7 +326,9 @@ def test_accept_and_assign_and_reject(client, member, agency):
 def test_close_needs_its_fields(client, clerk, lead):
     """Closing as referred without naming the authority is refused on that field."""
     as_user(client, clerk)
-    response = client.post(reverse("leads:close", args=[lead.pk]), {"outcome": "referred_out"})
+    response = client.post(
+        reverse("leads:close", args=[lead.pk]), {"close-outcome": "referred_out"}
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["referred_to"] == ["请填写移送的机关名称。"]
     assert Lead.objects.get(pk=lead.pk).state == Lead.State.VERIFYING
@@ -348,7 +350,8 @@ def test_related_case_is_shown_and_joined_in_one_click(client, clerk, agency):
     assert case.reference in body
     assert "并入该案件" in body
     client.post(
-        reverse("leads:close", args=[lead.pk]), {"outcome": "joined_case", "case": case.reference}
+        reverse("leads:close", args=[lead.pk]),
+        {"close-outcome": "joined_case", "close-case": case.reference},
     )
     lead.refresh_from_db()
     assert (lead.outcome, lead.case) == (Lead.Outcome.JOINED_CASE, case)
@@ -361,7 +364,7 @@ def test_duplicate_of_a_lead(client, clerk, agency, lead):
     assert lead.reference in client.get(other.get_absolute_url()).content.decode()
     client.post(
         reverse("leads:close", args=[other.pk]),
-        {"outcome": "duplicate", "duplicate_of": lead.reference},
+        {"close-outcome": "duplicate", "close-duplicate_of": lead.reference},
     )
     other.refresh_from_db()
     assert (other.outcome, other.duplicate_of) == (Lead.Outcome.DUPLICATE, lead)
