@@ -7,7 +7,9 @@ case through ``services.case_create``.
 from django.utils.translation import gettext_lazy
 
 from agencies import permissions
+from cases.exports import HEADERS, TEXT_COLUMNS, WIDTHS, export_rows, scope_label
 from cases.imports import SPEC
+from jobs.exports import ExportKind, register_export
 from jobs.imports import ImportKind, register_import
 
 
@@ -36,3 +38,18 @@ CASES = register_import(
 )
 CHECK = CASES.check_kind
 IMPORT = CASES.import_kind
+
+
+EXPORT = register_export(
+    ExportKind(
+        name="cases.export",
+        label=gettext_lazy("导出案件清单"),
+        noun="案件清单",
+        headers=HEADERS,
+        text_columns=TEXT_COLUMNS,
+        widths=WIDTHS,
+        rows=export_rows,
+        scope=scope_label,
+        list_url="cases:list",
+    )
+)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.case_create, name="create"),
     path("import/", views.import_cases, name="import"),
     path("import/template.xlsx", views.import_template, name="import_template"),
+    path("export/", views.case_export, name="export"),
     path("evidence/<int:pk>/download/", views.evidence_download, name="evidence_download"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/edit/", views.case_edit, name="edit"),

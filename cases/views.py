@@ -36,6 +36,7 @@ from core.forms import run_service, show_on_form
 from core.http import xlsx_response
 from core.paginator import IdFirstPaginator
 from jobs import imports as job_imports
+from jobs.views import export_list
 
 PAGE_SIZE = 50
 # Column headers that sort the list: (ordering value of CaseFilterSet, header).
@@ -466,3 +467,10 @@ def import_cases(request):
         if job is not None:
             return redirect(job.get_absolute_url())
     return render(request, "cases/import.html", {"form": form})
+
+
+@login_required
+@require_POST
+def case_export(request):
+    """Export the filtered case list to Excel (a background job with progress when large)."""
+    return export_list(request, job_kinds.EXPORT)

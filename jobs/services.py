@@ -343,6 +343,9 @@ def jobs_sweep() -> int:
         job_run_task.delay(pk)
         requeued += 1
     _inputs_prune(now - datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE))
+    from jobs.exports import exports_prune  # exports build on this module
+
+    exports_prune()
     return requeued
 
 

@@ -2,15 +2,16 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from agencies import permissions
+from core.http import XLSX, xlsx_response
+from jobs import exports, selectors, services
 from jobs import imports as import_services
-from jobs import selectors, services
 from jobs.imports import import_kind_of
 from jobs.registry import kind_get
 
@@ -80,3 +81,32 @@ def import_cancel(request, pk: int):
     import_services.import_cancel(kind, actor=request.user, check=check)
     messages.info(request, _("已取消导入，未导入任何%(noun)s。") % {"noun": kind.spec.group_noun})
     return redirect(kind.upload_url)
+
+
+@login_required
+@require_GET
+def job_download(request, pk: int):
+    """Download a finished export: its owner only (the rows were read with their scope)."""
+    job = selectors.job_get(user=request.user, pk=pk)
+    if not permissions.user_can_manage_job(user=request.user, job=job):
+        raise Http404
+    path, name = exports.export_file(job)
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=name)
+    response["Content-Type"] = XLSX
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def export_list(request, kind: exports.ExportKind):
+    """Answer a list page's 导出Excel: the file at once when small, else a job with progress.
+
+    Called by the registers' views with their ``ExportKind``; the query string is the list's.
+    """
+    total, content = exports.export_now(kind, user=request.user, query=request.GET)
+    if content is not None:
+        return xlsx_response(content, exports.filename(kind, request.user, request.GET))
+    job = services.job_start(
+        kind=kind.name, owner=request.user, params={"query": request.GET.urlencode()}
+    )
+    messages.info(request, _("共 %(n)d 条记录，正在后台导出，完成后可在本页下载。") % {"n": total})
+    return redirect(job.get_absolute_url())
