@@ -130,12 +130,13 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     pagination_class = Pagination
     serializer_class = ComplaintListSerializer
     queryset = Complaint.objects.none()  # for the schema; get_queryset restricts
+    lookup_url_kwarg = "id"  # the complaint's key is its lead's id: /complaints/{id}/ as leads
 
     def get_queryset(self):
         return selectors.complaint_list(user=self.request.user)
 
     def get_object(self):
-        return selectors.complaint_get(user=self.request.user, pk=self.kwargs["pk"])
+        return selectors.complaint_get(user=self.request.user, pk=self.kwargs["id"])
 
     def _detail(self, complaint, *, status_code=status.HTTP_200_OK, extra=None) -> Response:
         user = self.request.user
@@ -149,7 +150,7 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response({**body, **(extra or {})}, status=status_code)
 
     @extend_schema(responses=ComplaintDetailSerializer)
-    def retrieve(self, request, pk=None):
+    def retrieve(self, request, id=None):
         return self._detail(self.get_object())
 
     @extend_schema(request=ComplaintWriteSerializer, responses={201: ComplaintDetailSerializer})
@@ -165,7 +166,7 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=ReplySerializer, responses=ComplaintDetailSerializer)
     @action(detail=True, methods=["post"])
-    def reply(self, request, pk=None):
+    def reply(self, request, id=None):
         complaint = self.get_object()
         services.complaint_reply(
             actor=request.user, complaint=complaint, **valid(ReplySerializer, request)
@@ -174,7 +175,7 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=WaiveSerializer, responses=ComplaintDetailSerializer)
     @action(detail=True, methods=["post"], url_path="waive-reply")
-    def waive_reply(self, request, pk=None):
+    def waive_reply(self, request, id=None):
         complaint = self.get_object()
         data = valid(WaiveSerializer, request)
         services.complaint_waive_reply(actor=request.user, complaint=complaint, **data)
