@@ -50,6 +50,7 @@ CLERK, REVIEWER = Membership.Role.CLERK, Membership.Role.REVIEWER
 INSPECTOR, MINISTRY = Membership.Role.INSPECTOR, Membership.Role.MINISTRY
 # A superuser acts as every working role everywhere (administrators repair data in the field).
 SUPERUSER_ROLES = frozenset({CLERK, REVIEWER, INSPECTOR})
+HUMAN_RESOURCES = "RS"  # the department code of 人力资源社会保障 (agencies/data)
 
 
 def _active(user) -> bool:
@@ -248,6 +249,30 @@ def user_can_see_complainant(*, user, complaint) -> bool:
 def lead_handlers(agency_ids) -> QuerySet:
     """Return the users who handle the leads of ``agency_ids`` (told of new and overdue ones)."""
     return agency_staff(agency_ids, WRITE_ROLES)
+
+
+# --------------------------------------------------------------------------- screening by data
+
+
+def user_can_screen(*, user, agency: Agency | None) -> bool:
+    """Whether the user may import a suspect list or compare the rosters for ``agency``: a clerk
+    or reviewer of the lead department's province agency (住建厅), which receives them."""
+    if agency is None or not _is_lead_province(agency):
+        return False
+    return bool(roles_at(user, agency) & WRITE_ROLES)
+
+
+def user_can_lookup_insurance(*, user) -> bool:
+    """Whether the user may look up a person's paying units (社保缴费信息查询): a clerk or
+    reviewer of a 人力资源社会保障 agency, which provides the service to enterprises."""
+    if not _active(user):
+        return False
+    if user.is_superuser:
+        return True
+    return any(
+        m.agency.department.code == HUMAN_RESOURCES and acting_role(m) in WRITE_ROLES
+        for m in memberships_of(user)
+    )
 
 
 # --------------------------------------------------------------------------- reports

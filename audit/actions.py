@@ -45,6 +45,10 @@ class Action:
     LEAD_ESCALATED = "lead.escalated"
     LEAD_CLOSED = "lead.closed"
     LEAD_ATTACHED = "lead.attached"
+
+    SUSPECTS_IMPORTED = "screening.suspects_imported"
+    ROSTERS_COMPARED = "screening.rosters_compared"
+    INSURANCE_LOOKUP = "screening.insurance_lookup"
     COMPLAINT_REGISTERED = "complaint.registered"
     COMPLAINT_REPLIED = "complaint.replied"
     COMPLAINT_REPLY_WAIVED = "complaint.reply_waived"

@@ -12,6 +12,7 @@ from declarations.api.urls import register as register_declarations
 from jobs.api.urls import register as register_jobs
 from leads.api.urls import register as register_leads
 from reports.api.urls import register as register_reports
+from screening.api.urls import urlpatterns as screening_urls
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
@@ -31,5 +32,6 @@ urlpatterns = [
     path("auth/logout/", LogoutView.as_view(), name="logout"),
     path("me/", MeView.as_view(), name="me"),
     *public_complaint_urls,  # no login: the public front door (complaints/api/views.py)
+    *screening_urls,  # before the router: leads/imports/ is no lead id
     *router.urls,
 ]

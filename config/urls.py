@@ -28,6 +28,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("leads/", include("leads.urls")),
     path("complaints/", include("complaints.urls")),
+    path("screening/", include("screening.urls")),
     path("public/", include("complaints.public_urls")),  # no login: the public front door
     path("jobs/", include("jobs.urls")),
     path("admin/", admin.site.urls),

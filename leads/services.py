@@ -47,6 +47,8 @@ CASE_SOURCES = {
 # A lead sent back this many times goes up to the parent agency instead of round again.
 ESCALATE_AFTER_BOUNCES = 2
 CLOSABLE_STATES = (Lead.State.TRIAGE, Lead.State.VERIFYING)
+# What a data-driven source (the screening app) records on its leads besides the common fields.
+SCREENING_FIELDS = ("rule", "facts", "fingerprint", "batch")
 
 
 @dataclass(frozen=True)
@@ -148,11 +150,18 @@ def _subjects_write(lead: Lead, cleaned: LeadInput) -> None:
 
 
 def lead_write(
-    *, actor, intake: Agency, cleaned: LeadInput, route: Route, text_extra: dict | None = None
+    *,
+    actor,
+    intake: Agency,
+    cleaned: LeadInput,
+    route: Route,
+    text_extra: dict | None = None,
+    screening: dict | None = None,
 ) -> Lead:
     """Write a checked lead where ``route`` sends it, with its persons and units, and audit it.
 
     Runs inside the caller's transaction (every caller is a service that checked ``cleaned``).
+    ``screening``: a data-driven lead's ``rule``, ``facts``, ``fingerprint`` and ``batch``.
     """
     lead = Lead.objects.create(
         reference=_reference(intake, cleaned.received_on.year),
@@ -167,6 +176,7 @@ def lead_write(
         violations=cleaned.violations,
         text=cleaned.text,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        **{k: v for k, v in (screening or {}).items() if k in SCREENING_FIELDS},
     )
     _subjects_write(lead, cleaned)
     audit_record(

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "cases",
     "declarations",
     "leads",
+    "screening",
     "reports",
     "complaints",
     "home",
