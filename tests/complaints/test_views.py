@@ -320,3 +320,15 @@ def test_inspector_cannot_reply(client, complaint, member):
         {"reply-replied_on": "2019-03-20", "reply-channel": "telephone", "reply-text": "x"},
     )
     assert response.status_code == 404
+
+
+def test_public_complaint_page_renders_its_history_without_an_actor(client, clerk, reference):
+    """A complaint filed from the public front door (no actor) shows its history."""
+    complaint, _code = services.complaint_submit_public(
+        department="ZJ", region=JINJIANG, text="有人挂证。", anonymous=True
+    )
+    response = as_user(client, clerk).get(complaint.get_absolute_url())
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "受理投诉举报" in body
+    assert "接收" in body
