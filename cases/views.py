@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from agencies import permissions
 from agencies.models import Region
+from agencies.querysets import READ_ROLES, agency_ids_within
 from cases import imports, job_kinds, selectors, services
 from cases.filters import CaseFilterSet
 from cases.forms import (
@@ -35,6 +36,7 @@ from cases.models import Case, CertificateType
 from core.forms import run_service, show_on_form
 from core.http import xlsx_response
 from core.paginator import IdFirstPaginator
+from core.paging import PAGE_SIZES, page_links, page_size
 from jobs import imports as job_imports
 from jobs.views import export_list
 
@@ -63,8 +65,9 @@ def case_list(request):
     """List the cases the user may see, filtered, sorted and 50 to a page."""
     queryset = selectors.case_list(user=request.user)
     filterset = CaseFilterSet(request.GET or None, queryset=queryset, request=request)
-    _style_filter_form(filterset.form)
-    page = IdFirstPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    _style_filter_form(filterset.form, request.user)
+    size = page_size(request, PAGE_SIZE)
+    page = IdFirstPaginator(filterset.qs, size).get_page(request.GET.get("page"))
     current = request.GET.get("ordering", "")
     columns = [
         {
@@ -81,6 +84,8 @@ def case_list(request):
         {
             "filterset": filterset,
             "page": page,
+            "page_links": page_links(page),
+            "page_sizes": PAGE_SIZES,
             "columns": columns,
             "badges": STATUS_BADGES,
             "can_create": bool(_writable_agencies(request.user)),
@@ -88,13 +93,29 @@ def case_list(request):
     )
 
 
-def _style_filter_form(form) -> None:
-    """Render the shared FilterSet's fields as Bootstrap controls: a region list, a month input."""
+def _visible_regions(user) -> list[Region]:
+    """Return the regions of the agencies whose cases ``user`` reads (below the province)."""
     regions = Region.objects.select_related("parent").exclude(level=Region.Level.PROVINCE)
-    form.fields["region"].widget = forms.Select(
-        choices=[("", _("全部"))] + [(r.code, r.full_name) for r in regions]
-    )
-    form.fields["region"].label = _("区划")
+    if not user.is_superuser:
+        agencies = agency_ids_within(user, READ_ROLES)
+        regions = regions.filter(agencies__id__in=agencies).distinct()
+    return list(regions.order_by("code"))
+
+
+def _style_filter_form(form, user) -> None:
+    """Render the shared FilterSet's fields as Bootstrap controls: the regions the user reads
+    (none for a single county: there is nothing to choose), a month input, 全部 for no choice."""
+    regions = _visible_regions(user)
+    if len(regions) > 1:
+        form.fields["region"].widget = forms.Select(
+            choices=[("", _("全部"))] + [(r.code, r.full_name) for r in regions]
+        )
+        form.fields["region"].label = _("区划")
+    else:
+        del form.fields["region"]
+    for field in form.fields.values():
+        if hasattr(field, "empty_label"):  # django-filter's choice fields
+            field.empty_label = _("全部")
     form.fields["decided_month"].widget = forms.TextInput(
         attrs={"type": "month", "placeholder": "2019-03"}
     )
