@@ -4,6 +4,7 @@ public complaint verified, turned into a case and answered, the answer readable 
 import re
 
 import pytest
+from django.urls import NoReverseMatch, reverse
 
 from cases import services as case_services
 from complaints import selectors, services
@@ -133,3 +134,14 @@ def test_agency_verifies_a_public_complaint_opens_a_case_and_the_reply_is_public
     status = selectors.complaint_public_status(receipt=complaint.receipt, code=code)
     assert status.reply == "经核查情况属实，已立案查处。"
     assert status.state == "已办结"
+
+    try:
+        status_url = reverse("public:complaint_status")
+    except NoReverseMatch:
+        return  # the public front door is built separately; the selector above answered
+    page.context.clear_cookies()  # a member of the public, not the clerk
+    page.goto(f"{live_server.url}{status_url}")
+    page.fill("#id_receipt", complaint.receipt)
+    page.fill("#id_code", code)
+    navigate(page, page.get_by_role("button", name="查询"))
+    assert "经核查情况属实，已立案查处。" in page.locator("#status-reply").inner_text()
