@@ -59,6 +59,28 @@ FIELD_LABELS = {
     "referred_to_issuer": _("移送发证机关"),
     "issuer": _("发证机关"),
     "note": _("说明"),
+    # Leads and complaints (their services report through the same labels).
+    "text": _("内容"),
+    "units": _("涉及单位"),
+    "received_on": _("收到日期"),
+    "campaign": _("专项整治"),
+    "role": _("涉及方式"),
+    "insurance_unit": _("社保缴纳单位"),
+    "proof_kind": _("证明材料种类"),
+    "referred_to": _("移送机关"),
+    "duplicate_of": _("重复线索"),
+    "case": _("案件"),
+    "channel": _("方式"),
+    "published_channel": _("投诉举报渠道"),
+    "received_at": _("受理时间"),
+    "anonymous": _("匿名"),
+    "phone": _("联系电话"),
+    "contact": _("其他联系方式"),
+    "department": _("受理部门"),
+    "region": _("所在地区"),
+    "files": _("附件"),
+    "replied_on": _("答复日期"),
+    "reply": _("答复"),
 }
 
 

@@ -33,3 +33,13 @@ def public_field_label(path: str) -> str:
         }.get(field or "", "")
         return str(row % {"n": int(index) + 1}) + str(part)
     return str(names.get(path, path))
+
+
+def public_message(fields: dict) -> str:
+    """Return ``名称：消息`` for the first of a refusal's field errors, in the public's words."""
+    path, messages = next(iter(fields.items()))
+    first = messages[0] if isinstance(messages, list | tuple) and messages else messages
+    message = f"{public_field_label(path)}：{first}"
+    if len(fields) > 1:
+        message += _("（另有%(n)d处需要修改）") % {"n": len(fields) - 1}
+    return message

@@ -102,9 +102,12 @@ def field_label(path: str, view=None) -> str:
     name = path.split(".")[0].split("[")[0]
     if model is not None:
         try:
-            return str(model._meta.get_field(name).verbose_name)
+            field = model._meta.get_field(name)
         except FieldDoesNotExist:
             return path
+        # A reverse relation (a lead's "persons") has no verbose_name: name it by its model.
+        label = getattr(field, "verbose_name", None) or field.related_model._meta.verbose_name
+        return str(label)
     return path
 
 

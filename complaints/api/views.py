@@ -25,11 +25,11 @@ from complaints.api.serializers import (
     ReplySerializer,
     WaiveSerializer,
 )
-from complaints.labels import public_field_label
+from complaints.labels import public_field_label, public_message
 from complaints.limits import STATUS, SUBMIT, body_limit, public_limit
 from complaints.models import Complaint
 from core.api import Pagination
-from core.errors import NotFoundError
+from core.errors import DomainError, NotFoundError
 from core.parsers import ObjectJSONParser
 from leads.api.views import intake_agency, valid
 from leads.models import Lead
@@ -62,7 +62,12 @@ class PublicComplaintCreateView(APIView):
         body_limit(request, with_files=False)
         public_limit(request, SUBMIT)
         data = valid(PublicComplaintSerializer, request)
-        complaint, code = services.complaint_submit_public(**data)
+        try:
+            complaint, code = services.complaint_submit_public(**data)
+        except DomainError as exc:
+            if exc.fields:  # the service names fields as staff do; say it in the public's words
+                exc.message = public_message(exc.fields)
+            raise
         body = {"receipt": complaint.receipt, "query_code": code}
         return Response(body, status=status.HTTP_201_CREATED, headers={"Cache-Control": "no-store"})
 

@@ -138,14 +138,18 @@ def test_public_api_is_rate_limited_per_address(api, reference, limits):
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"text": "挂" * 5001}, "text", "不能超过5000个字"),
-        ({"text": "挂证\u0000"}, "text", None),
+        ({"text": "挂" * 5001}, "text", "投诉内容：不能超过5000个字"),
+        ({"text": "挂证\u0000"}, "text", "投诉内容："),
         ({"anonymous": False, "name": "张\u0000三"}, "name", None),
-        ({"department": "<script>alert(1)</script>"}, "department", "请选择受理部门"),
-        ({"region": "５１０１０４"}, "region", "请选择所在地区"),
-        ({"anonymous": False, "name": ""}, "name", "请填写投诉人姓名"),
-        ({"persons": [{"name": "李四", "id_number": "123"}]}, "persons[0]", None),
-        ({"units": [{"name": "某公司", "uscc": "91510104MA6XXXXXX"}]}, "units[0].uscc", None),
+        ({"department": "<script>alert(1)</script>"}, "department", "受理部门：请选择"),
+        ({"region": "５１０１０４"}, "region", "所在地区：请选择"),
+        ({"anonymous": False, "name": ""}, "name", "姓名：请填写投诉人姓名"),
+        ({"persons": [{"name": "李四", "id_number": "123"}]}, "persons[0]", "第1名被投诉人员"),
+        (
+            {"units": [{"name": "某公司", "uscc": "91510104MA6XXXXXX"}]},
+            "units[0].uscc",
+            "第1个被投诉单位统一社会信用代码：",
+        ),
         ({"persons": "王某"}, "persons", None),
     ],
 )

@@ -258,3 +258,21 @@ def test_lead_state_choices_match_the_model():
     from leads.filters import LeadFilterSet
 
     assert dict(LeadFilterSet.base_filters["state"].extra["choices"]) == dict(Lead.State.choices)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"persons": ["李四"]}, "线索涉及人员："),
+        ({"units": [{"name": "某\u0000公司"}]}, "第1项涉及单位·姓名："),
+        ({"agency": 10**30}, "未找到该机构"),
+        ({"received_on": "2019-02-30"}, "收到日期：日期不存在"),
+    ],
+)
+def test_hostile_lead_bodies_are_400_or_404_in_chinese(api, clerk, body, message):
+    """A list of strings for persons, NUL, a huge id, no such day: refused, never a 500."""
+    payload = {"source": "other", "text": "x", "received_on": "2019-03-12", **body}
+    response = api(clerk).post(URL, payload, format="json")
+    assert response.status_code in (400, 404), response.content
+    assert message in response.json()["message"]
+    assert Lead.objects.count() == 0
