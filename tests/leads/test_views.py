@@ -13,7 +13,7 @@ from cases.models import Case
 from leads import services
 from leads.models import Lead, LeadAttachment
 from tests.cases.payloads import case_payload, person_payload
-from tests.factories import valid_resident_id, valid_uscc
+from tests.factories import UserFactory, valid_resident_id, valid_uscc
 
 pytestmark = pytest.mark.django_db
 
@@ -434,3 +434,12 @@ def test_upload_and_download_a_file(client, clerk, lead):
     )
     assert response.status_code == 302
     assert LeadAttachment.objects.count() == 1
+
+
+def test_navbar_links_leads_and_complaints_for_readers_only(client, clerk):
+    """Whoever reads cases finds 线索 and 投诉举报 in the navbar; a user with no role does not."""
+    body = as_user(client, clerk).get(reverse("profile")).content.decode()
+    assert f'href="{reverse("leads:list")}"' in body
+    assert f'href="{reverse("complaints:list")}"' in body
+    body = as_user(client, UserFactory()).get(reverse("profile")).content.decode()
+    assert f'href="{reverse("leads:list")}"' not in body
