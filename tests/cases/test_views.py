@@ -578,3 +578,17 @@ def test_a_unit_code_failing_its_organisation_check_is_kept_with_a_warning(agenc
     assert Unit.objects.get(uscc=code).code_warning
     page = logged_in(client, clerk).get(reverse("cases:detail", args=[case.pk]))
     assert "组织机构代码（第9–17位）校验不符" in page.content.decode()
+
+
+def test_every_error_of_the_form_is_reported_at_once(client, clerk):
+    """A future date is reported together with the other mistakes, not after they are fixed."""
+    data = form_data(name="", id_number="123")
+    data.update({"opened_on": "2099-01-01", "violations": []})
+    response = logged_in(client, clerk).post(reverse("cases:create"), data)
+    assert response.status_code == 200
+    form, person = response.context["form"], response.context["formset"].forms[0]
+    assert "日期不能晚于今天。" in form.errors["opened_on"]
+    assert form.errors["violations"]
+    assert person.errors["name"]
+    assert person.errors["id_number"]
+    assert Case.objects.count() == 0
