@@ -44,19 +44,27 @@ def _suspects_run(*, job: Job, progress) -> dict:
 def _comparison_run(*, job: Job, progress) -> dict:
     """Load both rosters and raise the comparison's leads, in one transaction."""
     from screening.rosters import RosterError, rosters_compare
+    from screening.services import roster_path
 
+    paths = [roster_path(job.params[key]) for key in ("registrations", "insurance")]
+    if not all(path.is_file() for path in paths):
+        raise JobFailedError(gettext_lazy("上传的名册已失效，请重新上传。"))
     try:
         return rosters_compare(
             actor=job.owner,
             intake=job.agency,
-            registrations=job.params["registrations"],
-            insurance=job.params["insurance"],
+            registrations=paths[0],
+            insurance=paths[1],
             period=(job.params["from"], job.params["to"]),
             dry_run=bool(job.params.get("dry_run")),
             progress=progress,
         )
     except RosterError as exc:
         raise JobFailedError(exc.message, result=exc.result) from exc
+    finally:
+        # Kept while the job may still be retried (a killed worker never reaches this line).
+        for path in paths:
+            path.unlink(missing_ok=True)
 
 
 register(

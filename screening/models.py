@@ -65,11 +65,11 @@ class ScreeningRun(models.Model):
 class RosterRegistration(models.Model):
     """One row of the last loaded registration roster, as the file gave it (checked in SQL).
 
-    Replaced whole by each comparison run (TRUNCATE and COPY inside the run's transaction), so a
-    run that fails leaves the previous roster in place. ``line`` is the file's line number.
+    Replaced whole by each comparison run (TRUNCATE … RESTART IDENTITY and COPY inside the run's
+    transaction), so a run that fails leaves the previous roster in place, and a row's file line
+    is its ``id`` + 1 (the header is line 1).
     """
 
-    line = models.PositiveIntegerField(_("行号"))
     id_number = models.CharField(_("证件号码"), max_length=40)
     name = models.CharField(_("姓名"), max_length=100)
     category = models.CharField(_("执业资格类别"), max_length=60)
@@ -87,9 +87,9 @@ class RosterRegistration(models.Model):
 
 
 class RosterPayment(models.Model):
-    """One month of one person's social insurance paid by one unit (the last loaded roster)."""
+    """One month of one person's social insurance paid by one unit (the last loaded roster;
+    its file line is its ``id`` + 1, as for registrations)."""
 
-    line = models.PositiveIntegerField(_("行号"))
     id_number = models.CharField(_("证件号码"), max_length=40)
     name = models.CharField(_("姓名"), max_length=100)
     unit_name = models.CharField(_("缴费单位名称"), max_length=200)
