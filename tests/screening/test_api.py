@@ -102,3 +102,49 @@ def test_the_upload_page_three_ways(reference, member, client, media):
     job = Job.objects.get()
     assert response.url == job.get_absolute_url()
     assert job.params == {"dry_run": True}
+
+
+def roster_uploads(tmp_path):
+    from screening.rosters import PAYMENT_COLUMNS, REGISTRATION_COLUMNS
+    from tests.screening.test_rosters import csv_file, roster
+
+    registrations, payments = roster(tmp_path)
+    files = []
+    for name, header, rows in (
+        ("reg.csv", REGISTRATION_COLUMNS, registrations),
+        ("ins.csv", PAYMENT_COLUMNS, payments),
+    ):
+        files.append(upload(csv_file(tmp_path, name, header, rows).read_bytes(), name))
+    return {
+        "registrations": files[0],
+        "insurance": files[1],
+        "month_from": "2019-01",
+        "month_to": "2019-03",
+    }
+
+
+def test_a_comparison_runs_on_the_worker(reference, member, api, media, redis_worker, tmp_path):
+    """The comparison job raises the findings and reports counts per rule in the API."""
+    client = api(member("ZJ", "510000", "clerk"))
+    job = client.post("/api/v1/screening/comparisons/", roster_uploads(tmp_path)).json()
+    body = follow(client, job["id"])
+    assert body["state"] == "succeeded", body
+    assert body["result"]["total"]["new"] == 4
+    assert Lead.objects.filter(source="comparison").count() == 4
+    assert not list((media / "screening").iterdir())  # the uploads are deleted
+
+
+def test_a_comparison_failing_halfway_leaves_no_leads(
+    reference, member, api, media, redis_worker, tmp_path, monkeypatch
+):
+    """A job that dies after inserting its leads (before the audit) fails and leaves none."""
+    from screening import rosters
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(rosters, "_audit_insert", boom)
+    client = api(member("ZJ", "510000", "clerk"))
+    job = client.post("/api/v1/screening/comparisons/", roster_uploads(tmp_path)).json()
+    assert follow(client, job["id"])["state"] == "failed"
+    assert not Lead.objects.exists()
