@@ -17,7 +17,7 @@ from agencies.selectors import signature_of
 from campaigns.selectors import campaign_chosen
 from core.http import attachment
 from core.middleware import safe_next_url
-from core.months import month_param, parse_month
+from core.months import month_label, month_param, parse_month
 from reports import deadlines, selectors, services
 from reports.kinds import kind_of
 from reports.models import REPORTING, Consolidation, Report, ReportRevision
@@ -153,7 +153,53 @@ def report_detail(request, pk: int):
         context.update(summary_page_context(report, user))
     if context["may_prepare"] or context["may_sign"]:
         context["needs_profile"] = signature_of(user) is None
+    context["confirm"] = confirmations(report, context)
     return render(request, kind_of(report).template, context)
+
+
+def _changes_text(diff: dict | None) -> str:
+    if not diff:
+        return ""
+    changes = [
+        _("新增%(n)d行") % {"n": len(diff["added"])} if diff["added"] else "",
+        _("删除%(n)d行") % {"n": len(diff["removed"])} if diff["removed"] else "",
+        _("修改%(n)d行") % {"n": len(diff["changed"])} if diff["changed"] else "",
+    ]
+    names = [r["name"] for r in (diff["added"] + diff["removed"])[:3]]
+    text = "、".join(c for c in changes if c) or _("内容无变化")
+    detail = _("（%(names)s等）") % {"names": "、".join(names)} if names else ""
+    return _("与第%(n)d版相比：%(text)s%(detail)s。") % {
+        "n": diff["from"],
+        "text": text,
+        "detail": detail,
+    }
+
+
+def confirmations(report: Report, context: dict) -> dict:
+    """Return what each irreversible step's dialog says: which form, month, agency, how many
+    rows, and the first differences from the previous revision."""
+    what = _("%(agency)s %(month)s的%(kind)s") % {
+        "agency": report.agency.name,
+        "month": month_label(report.month) if report.month else "",
+        "kind": report.get_kind_display(),
+    }
+    rows = context.get("rows")
+    count = _("共%(n)d行") % {"n": len(rows)} if rows is not None else ""
+    if rows is not None and not rows and report.kind == Report.Kind.ANNEX1:
+        count = _("本月无查处情况（零报告）")
+    revision = report.current_revision
+    number = _("第%(n)d版") % {"n": revision.number} if revision else ""
+    changes = _changes_text(context.get("diff"))
+    return {
+        "prepare": _("将填报%(what)s：%(count)s。提交后内容冻结，由负责人签发报送。")
+        % {"what": what, "count": count},
+        "sign": _("将签发并报送%(what)s%(number)s（%(count)s）。报送后由上级审核，不能再撤回。")
+        % {"what": what, "number": number, "count": count},
+        "approve": _("将审核通过%(what)s%(number)s（%(count)s）。%(changes)s通过后计入上级汇总。")
+        % {"what": what, "number": number, "count": count, "changes": changes},
+        "return": _("将退回%(what)s%(number)s，退回理由会通知填报单位。")
+        % {"what": what, "number": number},
+    }
 
 
 def _act(request, pk: int, action) -> HttpResponse:
@@ -268,6 +314,11 @@ def consolidation_index(request):
             "all_approved": all(
                 d.report and d.report.status == Report.Status.APPROVED for d in departments
             ),
+            "not_approved": [
+                d.agency.department.short_name
+                for d in departments
+                if not (d.report and d.report.status == Report.Status.APPROVED)
+            ],
             "consolidation": current,
             "consolidations": consolidations,
             "chart": selectors.consolidation_chart(user=request.user, campaign=nav.campaign),

@@ -12,6 +12,7 @@ from cases.models import Measure, Outcome
 from reports import layout
 from reports.models import Report
 from tests.cases.payloads import pdf_file
+from tests.e2e.steps import confirmed
 from tests.factories import TEST_PASSWORD, valid_resident_id, valid_uscc
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -133,18 +134,18 @@ def test_two_person_case_with_an_exempt_person_gives_one_row_signed_by_the_count
     rows = page.locator("#rows tbody tr")
     assert rows.count() == 1  # the exempt person gives no row
     assert ESTABLISHED in rows.inner_text()
-    page.click("#submit-report")
+    confirmed(page, "#submit-report")
     assert page.locator("#report-status").inner_text() == "待签发"
     report = Report.objects.get(agency=county, month=MARCH)
 
     switch_user(page, login, signer)
     page.goto(f"{base}/reports/{report.pk}/")
-    page.click("#sign-report")
+    confirmed(page, "#sign-report")
     assert page.locator("#report-status").inner_text() == "已报送"
 
     switch_user(page, login, city_reviewer)
     page.goto(f"{base}/reports/{report.pk}/")
-    page.click("#approve-report")
+    confirmed(page, "#approve-report")
     assert page.locator("#report-status").inner_text() == "已通过"
 
     with page.expect_download() as download_info:

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from reports import services
 from reports.models import Report
+from tests.e2e.steps import confirmed
 from tests.factories import TEST_PASSWORD
 from tests.reports.conftest import decided_case
 
@@ -39,7 +40,7 @@ def test_county_report_climbs_to_the_ministry(page, live_server, login, referenc
     page.goto(f"{base}/reports/?month=2019-03")
     page.get_by_role("button", name="开始填报").click()
     assert page.locator("#rows tbody tr").count() == 2
-    page.click("#submit-report")
+    confirmed(page, "#submit-report")
     assert page.locator("#report-status").inner_text() == "待签发"
     report = Report.objects.get(agency=county, month=MARCH)
 
@@ -51,30 +52,31 @@ def test_county_report_climbs_to_the_ministry(page, live_server, login, referenc
 
     switch_user(page, login, signer)
     page.goto(f"{base}/reports/{report.pk}/")
-    page.click("#sign-report")
+    confirmed(page, "#sign-report")
     assert page.locator("#report-status").inner_text() == "已报送"
 
     switch_user(page, login, reviewer)
     page.goto(f"{base}/reports/?month=2019-03")
     row = page.locator("tr", has_text="成都市锦江区住房和城乡建设局")
+    row.locator("summary").click()
     row.get_by_placeholder("退回理由").fill("第2行身份证号有误")
-    row.get_by_role("button", name="退回").click()
+    confirmed(page, row.get_by_role("button", name="退回", exact=True))
     assert "已退回" in page.locator("tr", has_text="成都市锦江区住房和城乡建设局").inner_text()
 
     switch_user(page, login, clerk)
     page.goto(f"{base}/reports/{report.pk}/")
     assert page.locator("#return-reason").inner_text() == "第2行身份证号有误"
-    page.click("#submit-report")
+    confirmed(page, "#submit-report")
     assert page.locator("#report-status").inner_text() == "待签发"
 
     switch_user(page, login, signer)
     page.goto(f"{base}/reports/{report.pk}/")
-    page.click("#sign-report")
+    confirmed(page, "#sign-report")
     assert page.locator("#report-status").inner_text() == "已报送"
 
     switch_user(page, login, reviewer)
     page.goto(f"{base}/reports/{report.pk}/")
-    page.click("#approve-report")
+    confirmed(page, "#approve-report")
     assert page.locator("#report-status").inner_text() == "已通过"
     report.refresh_from_db()
     assert report.revisions.count() == 2

@@ -13,6 +13,7 @@ from declarations import services as declaration_services
 from reports import services
 from reports.models import Report
 from tests.cases.payloads import person_payload, unit_payload
+from tests.e2e.steps import confirmed
 from tests.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -67,15 +68,16 @@ def test_a_city_summary_is_returned_resubmitted_approved_and_reaches_the_ministr
     assert page.locator('#summary-totals [data-key="persons"]').inner_text() == "1"
     page.fill("#id_work_done", "组织全市企业开展自查自纠，受理申报1份。")
     page.click("#save-summary")
-    page.click("#submit-report")
+    confirmed(page, "#submit-report")
     assert page.locator("#report-status").inner_text() == "已报送"
     report = Report.objects.get(kind=Report.Kind.SUMMARY, agency=agency("ZJ", "510100"))
 
     switch_user(page, login, department)
     page.goto(base + SUMMARIES)
     page.get_by_role("link", name="成都市住房和城乡建设局").click()
+    page.click("#return-box summary")
     page.fill("#reason", "请补充典型案例")
-    page.click("#return-report")
+    confirmed(page, "#return-report")
     assert page.locator("#report-status").inner_text() == "已退回"
 
     switch_user(page, login, city)
@@ -83,12 +85,12 @@ def test_a_city_summary_is_returned_resubmitted_approved_and_reaches_the_ministr
     assert page.locator("#return-reason").inner_text() == "请补充典型案例"
     page.fill("#id_work_done", "组织全市企业开展自查自纠，受理申报1份。典型案例：某公司注销1人。")
     page.click("#save-summary")
-    page.click("#submit-report")
+    confirmed(page, "#submit-report")
     assert page.locator("#report-status").inner_text() == "已报送"
 
     switch_user(page, login, department)
     page.goto(f"{base}/reports/{report.pk}/")
-    page.click("#approve-report")
+    confirmed(page, "#approve-report")
     assert page.locator("#report-status").inner_text() == "已通过"
     report.refresh_from_db()
     assert "典型案例" in report.current_revision.summary.work_done
