@@ -6,6 +6,7 @@ app_name = "complaints"
 
 urlpatterns = [
     path("", views.complaint_list, name="list"),
+    path("export/", views.complaint_export, name="export"),
     path("new/", views.complaint_create, name="create"),
     path("<int:pk>/", views.complaint_detail, name="detail"),
     path("<int:pk>/reply/", views.complaint_reply, name="reply"),

@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from agencies import permissions
 from agencies.querysets import CHANGE
@@ -18,6 +19,7 @@ from complaints import selectors, services
 from complaints.forms import ComplaintFilterForm, ComplaintForm, ReplyForm, WaiveForm
 from core.forms import run_service, show_on_form
 from core.paginator import IdFirstPaginator
+from jobs.views import export_list
 from leads import selectors as lead_selectors
 from leads.forms import apply_lead_error
 from leads.models import LeadPerson
@@ -167,3 +169,12 @@ def complaint_waive(request, pk):
         ),
         done=_("已记录不予答复的理由。"),
     )
+
+
+@login_required
+@require_POST
+def complaint_export(request):
+    """Export the filtered list to Excel (a background job with progress when large)."""
+    from complaints.job_kinds import EXPORT
+
+    return export_list(request, EXPORT)

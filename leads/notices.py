@@ -45,7 +45,7 @@ def leads_remind(*, today: datetime.date) -> int:
             key=f"lead-reminder:{agency_id}:{deadline}",
             title=_("%(n)d条问题线索将于%(day)s到期") % {"n": count, "day": day_label(deadline)},
             body=_("请在办理期限前核查办结；投诉举报须同时答复投诉人。"),
-            route=("leads:list", {"due": deadline.isoformat()}),
+            route=("leads:list", {"state": "verifying"}),
         )
     return sent
 

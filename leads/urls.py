@@ -6,6 +6,7 @@ app_name = "leads"
 
 urlpatterns = [
     path("", views.lead_list, name="list"),
+    path("export/", views.lead_export, name="export"),
     path("new/", views.lead_create, name="create"),
     path("files/<int:pk>/download/", views.attachment_download, name="attachment_download"),
     path("<int:pk>/", views.lead_detail, name="detail"),

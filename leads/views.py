@@ -21,6 +21,7 @@ from cases.models import CertificateType
 from cases.selectors import case_list
 from core.forms import run_service, show_on_form
 from core.paginator import IdFirstPaginator
+from jobs.views import export_list
 from leads import selectors, services
 from leads.forms import (
     AssignForm,
@@ -382,3 +383,12 @@ def attachment_download(request, pk):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@require_POST
+def lead_export(request):
+    """Export the filtered list to Excel (a background job with progress when large)."""
+    from leads.job_kinds import EXPORT
+
+    return export_list(request, EXPORT)
