@@ -213,6 +213,7 @@ def _find(cursor, period: tuple[str, str]) -> dict:
     cursor.execute("DROP TABLE IF EXISTS pg_temp.finding, pg_temp.cert, pg_temp.route")
     cursor.execute(sql.FINDINGS_TABLE)
     cursor.execute(sql.FINDINGS, {"from": period[0], "to": period[1]})
+    cursor.execute("ANALYZE finding")  # temporary tables are never analysed automatically
     cursor.execute(sql.COUNTS)
     counts = {rule: {"new": 0, "known": 0, "suppressed": 0} for rule in RULES}
     for rule, memory, count in cursor.fetchall():
@@ -447,16 +448,22 @@ def _subjects_insert(cursor, run) -> None:
         INSERT INTO leads_leadperson (lead_id, position, person_id, name, certificate_id,
                                       registered_unit_id, insurance_unit_id)
         SELECT l.id, 0, p.id, f.name, cert.id, ru.id, iu.id
-        FROM leads_lead l
-        JOIN finding f ON f.fingerprint = l.fingerprint AND f.memory = 'new'
+        FROM (
+            -- The insurance unit: the HR agency, else the first paying unit (an equi-join key,
+            -- so the planner can hash-join it).
+            SELECT f.*, nullif((SELECT min(u->>'uscc')
+                                FROM jsonb_array_elements(coalesce(f.hr, f.paying)) u), '')
+                        AS insurance_uscc
+            FROM finding f WHERE f.memory = 'new'
+        ) f
+        JOIN leads_lead l ON l.fingerprint = f.fingerprint AND l.source = 'comparison'
         JOIN cases_person p ON p.id_type = 'resident_id' AND p.id_number = f.id_number
         LEFT JOIN cert c ON c.category = f.certificate_category
              AND c.specialty = f.certificate_specialty
         LEFT JOIN cases_certificate cert ON cert.certificate_type_id = c.type_id
              AND cert.number = f.certificate_number AND cert.person_id = p.id
         LEFT JOIN cases_unit ru ON ru.uscc = nullif(f.route_uscc, '')
-        LEFT JOIN cases_unit iu ON iu.uscc = nullif(
-            (SELECT min(u->>'uscc') FROM jsonb_array_elements(coalesce(f.hr, f.paying)) u), '')
+        LEFT JOIN cases_unit iu ON iu.uscc = f.insurance_uscc
         WHERE l.source = 'comparison' AND (l.facts->>'run')::int = %s
         """,
         [run.pk],
