@@ -17,6 +17,7 @@ from campaigns.selectors import campaign_current
 from cases.models import Case
 from cases.selectors import case_list
 from core.months import next_month, previous_month
+from core.replica import reporting_reads
 from leads.models import Lead
 from leads.selectors import lead_list
 from reports import deadlines
@@ -65,6 +66,7 @@ class Dashboard:
     consolidations: list[Consolidation] | None = None
 
 
+@reporting_reads()
 def _case_counts(user, incoming: Q | None) -> tuple[list[tuple[str, str, int]], int, int | None]:
     """Return visible cases per status, their total and how many await the user's acceptance."""
     aggregates = {status: Count("pk", filter=Q(status=status)) for status in Case.Status.values} | {
@@ -77,6 +79,7 @@ def _case_counts(user, incoming: Q | None) -> tuple[list[tuple[str, str, int]], 
     return counts, result["total"], result.get("incoming")
 
 
+@reporting_reads()
 def _lead_counts(user, today: datetime.date) -> dict:
     """Return the visible open leads by state, the overdue ones, and those awaiting ``user``
     (to route or accept, at agencies where they handle leads), in one aggregate."""
@@ -118,6 +121,7 @@ def _own_reports(user, agencies: list[Agency], months, today, rules, campaign):
     return own, by_status
 
 
+@reporting_reads()
 def _pending_review(user, reviewed: list[Agency], consolidator: bool, campaign) -> list[dict]:
     """Return, per month, how many submitted reports of agencies below wait for the user."""
     condition = Q(agency__parent__in=reviewed)

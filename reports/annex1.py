@@ -11,6 +11,7 @@ from django.utils import timezone
 from agencies.selectors import signature_of
 from cases.identifiers import mask_id_number
 from core.months import month_param
+from core.replica import reporting_reads
 from reports import compile as compiler
 from reports import excel, layout, periods
 from reports.models import Consolidation, Report, ReportRevision, ReportRow
@@ -76,7 +77,13 @@ def revision_rows(revision: ReportRevision) -> list[ReportRow]:
 def rows(report: Report, *, full_ids: bool) -> tuple[list[dict], bool]:
     """Return the report's rows and whether they are frozen (else a live preview)."""
     frozen = bool(report.current_revision_id and not report.is_open)
-    found = revision_rows(report.current_revision) if frozen else compile_rows(report)
+    if frozen:
+        found = revision_rows(report.current_revision)
+    else:
+        # A live preview may lag the primary by the replica's delay; preparing compiles again
+        # on the primary, inside its transaction.
+        with reporting_reads():
+            found = compile_rows(report)
     shown = display_rows(found, report_agency_id=report.agency_id)
     return (shown if full_ids else mask_rows(shown)), frozen
 
@@ -181,7 +188,8 @@ def consolidation_workbook_data(consolidation: Consolidation, *, full_ids: bool)
         submitted_on=_local_date(consolidation.reported_at),
         sheet_title="汇总",
     )
-    stats = compiler.statistics(revision_ids=[r.pk for r in revisions])
+    with reporting_reads():  # frozen rows: the same on a replica once it has them
+        stats = compiler.statistics(revision_ids=[r.pk for r in revisions])
     return {
         "departments": departments,
         "summary": summary,

@@ -20,7 +20,7 @@ left out, so no row is ever carried twice.
 
 import datetime
 
-from django.db import connection
+from django.db import connections
 
 from agencies.models import Agency, Department, Region
 from cases.models import (
@@ -35,6 +35,7 @@ from cases.models import (
     Unit,
 )
 from core.months import month_label, next_month
+from core.replica import read_alias
 from reports.models import Report, ReportRow
 
 # The tables the SQL reads, by the name it uses: taken from the models, so a renamed table or
@@ -406,7 +407,8 @@ def report_rows(
         "hr_part": HR_PART,
         "referral": REFERRAL_TEXT,
     }
-    with connection.cursor() as cursor:
+    # A preview inside core.replica.reporting_reads() may read a replica; a freeze never does.
+    with connections[read_alias(Case)].cursor() as cursor:
         cursor.execute(_COMPILE_SQL, params)
         skip = _SORT_COLUMNS + _REMARK_COLUMNS
         names = [column.name for column in cursor.description][skip:]
@@ -489,7 +491,7 @@ def statistics(*, revision_ids: list[int]) -> dict:
         "hr_category": str(Outcome.Role.HR_AGENCY.label),
     }
     by_department, by_prefecture = [], []
-    with connection.cursor() as cursor:
+    with connections[read_alias(ReportRow)].cursor() as cursor:
         cursor.execute(_STATISTICS_SQL, params)
         for dimension, name, _order, category, measure, _code, count in cursor.fetchall():
             if dimension == "department":

@@ -12,6 +12,7 @@ from agencies.models import Agency, Department, Region
 from campaigns.selectors import campaign_reporting
 from core.errors import NotFoundError
 from core.months import month_label
+from core.replica import reporting_reads
 from reports import deadlines
 from reports.kinds import kind_of
 from reports.models import (
@@ -141,6 +142,7 @@ def province_status(
     return [ChildStatus(a, reports.get(a.pk), due) for a in agencies]
 
 
+@reporting_reads()
 def consolidation_chart(*, user, months: int = 12, campaign=None) -> dict:
     """Return approved province-level row counts by month × department the user may read."""
     reports = Report.objects.restrict(user, "view")

@@ -112,6 +112,19 @@ def local_database() -> dict:
     return database(embedded_database(BASE_DIR, env("EMBEDDED_DB_NAME", default="guazheng")))
 
 
+# A streaming replica of the primary (docs/scaling.md): when DATABASE_REPLICA_URL is set, the
+# reporting reads named by core.replica.reporting_reads() go to it (config/db_router.py).
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"] if DATABASE_REPLICA_URL else []
+
+
+def replica_databases() -> dict:
+    """Return the replica's DATABASES entry under its alias, or nothing without a replica."""
+    if not DATABASE_REPLICA_URL:
+        return {}
+    return {"replica": database(env.db_url_config(DATABASE_REPLICA_URL))}
+
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -3,12 +3,12 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASE_URL, database, env
+from .base import DATABASE_URL, database, env, replica_databases
 
 # Checked first, before anything is built from the settings: no database server is started here.
 if not DATABASE_URL:
     raise ImproperlyConfigured("DATABASE_URL is required in production.")
-DATABASES = {"default": database(env.db_url_config(DATABASE_URL))}
+DATABASES = {"default": database(env.db_url_config(DATABASE_URL)), **replica_databases()}
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")

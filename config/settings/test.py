@@ -4,6 +4,11 @@ from .base import *  # noqa: F403
 from .base import env, local_database
 
 DATABASES = {"default": local_database()}
+# The replica's alias as a second connection to the test database itself (a mirror creates no
+# database): tests/core/test_replica.py turns the router on and checks which alias each reporting
+# read uses. Off by default, so the rest of the suite reads from the primary alone.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS: list[str] = []
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
