@@ -261,6 +261,8 @@ def rosters_compare(
 
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        # The rules sort and hash millions of rows: with the default 4 MB they spill to disk.
+        cursor.execute("SET LOCAL work_mem = '256MB'")
         step(0, _("正在导入名册……"))
         sizes = _load(cursor, Path(registrations), Path(insurance))
         step(2, _("正在检查名册……"))
