@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.querysets import CHANGE
 from cases import services
 from cases.identifiers import canonical_text
-from cases.models import Case, CaseParty, CertificateType
+from cases.models import Case, CaseLink, CaseParty, CertificateType
 from cases.selectors import complete_document_number, looks_like_number, strip_controls
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -39,6 +39,9 @@ class CaseFilterSet(django_filters.FilterSet):
         label=_("搜索"),
         method="filter_text",
         help_text=_("姓名、证件号码、证书编号、单位名称、案件编号"),
+    )
+    linked = django_filters.NumberFilter(
+        label=_("关联案件"), method="filter_linked", help_text=_("与该案件关联的案件（内部编号）")
     )
     ordering = django_filters.OrderingFilter(
         label=_("排序"),
@@ -89,6 +92,13 @@ class CaseFilterSet(django_filters.FilterSet):
             | Q(agency__region__parent__code=code)
             | Q(agency__region__parent__parent__code=code)
         )
+
+    def filter_linked(self, queryset, name, value):
+        """Return the cases linked with case ``value`` either way (the list stays restricted)."""
+        links = CaseLink.objects.filter(Q(from_case_id=value) | Q(to_case_id=value))
+        return queryset.filter(
+            Q(pk__in=links.values("to_case_id")) | Q(pk__in=links.values("from_case_id"))
+        ).exclude(pk=value)
 
     def filter_text(self, queryset, name, value):
         text = strip_controls(value).strip()

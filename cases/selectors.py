@@ -292,7 +292,28 @@ def case_duplicates(*, case: Case) -> list[Duplicate]:
     return sorted(set(found), key=lambda d: (d.kind, d.subject, d.other_case_id))
 
 
-def case_duplicate_notices(*, case: Case, user) -> list[str]:
+SHOWN_CASES = 5  # a case page names this many other cases per hint, then "另有 N 件"
+
+
+@dataclass(frozen=True)
+class DuplicateHint:
+    """Where one person, certificate or unit of a case also appears, as ``user`` may know it."""
+
+    label: str  # 人员 / 证书 / 单位
+    subject: str
+    cases: list[tuple[int, str]]  # (pk, reference) of the other cases the user may see
+    hidden: bool  # also in cases the user may not see (only their existence is told)
+
+    @property
+    def shown(self) -> list[tuple[int, str]]:
+        return self.cases[:SHOWN_CASES]
+
+    @property
+    def more(self) -> int:
+        return max(0, len(self.cases) - SHOWN_CASES)
+
+
+def case_duplicate_hints(*, case: Case, user) -> list[DuplicateHint]:
     """Tell the user where this case's persons and units also appear, hiding what they may not see.
 
     Cases in the user's scope are named by reference; of the others only their existence is told
@@ -305,19 +326,34 @@ def case_duplicate_notices(*, case: Case, user) -> list[str]:
     visible = dict(
         Case.objects.restrict(user, VIEW).filter(pk__in=all_ids).values_list("pk", "reference")
     )
+    return [
+        DuplicateHint(
+            label=DUPLICATE_SUBJECTS[kind],
+            subject=subject,
+            cases=sorted(((pk, visible[pk]) for pk in ids if pk in visible), key=lambda c: c[1]),
+            hidden=any(pk not in visible for pk in ids),
+        )
+        for (kind, subject), ids in by_subject.items()
+    ]
+
+
+def case_duplicate_notices(*, case: Case, user) -> list[str]:
+    """Return the duplicate hints as sentences (the API's ``duplicate_notices``)."""
     notices = []
-    for (kind, subject), ids in by_subject.items():
-        label = DUPLICATE_SUBJECTS[kind]
-        seen = sorted(visible[pk] for pk in ids if pk in visible)
-        if seen:
+    for hint in case_duplicate_hints(case=case, user=user):
+        if hint.cases:
             notices.append(
                 _("%(label)s%(subject)s也出现在案件%(refs)s中。")
-                % {"label": label, "subject": subject, "refs": "、".join(seen)}
+                % {
+                    "label": hint.label,
+                    "subject": hint.subject,
+                    "refs": "、".join(ref for _pk, ref in hint.cases),
+                }
             )
-        if any(pk not in visible for pk in ids):
+        if hint.hidden:
             notices.append(
                 _("%(label)s%(subject)s在其他机构的案件中也有登记（已通知有权查看的人员）。")
-                % {"label": label, "subject": subject}
+                % {"label": hint.label, "subject": hint.subject}
             )
     return notices
 

@@ -116,6 +116,10 @@ def _style_filter_form(form, user) -> None:
     for field in form.fields.values():
         if hasattr(field, "empty_label"):  # django-filter's choice fields
             field.empty_label = _("全部")
+    if form.data.get("linked"):
+        form.fields["linked"].widget = forms.HiddenInput()  # set by a case page's "另有 N 件"
+    else:
+        del form.fields["linked"]
     form.fields["decided_month"].widget = forms.TextInput(
         attrs={"type": "month", "placeholder": "2019-03"}
     )
@@ -156,6 +160,7 @@ def case_detail(request, pk: int):
     case = selectors.case_get(user=request.user, pk=pk)
     timeline = selectors.case_timeline(case=case, user=request.user)
     history = [event for event in timeline if event["changes"]]
+    related = selectors.case_links(case=case, user=request.user)
     return render(
         request,
         "cases/detail.html",
@@ -167,8 +172,9 @@ def case_detail(request, pk: int):
             "timeline": timeline,
             "history": history,
             "evidence": selectors.evidence_list(case=case),
-            "duplicates": selectors.case_duplicate_notices(case=case, user=request.user),
-            "related": selectors.case_links(case=case, user=request.user),
+            "duplicates": selectors.case_duplicate_hints(case=case, user=request.user),
+            "related": related[: selectors.SHOWN_CASES],
+            "related_more": len(related) - len(related[: selectors.SHOWN_CASES]),
             "actions": _actions(request.user, case),
             "badges": STATUS_BADGES,
             "reason_form": ReasonForm(),
@@ -269,7 +275,8 @@ def case_decide(request, pk: int):
     return render(request, "cases/decide.html", {"case": case, "form": form})
 
 
-def _small_form(request, case, form, *, title: str, submit: str, url: str, danger=False):
+def _small_form(request, case, form, *, title: str, submit: str, url: str, confirm: str = ""):
+    """Render a transition's own form page; ``confirm`` is what the dialog asks before it posts."""
     return render(
         request,
         "cases/action_form.html",
@@ -279,12 +286,14 @@ def _small_form(request, case, form, *, title: str, submit: str, url: str, dange
             "title": title,
             "submit": submit,
             "action_url": url,
-            "danger": danger,
+            "confirm": confirm % {"ref": case.reference} if confirm else "",
         },
     )
 
 
-def _reason_action(request, pk, *, service, title, submit, done, required=True, action="change"):
+def _reason_action(
+    request, pk, *, service, title, submit, done, confirm, required=True, action="change"
+):
     """Show a small reason form (GET) or perform a transition that takes a reason (POST)."""
     case = selectors.case_get(user=request.user, pk=pk, action=action)
     form = ReasonForm(request.POST or None, required=required)
@@ -296,7 +305,9 @@ def _reason_action(request, pk, *, service, title, submit, done, required=True, 
         if changed is not None:
             messages.success(request, done)
             return redirect("cases:detail", pk=case.pk)
-    return _small_form(request, case, form, title=title, submit=submit, url=request.path)
+    return _small_form(
+        request, case, form, title=title, submit=submit, url=request.path, confirm=confirm
+    )
 
 
 @login_required
@@ -309,6 +320,7 @@ def case_close(request, pk: int):
         title=_("结案"),
         submit=_("确认结案"),
         done=_("案件已结案。"),
+        confirm=_("将对案件 %(ref)s 结案。结案后不能再修改，只有审核员可以重新办理。"),
         required=False,
     )
 
@@ -323,6 +335,7 @@ def case_reopen(request, pk: int):
         title=_("重新办理"),
         submit=_("确认重新办理"),
         done=_("案件已重新办理。"),
+        confirm=_("将重新办理案件 %(ref)s：已作出的处理决定随即撤回，案件回到调查中。"),
     )
 
 
@@ -336,6 +349,7 @@ def case_transfer_reject(request, pk: int):
         title=_("退回移交"),
         submit=_("确认退回"),
         done=_("已退回移交。"),
+        confirm=_("将退回案件 %(ref)s 的移交，退回理由会通知对方。"),
         action="view",
     )
 
@@ -357,7 +371,13 @@ def case_transfer(request, pk: int):
             messages.success(request, _("已提出移交，等待对方接收。"))
             return redirect("cases:detail", pk=case.pk)
     return _small_form(
-        request, case, form, title=_("移交案件"), submit=_("确认移交"), url=request.path
+        request,
+        case,
+        form,
+        title=_("移交案件"),
+        submit=_("确认移交"),
+        url=request.path,
+        confirm=_("将把案件 %(ref)s 移交至{to_agency}；对方接收或退回之前，本案不能修改。"),
     )
 
 
@@ -371,6 +391,7 @@ def case_transfer_cancel(request, pk: int):
         title=_("撤回移交"),
         submit=_("确认撤回"),
         done=_("已撤回移交。"),
+        confirm=_("将撤回案件 %(ref)s 的移交，案件仍由本机构承办。"),
         required=False,
     )
 

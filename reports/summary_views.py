@@ -50,8 +50,9 @@ class SummaryFileForm(CarrierFormMixin, forms.Form):
     description = forms.CharField(label=gettext_lazy("说明"), required=False, max_length=200)
 
 
-def summary_page_context(report: Report, user) -> dict:
-    """Return what a summary's page shows besides the chain: the content and its editing."""
+def summary_page_context(report: Report, user, *, form=None) -> dict:
+    """Return what a summary's page shows besides the chain: the content and its editing
+    (``form``: the narrative as sent, with its errors)."""
     content, frozen = content_of(report)
     draft = SummaryDraft.objects.filter(report=report).first()
     may_edit = report.is_open and permissions.user_can_prepare_report(user=user, report=report)
@@ -60,7 +61,9 @@ def summary_page_context(report: Report, user) -> dict:
         "frozen": frozen,
         "narrative": [(title, content[key]) for key, title in NARRATIVE],
         "may_edit": may_edit,
-        "form": SummaryForm(initial={key: getattr(draft, key, "") for key, _title in NARRATIVE})
+        "form": (
+            form or SummaryForm(initial={key: getattr(draft, key, "") for key, _title in NARRATIVE})
+        )
         if may_edit
         else None,
         "file_form": SummaryFileForm() if may_edit else None,
@@ -150,20 +153,6 @@ def _summary(request, pk: int) -> Report:
     report = get_object_or_404(selectors.report_list(user=request.user), pk=pk, kind=SUMMARY)
     request.back_url = report.get_absolute_url()
     return report
-
-
-@login_required
-@require_POST
-def summary_save(request, pk: int):
-    """Save the narrative of an open summary (nothing is sent until it is prepared)."""
-    report = _summary(request, pk)
-    form = SummaryForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请填写“工作开展情况”。"))
-        return redirect(report.get_absolute_url())
-    services.summary_draft_save(report=report, actor=request.user, **form.cleaned_data)
-    messages.success(request, _("已保存工作总结草稿。"))
-    return redirect(report.get_absolute_url())
 
 
 @login_required

@@ -33,7 +33,7 @@ urlpatterns = [
     path("summaries/", summary_views.summary_index, name="summaries"),
     path("summaries/open/", summary_views.summary_open, name="summary_open"),
     path("summaries/consolidate/", summary_views.summary_consolidate, name="summary_consolidate"),
-    path("<int:pk>/summary/", summary_views.summary_save, name="summary_save"),
+    path("<int:pk>/summary/", views.summary_save, name="summary_save"),
     path("<int:pk>/summary/files/", summary_views.summary_attach, name="summary_attach"),
     path("summary-files/<int:pk>/", summary_views.summary_file, name="summary_file"),
 ]

@@ -15,6 +15,7 @@ from agencies import permissions
 from agencies.models import Agency
 from agencies.selectors import signature_of
 from campaigns.selectors import campaign_chosen
+from core.forms import run_service, show_on_form
 from core.http import attachment
 from core.middleware import safe_next_url
 from core.months import month_label, month_param, parse_month
@@ -22,7 +23,7 @@ from reports import deadlines, selectors, services
 from reports.kinds import kind_of
 from reports.models import REPORTING, Consolidation, Report, ReportRevision
 from reports.navigation import month_nav
-from reports.summary_views import summaries_url, summary_page_context
+from reports.summary_views import SummaryForm, summaries_url, summary_page_context
 
 
 def _consolidations_url(campaign, month: datetime.date | None) -> str:
@@ -143,14 +144,18 @@ def _annex1_context(report: Report, user) -> dict:
 def report_detail(request, pk: int):
     """Show a report (附件1 rows or a summary's content, frozen or a live preview), its
     revisions and what the user may do with it now."""
-    report = _report(request, pk)
+    return _report_page(request, _report(request, pk))
+
+
+def _report_page(request, report: Report, *, summary_form=None) -> HttpResponse:
+    """Render a report's page; ``summary_form`` is a summary's narrative sent back with errors."""
     user = request.user
     context = _chain_context(report, user)
     if report.kind == Report.Kind.ANNEX1:
         context.update(_annex1_context(report, user))
         context["may_prepare"] = context["may_prepare"] and context["filing_open"]
     else:
-        context.update(summary_page_context(report, user))
+        context.update(summary_page_context(report, user, form=summary_form))
     if context["may_prepare"] or context["may_sign"]:
         context["needs_profile"] = signature_of(user) is None
     context["confirm"] = confirmations(report, context)
@@ -374,3 +379,22 @@ def consolidation_document(request, pk: int):
         kind.consolidation_filename(consolidation),
         kind.media_type,
     )
+
+
+@login_required
+@require_POST
+def summary_save(request, pk: int):
+    """Save the narrative of an open summary; every mistake comes back on the form at once."""
+    report = get_object_or_404(
+        selectors.report_list(user=request.user), pk=pk, kind=Report.Kind.SUMMARY
+    )
+    request.back_url = report.get_absolute_url()
+    form = SummaryForm(request.POST)
+    saved = form.is_valid() and run_service(
+        lambda: services.summary_draft_save(report=report, actor=request.user, **form.cleaned_data),
+        show_on_form(form),
+    )
+    if not saved:
+        return _report_page(request, report, summary_form=form)
+    messages.success(request, _("已保存工作总结草稿。"))
+    return redirect(report.get_absolute_url())

@@ -31,6 +31,23 @@
       el.hidden = !(referred && referred.checked);
     });
   }
-  form.addEventListener("change", toggle);
-  toggle();
+  /* The confirmation (confirm.js) names each party's chosen result in place of {outcome}. */
+  var ask = form.dataset.confirm || "";
+  function outcomes() {
+    var parts = [];
+    form.querySelectorAll("[data-outcome]").forEach(function (section) {
+      var legend = section.querySelector("legend");
+      var name = legend && legend.firstChild ? legend.firstChild.textContent.trim() : "";
+      var chosen = section.querySelector("input[name='" + section.dataset.outcome + "result']:checked");
+      var label = chosen ? form.querySelector("label[for='" + chosen.id + "']") : null;
+      parts.push(name + "：" + (label ? label.textContent.trim() : "未选择"));
+    });
+    return parts.join("；");
+  }
+  function update() {
+    toggle();
+    if (ask) { form.dataset.confirm = ask.replace("{outcome}", outcomes()); }
+  }
+  form.addEventListener("change", update);
+  update();
 })();

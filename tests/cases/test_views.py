@@ -350,6 +350,21 @@ def test_decide_form_shows_service_error_next_to_field(client, case, clerk):
     assert not Decision.objects.filter(case=case).exists()
 
 
+def test_every_error_of_the_decision_form_is_reported_at_once(client, case, clerk):
+    """A future date, a person without a result and a unit without a measure: all three at once."""
+    party = case.parties.get()
+    response = logged_in(client, clerk).post(
+        reverse("cases:decide", args=[case.pk]),
+        {"decided_on": "2099-01-01", f"p{party.pk}_result": "", "unit_result": "established"},
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "日期不能晚于今天。" in errors["decided_on"]
+    assert errors[f"p{party.pk}_result"]
+    assert errors["unit_measures"]
+    assert not Decision.objects.filter(case=case).exists()
+
+
 def test_clerk_investigates_and_closes_through_buttons(client, case, clerk):
     """The transition buttons move the case along; each step shows on the timeline."""
     client = logged_in(client, clerk)
@@ -592,3 +607,43 @@ def test_every_error_of_the_form_is_reported_at_once(client, clerk):
     assert person.errors["name"]
     assert person.errors["id_number"]
     assert Case.objects.count() == 0
+
+
+def test_case_page_names_five_related_cases_then_opens_the_rest_in_the_list(
+    client, agency, case, clerk
+):
+    """Seven other cases share the unit and are joined: the page links five of each and
+    "另有 2 件", which open the case list filtered to them."""
+    others = [
+        services.case_create(
+            actor=clerk,
+            agency=agency("ZJ", JINJIANG),
+            **case_payload(persons=[person_payload(10 + n)]),  # the same certificate-using unit
+        )
+        for n in range(7)
+    ]
+    for other in others:
+        services.case_join(actor=clerk, case=case, other=other)
+    page = logged_in(client, clerk).get(reverse("cases:detail", args=[case.pk]))
+    hints = page.context["duplicates"]
+    assert [len(h.shown) for h in hints] == [5] and hints[0].more == 2
+    assert len(page.context["related"]) == 5 and page.context["related_more"] == 2
+    body = page.content.decode()
+    assert body.count("另有 2 件") == 2
+    linked = client.get(reverse("cases:list"), {"linked": case.pk})
+    shown = {c.pk for c in linked.context["page"].object_list}
+    assert shown == {o.pk for o in others}
+    by_unit = client.get(reverse("cases:list"), {"q": hints[0].subject})
+    assert {c.pk for c in by_unit.context["page"].object_list} == {case.pk} | shown
+
+
+def test_another_county_s_linked_cases_are_not_listed_by_the_filter(
+    client, agency, case, clerk, stranger
+):
+    """The linked filter lists only what the user may see: another county's clerk gets none."""
+    other = services.case_create(
+        actor=clerk, agency=agency("ZJ", JINJIANG), **case_payload(persons=[person_payload(9)])
+    )
+    services.case_join(actor=clerk, case=case, other=other)
+    listed = logged_in(client, stranger).get(reverse("cases:list"), {"linked": case.pk})
+    assert list(listed.context["page"].object_list) == []

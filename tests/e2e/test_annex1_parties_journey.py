@@ -92,7 +92,7 @@ def decide_case(page, base: str, proof_path) -> None:
     unit.get_by_label("构成挂证等违法违规行为").check()
     unit.get_by_label("通报", exact=True).check()
 
-    page.get_by_role("button", name="保存处理决定").click()
+    confirmed(page, page.get_by_role("button", name="保存处理决定"))
     page.wait_for_url(f"{base}/cases/*/")
     assert "处理决定已保存" in page.content()
     assert "2022-03-20" in page.content()  # the 3-year re-registration ban, derived

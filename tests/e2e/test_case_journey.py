@@ -3,6 +3,7 @@
 import pytest
 
 from cases.identifiers import mask_id_number
+from tests.e2e.steps import confirmed
 from tests.factories import TEST_PASSWORD, valid_resident_id, valid_uscc
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,7 +47,7 @@ def test_clerk_registers_decides_and_finds_case_with_masked_id(
     page.get_by_label("3年内不得再次申请注册").check()
     page.get_by_label("列入建筑市场主体黑名单").check()
     page.fill("#id_document_number", "川建罚〔2019〕31号")
-    page.get_by_role("button", name="保存处理决定").click()
+    confirmed(page, page.get_by_role("button", name="保存处理决定"))
     page.wait_for_url(f"{live_server.url}/cases/*/")
     assert "处理决定已保存" in page.content()
     assert "2022-03-20" in page.content()  # 3-year re-registration ban, derived

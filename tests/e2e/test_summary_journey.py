@@ -98,8 +98,8 @@ def test_a_city_summary_is_returned_resubmitted_approved_and_reaches_the_ministr
     _departments_file(agency, member, phase, consolidator)
     switch_user(page, login, consolidator)
     page.goto(base + SUMMARIES)
-    page.click("#consolidate-summaries")
-    page.click("#report-summaries")
+    confirmed(page, "#consolidate-summaries")
+    confirmed(page, "#report-summaries")
     assert page.get_by_text("已上报").first.is_visible()
 
     switch_user(page, login, member("BU", "510000", "ministry"))

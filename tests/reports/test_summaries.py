@@ -198,3 +198,22 @@ def test_the_api_opens_writes_and_reads_a_summary(api, agency, member, phase):
     assert detail["summary"]["work_done"] == TEXTS["work_done"]
     assert detail["rows"] == []
     assert not Consolidation.objects.exists()
+
+
+def test_every_mistake_of_the_summary_form_comes_back_at_once_with_the_text_kept(
+    agency, member, phase, client
+):
+    """Two overlong parts and a control character are all named on the page, nothing saved,
+    and what was typed is still in the boxes."""
+    clerk = member("ZJ", "510100", "clerk")
+    report = services.summary_get_or_create(agency=agency("ZJ", "510100"), phase=phase)
+    client.force_login(clerk)
+    long_text = "长" * (services.SUMMARY_TEXT_LIMIT + 1)
+    sent = {"work_done": long_text, "problems": "问题\x07", "next_steps": long_text}
+    response = client.post(f"/reports/{report.pk}/summary/", sent)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == {"work_done", "problems", "next_steps"}
+    assert "不能包含控制字符。" in errors["problems"]
+    assert long_text in response.content.decode()
+    assert not AuditEvent.objects.filter(action="summary.saved").exists()
