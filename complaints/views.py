@@ -19,6 +19,7 @@ from complaints import selectors, services
 from complaints.forms import ComplaintFilterForm, ComplaintForm, ReplyForm, WaiveForm
 from core.forms import run_service, show_on_form
 from core.paginator import IdFirstPaginator
+from core.paging import PAGE_SIZES, page_links, page_size
 from jobs.views import export_list
 from leads import selectors as lead_selectors
 from leads.forms import apply_lead_error
@@ -44,9 +45,9 @@ def complaint_list(request):
             lead_selectors.lead_list(user=user), user=user, q=form.value("q")
         )
         queryset = queryset.filter(lead__in=leads.values("pk"))
-    page = IdFirstPaginator(queryset.prefetch_related(PERSONS), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = IdFirstPaginator(
+        queryset.prefetch_related(PERSONS), page_size(request, PAGE_SIZE)
+    ).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [
         {
@@ -64,6 +65,8 @@ def complaint_list(request):
         {
             "form": form,
             "page": page,
+            "page_links": page_links(page),
+            "page_sizes": PAGE_SIZES,
             "rows": rows,
             "can_create": bool(writable_agencies(user)),
         },

@@ -21,6 +21,7 @@ from cases.models import CertificateType
 from cases.selectors import case_list
 from core.forms import run_service, show_on_form
 from core.paginator import IdFirstPaginator
+from core.paging import PAGE_SIZES, page_links, page_size
 from jobs.views import export_list
 from leads import selectors, services
 from leads.forms import (
@@ -87,15 +88,17 @@ def lead_list(request):
     queryset = form.apply(base)
     if form.value("q"):
         queryset = selectors.lead_search(queryset, user=user, q=form.value("q"))
-    page = IdFirstPaginator(queryset.prefetch_related(PERSONS), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = IdFirstPaginator(
+        queryset.prefetch_related(PERSONS), page_size(request, PAGE_SIZE)
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "leads/list.html",
         {
             "form": form,
             "page": page,
+            "page_links": page_links(page),
+            "page_sizes": PAGE_SIZES,
             "rows": list_rows(user, page.object_list),
             "mine": mine,
             "can_create": bool(writable_agencies(user)),

@@ -152,6 +152,17 @@ def test_list_query_count_is_fixed(client, clerk, agency, django_assert_max_num_
     assert len(response.context["rows"]) == rows
 
 
+def test_list_pages_by_the_chosen_size_with_page_numbers(client, clerk, agency):
+    """21 complaints at 20 a page: the second page holds one, numbered among two."""
+    for seq in range(21):
+        phone_complaint(clerk, agency("ZJ", JINJIANG), seq=100 + seq)
+    as_user(client, clerk)
+    response = client.get(reverse("complaints:list"), {"size": 20, "page": 2})
+    assert len(response.context["rows"]) == 1
+    assert response.context["page_links"] == [1, 2]
+    assert 'id="pager-size"' in response.content.decode()
+
+
 def test_list_filters_by_reply(client, clerk, agency, complaint):
     """未答复 and 已答复 split the list."""
     other, _code = phone_complaint(clerk, agency("ZJ", JINJIANG), seq=62)

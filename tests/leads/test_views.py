@@ -182,6 +182,17 @@ def test_list_query_count_is_fixed(client, clerk, agency, django_assert_max_num_
     assert len(response.context["rows"]) == rows
 
 
+def test_list_pages_by_the_chosen_size_with_page_numbers(client, clerk, agency):
+    """21 leads at 20 a page: page numbers 1 and 2 and the size and jump controls."""
+    _many(clerk, agency, 21)
+    as_user(client, clerk)
+    response = client.get(reverse("leads:list"), {"size": 20, "page": 2})
+    assert len(response.context["rows"]) == 1
+    assert response.context["page_links"] == [1, 2]
+    body = response.content.decode()
+    assert 'id="pager-size"' in body and 'id="pager-page"' in body
+
+
 def test_list_filters_and_search(client, clerk, agency, lead):
     """State, source and text narrow the list; the 待我处理 tab shows the waiting leads."""
     waiting = register(clerk, agency("ZJ", JINJIANG), persons=[{"name": "王某"}])
