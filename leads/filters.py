@@ -14,6 +14,12 @@ class LeadFilterSet(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(label=_("状态"), choices=Lead.State.choices)
     outcome = django_filters.ChoiceFilter(label=_("办理结果"), choices=Lead.Outcome.choices)
     agency = django_filters.NumberFilter(label=_("承办机构 ID"), field_name="agency_id")
+    rule = django_filters.CharFilter(
+        label=_("比对规则"),
+        help_text=_(
+            "数据比对线索的规则：unpaid_by_registered_unit、registered_twice、paid_by_hr_agency"
+        ),
+    )
     q = django_filters.CharFilter(
         label=_("搜索"),
         method="filter_text",
@@ -22,7 +28,7 @@ class LeadFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Lead
-        fields = ["source", "state", "outcome", "agency"]
+        fields = ["source", "state", "outcome", "agency", "rule"]
 
     def filter_text(self, queryset, name, value):
         return lead_search(queryset, user=self.request.user, q=value)

@@ -26,6 +26,7 @@ from cases.models import Case, ExemptionProof, Outcome
 from core.errors import DomainError
 from core.forms import CarrierFormMixin, bootstrap_widget
 from leads.models import Lead, LeadUnit
+from leads.rules import rule_choices
 
 ANY = [("", _("全部"))]
 
@@ -44,6 +45,7 @@ class LeadFilterForm(forms.Form):
     agency = forms.ModelChoiceField(
         label=_("承办机构"), queryset=Agency.objects.none(), required=False, empty_label=_("全部")
     )
+    rule = forms.ChoiceField(label=_("比对规则"), required=False)
     overdue = forms.BooleanField(label=_("仅看逾期"), required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -54,6 +56,7 @@ class LeadFilterForm(forms.Form):
             .select_related("department", "region")
         )
         self.fields["q"].widget.attrs["placeholder"] = _("编号、姓名、单位、证书编号")
+        self.fields["rule"].choices = ANY + rule_choices()
         for field in self.fields.values():
             bootstrap_widget(field.widget)
             if not isinstance(field.widget, forms.CheckboxInput):
@@ -69,7 +72,7 @@ class LeadFilterForm(forms.Form):
     def apply(self, queryset, *, prefix: str = ""):
         """Narrow ``queryset`` (of leads, or of rows with a lead under ``prefix``)."""
         lookups = {}
-        for name in ("state", "source", "outcome"):
+        for name in ("state", "source", "outcome", "rule"):
             if self.value(name):
                 lookups[f"{prefix}{name}"] = self.value(name)
         if self.value("agency"):

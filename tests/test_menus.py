@@ -47,3 +47,16 @@ def test_skip_link_leads_to_the_content(client, member):
     html = client.get("/").content.decode()
     assert 'href="#main"' in html
     assert 'id="main"' in html
+
+
+def test_screening_menus_for_zjt_and_rs(client, member):
+    client.force_login(member("ZJ", "510000", "clerk"))
+    links = menu_links(client.get("/").content.decode())
+    assert "/screening/suspects/" in links
+    assert "/screening/insurance/" not in links
+    client.force_login(member("RS", "510104", "clerk"))
+    links = menu_links(client.get("/").content.decode())
+    assert "/screening/insurance/" in links
+    assert "/screening/suspects/" not in links
+    client.force_login(member("ZJ", "510104", "clerk"))
+    assert "/screening/suspects/" not in menu_links(client.get("/").content.decode())

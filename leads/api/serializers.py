@@ -45,6 +45,7 @@ class LeadListSerializer(serializers.ModelSerializer):
             "escalated",
             "receipt",
             "case",
+            "rule",
         ]
 
     def get_agency(self, lead) -> dict:
