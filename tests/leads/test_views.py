@@ -190,7 +190,8 @@ def test_list_pages_by_the_chosen_size_with_page_numbers(client, clerk, agency):
     assert len(response.context["rows"]) == 1
     assert response.context["page_links"] == [1, 2]
     body = response.content.decode()
-    assert 'id="pager-size"' in body and 'id="pager-page"' in body
+    assert 'id="pager-size"' in body
+    assert 'id="pager-page"' in body
 
 
 def test_list_filters_and_search(client, clerk, agency, lead):
