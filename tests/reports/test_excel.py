@@ -419,3 +419,37 @@ def test_line_breaks_count_and_overlong_rows_stop_at_excels_limit():
     assert line_count("四" * 20, 20) == 2
     assert row_height(line_count("四" * 2000, 16)) == 409
     assert row_height(1) == layout.BODY_LINE_HEIGHT + layout.ROW_PADDING
+
+
+# -- a large consolidation streams: rows may come from a generator, written as they come
+
+
+def test_streamed_rows_past_the_height_sample_keep_their_own_heights():
+    """Rows from a generator are all written in order; a wrapping row after the first rows
+    (which set the sheet's default height) still gets the height its text needs."""
+    from reports.excel import HEIGHT_SAMPLE, consolidation_write
+
+    count = HEIGHT_SAMPLE + 5
+    long_at = HEIGHT_SAMPLE + 3
+
+    def rows():
+        for n in range(1, count + 1):
+            yield {**ROW, "remarks": LONG_REMARK} if n == long_at else ROW
+
+    summary = SheetData(agency_name="四川省住房和城乡建设厅", rows=rows(), sheet_title="汇总")
+    told = []
+    buffer = io.BytesIO()
+    written = consolidation_write(
+        buffer, departments=[], summary=summary, stats=Statistics(), on_row=told.append
+    )
+    assert written == count
+    assert told[-1] == count
+    ws = read(buffer.getvalue())["汇总"]
+    last = layout.FIRST_DATA_ROW + count - 1
+    assert ws[f"A{last}"].value == count
+    assert ws.row_dimensions[layout.FIRST_DATA_ROW].height is None  # the sheet's default
+    long_row = layout.FIRST_DATA_ROW + long_at - 1
+    lines = wrapped_lines(LONG_REMARK, ws.column_dimensions["L"].width)
+    assert height(ws, long_row) >= lines * layout.BODY_LINE_HEIGHT
+    assert height(ws, long_row) > ws.sheet_format.defaultRowHeight
+    assert f"A{last + 1}:D{last + 1}" in {str(r) for r in ws.merged_cells.ranges}
