@@ -86,13 +86,18 @@ def _folder() -> Path:
     return folder
 
 
+def export_path() -> tuple[str, Path]:
+    """Return a new export file's name and path (what a job's result names as its ``file``)."""
+    name = f"{uuid.uuid4().hex}.xlsx"
+    return name, _folder() / name
+
+
 def _runner(kind: ExportKind):
     def run(*, job: Job, progress) -> dict:
         query = QueryDict(job.params.get("query", ""))
         total, rows = kind.rows(job.owner, query)
         progress(0, total, _("正在导出……"), force=True)
-        name = f"{uuid.uuid4().hex}.xlsx"
-        path = _folder() / name
+        name, path = export_path()
         with path.open("wb") as stream:
             written = _write(kind, stream, total, rows, on_row=lambda n: progress(n, total))
         progress(written, total, _("导出完成"), force=True)

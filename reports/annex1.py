@@ -5,6 +5,7 @@ The SQL is in ``reports.compile``, the form's layout in ``reports.layout`` and t
 """
 
 import datetime
+import io
 
 from django.utils import timezone
 
@@ -64,6 +65,7 @@ def display_rows(rows, *, report_agency_id: int | None) -> list[dict]:
             values["remarks"] = "；".join(filter(None, [get("origin_name"), values["remarks"]]))
         values["kind"] = get("kind")
         values["case_party_id"] = get("case_party_id")
+        values["case_id"] = get("case_id")
         values["row_key"] = get("row_key")
         values["fingerprint"] = get("fingerprint")
         result.append(values)
@@ -154,34 +156,74 @@ def report_sheet(report: Report, *, full_ids: bool) -> excel.SheetData:
     return excel.SheetData(agency_name=report.agency.name, rows=shown, **_revision_footer(revision))
 
 
-def consolidation_workbook_data(consolidation: Consolidation, *, full_ids: bool) -> dict:
-    """Return the sheets and statistics of a consolidation's workbook."""
-    shown = (lambda rows: rows) if full_ids else mask_rows
-    revisions = list(
+# The columns a sheet row is made of (display_rows reads them), loaded without model objects.
+SHEET_COLUMNS = (
+    *ROW_KEYS,
+    "kind",
+    "case_party_id",
+    "row_key",
+    "fingerprint",
+    "origin_agency_id",
+    "origin_name",
+)
+# Rows fetched from the database at a time while a consolidation streams to its file.
+CHUNK = 2000
+
+
+def _revision_rows_streamed(revision_id: int, *, report_agency_id, full_ids: bool):
+    """Yield a revision's sheet rows in order, a chunk at a time (a server-side cursor)."""
+    rows = (
+        ReportRow.objects.filter(revision_id=revision_id)
+        .order_by("seq")
+        .values(*SHEET_COLUMNS)
+        .iterator(chunk_size=CHUNK)
+    )
+    for row in rows:
+        (shown,) = display_rows([row], report_agency_id=report_agency_id)
+        if not full_ids:
+            shown["id_number"] = mask_id_number(shown["id_number"])
+        yield shown
+
+
+def _consolidation_revisions(consolidation: Consolidation) -> list[ReportRevision]:
+    return list(
         consolidation.revisions.select_related("report__agency__department").order_by(
             "report__agency__department__sort_order"
         )
     )
-    rows_by_revision: dict[int, list[ReportRow]] = {r.pk: [] for r in revisions}
-    for row in ReportRow.objects.filter(revision__in=revisions).order_by("revision", "seq"):
-        rows_by_revision[row.revision_id].append(row)
-    departments, summary_rows = [], []
-    for revision in revisions:
-        report = revision.report
-        rows = rows_by_revision[revision.pk]
-        departments.append(
-            excel.SheetData(
-                agency_name=report.agency.name,
-                rows=shown(display_rows(rows, report_agency_id=report.agency_id)),
-                sheet_title=report.agency.department.short_name,
-                **_revision_footer(revision),
-            )
+
+
+def consolidation_row_count(consolidation: Consolidation) -> int:
+    """Return the number of rows the consolidation's 汇总 sheet carries."""
+    return sum(revision.row_count for revision in consolidation.revisions.all())
+
+
+def consolidation_workbook_data(consolidation: Consolidation, *, full_ids: bool) -> dict:
+    """Return the sheets and statistics of a consolidation's workbook, the rows as generators
+    reading the database when the sheet is written (each twice: a department's sheet, 汇总)."""
+    revisions = _consolidation_revisions(consolidation)
+    departments = [
+        excel.SheetData(
+            agency_name=revision.report.agency.name,
+            rows=_revision_rows_streamed(
+                revision.pk, report_agency_id=revision.report.agency_id, full_ids=full_ids
+            ),
+            sheet_title=revision.report.agency.department.short_name,
+            **_revision_footer(revision),
         )
+        for revision in revisions
+    ]
+
+    def summary_rows():
         # The 汇总 sheet names every row's originating agency in 备注.
-        summary_rows.extend(shown(display_rows(rows, report_agency_id=None)))
+        for revision in revisions:
+            yield from _revision_rows_streamed(
+                revision.pk, report_agency_id=None, full_ids=full_ids
+            )
+
     summary = excel.SheetData(
         agency_name=consolidation.agency.name,
-        rows=summary_rows,
+        rows=summary_rows(),
         # 住建厅's own people: who consolidated it and who reported it upward.
         preparer=_live_signatory(consolidation.created_by),
         signer=_live_signatory(consolidation.reported_by) if consolidation.is_reported else None,
@@ -202,12 +244,24 @@ def workbook(report: Report, *, full_ids: bool) -> bytes:
     return excel.annex1_workbook(report_sheet(report, full_ids=full_ids))
 
 
+def consolidation_write(consolidation: Consolidation, stream, *, full_ids: bool, on_row=None):
+    """Write the consolidation's workbook to ``stream`` as its rows come from the database;
+    ``on_row(n)`` is told the rows written so far. Return the number of rows written."""
+    data = consolidation_workbook_data(consolidation, full_ids=full_ids)
+    return excel.consolidation_write(
+        stream,
+        departments=data["departments"],
+        summary=data["summary"],
+        stats=data["stats"],
+        on_row=on_row,
+    )
+
+
 def consolidation_workbook(consolidation: Consolidation, *, full_ids: bool) -> bytes:
     """Return the consolidation's workbook, with ID numbers masked unless ``full_ids``."""
-    data = consolidation_workbook_data(consolidation, full_ids=full_ids)
-    return excel.consolidation_workbook(
-        departments=data["departments"], summary=data["summary"], stats=data["stats"]
-    )
+    buffer = io.BytesIO()
+    consolidation_write(consolidation, buffer, full_ids=full_ids)
+    return buffer.getvalue()
 
 
 def report_filename(report: Report) -> str:

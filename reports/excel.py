@@ -497,13 +497,14 @@ def consolidation_write(
 ) -> int:
     """Write the consolidation to ``stream``: one sheet per department, a 汇总 sheet and a
     统计 sheet. Rows may be generators (a large consolidation streams from the database);
-    ``on_row()`` is told after each row written. Return the number of data rows written."""
+    ``on_row(n)`` is told the rows written so far, all sheets together. Return their number."""
     wb = _workbook()
     taken: set[str] = set()
     written = 0
     for sheet in [*departments, summary]:
         title = layout.SUMMARY_SHEET if sheet is summary else sheet.sheet_title
-        written += write_annex1_sheet(_add_sheet(wb, _sheet_name(title, taken)), sheet, on_row)
+        told = None if on_row is None else (lambda n, before=written: on_row(before + n))
+        written += write_annex1_sheet(_add_sheet(wb, _sheet_name(title, taken)), sheet, told)
     _write_statistics(_add_sheet(wb, _sheet_name(layout.STATISTICS_SHEET, taken)), stats)
     wb.save(stream)
     return written

@@ -19,7 +19,10 @@ from core.forms import run_service, show_on_form
 from core.http import attachment
 from core.middleware import safe_next_url
 from core.months import month_label, month_param, parse_month
-from reports import deadlines, selectors, services
+from jobs import exports
+from jobs.services import job_start
+from reports import annex1, deadlines, selectors, services
+from reports.job_kinds import CONSOLIDATION_WORKBOOK
 from reports.kinds import kind_of
 from reports.models import REPORTING, Consolidation, Report, ReportRevision
 from reports.navigation import month_nav
@@ -370,6 +373,18 @@ def consolidation_document(request, pk: int):
         ),
         pk=pk,
     )
+    if consolidation.kind == Report.Kind.ANNEX1:
+        rows = annex1.consolidation_row_count(consolidation)
+        if rows > exports.SYNC_LIMIT:  # seconds to write: a job with progress, then a download
+            job = job_start(
+                kind=CONSOLIDATION_WORKBOOK,
+                owner=request.user,
+                params={"consolidation": consolidation.pk},
+            )
+            messages.info(
+                request, _("汇总表共 %(n)d 行，正在后台生成，完成后可在本页下载。") % {"n": rows}
+            )
+            return redirect(job.get_absolute_url())
     full_ids = permissions.user_can_unmask_consolidation(
         user=request.user, consolidation=consolidation
     )
