@@ -68,6 +68,13 @@ def due_date(stage: str, month: datetime.date, rules: dict | None = None) -> dat
     return nth_working_day(filing_opens(month), rule.working_day)
 
 
+def days_late(due: datetime.date | None, filed_on: datetime.date | None) -> int:
+    """Return how many days after ``due`` a report was first sent up (0 when on time or unsent)."""
+    if due is None or filed_on is None:
+        return 0
+    return max(0, (filed_on - due).days)
+
+
 def reminder_due(rule: DeadlineRule, month: datetime.date, today: datetime.date) -> bool:
     """Return True when ``today`` lies within the rule's reminder lead before its due date.
 

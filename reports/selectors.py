@@ -3,15 +3,16 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies import permissions
 from agencies.models import Agency, Department, Region
 from campaigns.selectors import campaign_reporting
+from cases.models import Case
 from core.errors import NotFoundError
-from core.months import month_label
+from core.months import month_label, next_month
 from core.replica import reporting_reads
 from reports import deadlines
 from reports.kinds import kind_of
@@ -67,6 +68,11 @@ def consolidation_list(
     return qs.annotate(row_count_total=Count("revisions__rows")).order_by("-month")
 
 
+# When a report was first signed and sent up: the deadline is met (or missed) by that sending;
+# a later resubmission after a return does not make an on-time report late.
+FIRST_SUBMITTED = Min("revisions__submitted_at")
+
+
 @dataclass
 class ChildStatus:
     agency: Agency
@@ -78,6 +84,13 @@ class ChildStatus:
         if self.report is None or self.report.status == Report.Status.DRAFT:
             return "未报"
         return self.report.get_status_display()
+
+    @property
+    def late_days(self) -> int:
+        """Return how many days after the due date the report was first sent up (0: on time)."""
+        first = getattr(self.report, "first_submitted_at", None)
+        filed_on = timezone.localtime(first).date() if first else None
+        return deadlines.days_late(self.due, filed_on)
 
     @property
     def is_late(self) -> bool:
@@ -107,6 +120,7 @@ def children_status(
         for r in Report.objects.restrict(user, "view")
         .filter(campaign=campaign, kind=Report.Kind.ANNEX1, month=month, agency__in=children)
         .select_related("current_revision")
+        .annotate(first_submitted_at=FIRST_SUBMITTED)
     }
     rules = deadlines.deadline_rules(campaign)
     return [
@@ -135,6 +149,7 @@ def province_status(
         for r in Report.objects.restrict(user, "view")
         .filter(campaign=campaign, kind=Report.Kind.ANNEX1, month=month, agency__in=agencies)
         .select_related("current_revision")
+        .annotate(first_submitted_at=FIRST_SUBMITTED)
     }
     due = deadlines.due_date(
         Region.Level.PROVINCE, month, rules or deadlines.deadline_rules(campaign)
@@ -142,9 +157,22 @@ def province_status(
     return [ChildStatus(a, reports.get(a.pk), due) for a in agencies]
 
 
+def _month_run(found: set[datetime.date], limit: int) -> list[datetime.date]:
+    """Return every month from the first to the last of ``found`` (the last ``limit``): a month
+    in which nothing was approved is shown as 0, not left out of the axis."""
+    if not found:
+        return []
+    months, month = [], min(found)
+    while month <= max(found):
+        months.append(month)
+        month = next_month(month)
+    return months[-limit:]
+
+
 @reporting_reads()
 def consolidation_chart(*, user, months: int = 12, campaign=None) -> dict:
-    """Return approved province-level row counts by month × department the user may read."""
+    """Return approved province-level row counts by month × department the user may read, every
+    month of the span included, and the same figures as table rows (the chart's text form)."""
     reports = Report.objects.restrict(user, "view")
     if campaign is not None:
         reports = reports.filter(campaign=campaign)
@@ -154,7 +182,7 @@ def consolidation_chart(*, user, months: int = 12, campaign=None) -> dict:
         .annotate(n=Count("current_revision__rows"))
         .order_by("month")
     )
-    labels = sorted({r["month"] for r in rows})[-months:]
+    labels = _month_run({r["month"] for r in rows}, months)
     departments = list(
         Department.objects.filter(kind=REPORTING).values_list("short_name", flat=True)
     )
@@ -165,7 +193,53 @@ def consolidation_chart(*, user, months: int = 12, campaign=None) -> dict:
     return {
         "labels": [month_label(m) for m in labels],
         "datasets": [{"label": d, "data": v} for d, v in data.items()],
+        "departments": departments,
+        "table": [
+            {
+                "month": month_label(m),
+                "values": [data[d][i] for d in departments],
+                "total": sum(data[d][i] for d in departments),
+            }
+            for i, m in enumerate(labels)
+        ],
     }
+
+
+def visible_case_ids(*, user, case_ids) -> set[int]:
+    """Return those of ``case_ids`` whose cases ``user`` may open (report rows link to them)."""
+    ids = {pk for pk in case_ids if pk}
+    if not ids:
+        return set()
+    return set(Case.objects.restrict(user, "view").filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def inspected_agencies(*, user) -> list[Agency]:
+    """Return the agencies whose reports (and those below) the user oversees as an inspector."""
+    return permissions.agencies_where(user, {permissions.INSPECTOR})
+
+
+def inspected_status(*, user, agency: Agency, month: datetime.date, campaign=None):
+    """Return every reporting agency from ``agency`` down, in the user's scope, with its report
+    of ``month`` (未报 where there is none): an inspector's read-only view of the filing."""
+    agencies = list(
+        Agency.objects.restrict(user, "view")
+        .filter(path__startswith=agency.path, is_active=True, department__kind=REPORTING)
+        .select_related("department", "region")
+        .order_by("path")
+    )
+    campaign = campaign or campaign_reporting(month)
+    reports = {
+        r.agency_id: r
+        for r in Report.objects.restrict(user, "view")
+        .filter(campaign=campaign, kind=Report.Kind.ANNEX1, month=month, agency__in=agencies)
+        .select_related("current_revision")
+        .annotate(first_submitted_at=FIRST_SUBMITTED)
+    }
+    rules = deadlines.deadline_rules(campaign)
+    return [
+        ChildStatus(a, reports.get(a.pk), deadlines.due_date(a.level, month, rules))
+        for a in agencies
+    ]
 
 
 def reviewable_agencies(*, user) -> list[Agency]:
@@ -213,6 +287,7 @@ def summary_children(*, user, agency: Agency, phase) -> list[ChildStatus]:
         for r in Report.objects.restrict(user, "view")
         .filter(kind=Report.Kind.SUMMARY, phase=phase, agency__in=children)
         .select_related("current_revision")
+        .annotate(first_submitted_at=FIRST_SUBMITTED)
     }
     return [ChildStatus(c, reports.get(c.pk), phase.summary_due_city) for c in children]
 
@@ -229,6 +304,7 @@ def summary_province_status(*, user, phase) -> list[ChildStatus]:
         for r in Report.objects.restrict(user, "view")
         .filter(kind=Report.Kind.SUMMARY, phase=phase, agency__in=agencies)
         .select_related("current_revision")
+        .annotate(first_submitted_at=FIRST_SUBMITTED)
     }
     return [ChildStatus(a, reports.get(a.pk), phase.summary_due_province) for a in agencies]
 

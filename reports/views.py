@@ -62,6 +62,15 @@ def report_index(request):
         )
         if children:
             reviewed.append((agency, children))
+    inspected = [
+        (
+            agency,
+            selectors.inspected_status(
+                user=request.user, agency=agency, month=month, campaign=nav.campaign
+            ),
+        )
+        for agency in selectors.inspected_agencies(user=request.user)
+    ]
     is_consolidator = permissions.is_consolidator(request.user)
     if is_consolidator:
         reviewed.insert(
@@ -79,6 +88,7 @@ def report_index(request):
             "month": month,
             "own": own,
             "reviewed": reviewed,
+            "inspected": inspected,
             "is_consolidator": is_consolidator,
             "is_ministry": permissions.is_ministry(request.user),
         },
@@ -110,6 +120,7 @@ def _chain_context(report: Report, user) -> dict:
     revisions = list(report.revisions.select_related("reviewed_by").order_by("-number"))
     prepared = report.status == Report.Status.PREPARED
     withdrawn = ReportRevision.Outcome.WITHDRAWN
+    due = kind_of(report).due(report)
     return {
         "report": report,
         "revisions": revisions,
@@ -123,8 +134,15 @@ def _chain_context(report: Report, user) -> dict:
         "may_withdraw": prepared and permissions.user_can_withdraw_report(user=user, report=report),
         "may_review": report.status == Report.Status.SUBMITTED
         and permissions.user_can_review_report(user=user, report=report),
-        "due": kind_of(report).due(report),
+        "due": due,
+        "late_days": deadlines.days_late(due, _first_sent(revisions)),
     }
+
+
+def _first_sent(revisions) -> datetime.date | None:
+    """Return the local date a report was first signed and sent up (its deadline is met then)."""
+    sent = [r.submitted_at for r in revisions if r.submitted_at]
+    return timezone.localtime(min(sent)).date() if sent else None
 
 
 def _annex1_context(report: Report, user) -> dict:
@@ -132,6 +150,7 @@ def _annex1_context(report: Report, user) -> dict:
     rows, frozen = selectors.report_rows(report, full_ids=full_ids)
     return {
         "rows": rows,
+        "row_cases": selectors.visible_case_ids(user=user, case_ids=[r["case_id"] for r in rows]),
         "frozen": frozen,
         "diff": selectors.revision_diff(report, full_ids=full_ids),
         "children": selectors.children_status(

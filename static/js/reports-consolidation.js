@@ -4,9 +4,16 @@
   var source = document.getElementById("chart-data");
   if (!source) { return; }
   var data = JSON.parse(source.textContent);
+  /* Rows are whole: the axis counts 0, 1, 2 … never 0.5. The table under the chart holds the
+     same figures for readers and print. */
   new Chart(document.getElementById("chart"), {
     type: "bar",
-    data: data,
-    options: {scales: {x: {stacked: true}, y: {stacked: true, beginAtZero: true}}}
+    data: {labels: data.labels, datasets: data.datasets},
+    options: {
+      scales: {
+        x: {stacked: true},
+        y: {stacked: true, beginAtZero: true, ticks: {precision: 0, stepSize: 1}}
+      }
+    }
   });
 })();

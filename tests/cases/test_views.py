@@ -626,8 +626,10 @@ def test_case_page_names_five_related_cases_then_opens_the_rest_in_the_list(
         services.case_join(actor=clerk, case=case, other=other)
     page = logged_in(client, clerk).get(reverse("cases:detail", args=[case.pk]))
     hints = page.context["duplicates"]
-    assert [len(h.shown) for h in hints] == [5] and hints[0].more == 2
-    assert len(page.context["related"]) == 5 and page.context["related_more"] == 2
+    assert [len(h.shown) for h in hints] == [5]
+    assert hints[0].more == 2
+    assert len(page.context["related"]) == 5
+    assert page.context["related_more"] == 2
     body = page.content.decode()
     assert body.count("另有 2 件") == 2
     linked = client.get(reverse("cases:list"), {"linked": case.pk})

@@ -154,7 +154,7 @@ def test_report_page_query_count_is_pinned(
             services.report_return(report=report, returned_by=reviewer, reason=f"第{number}次退回")
     services.report_approve(report=report, approved_by=reviewer)
     client.force_login(reviewer)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):  # one of them: which rows' cases the user may open
         page = client.get(f"/reports/{report.pk}/")
     assert page.status_code == 200
     assert len(page.context["rows"]) == count
@@ -166,3 +166,70 @@ def test_opening_a_report_with_a_malformed_agency_answers_404(client, member):
     client.force_login(member("ZJ", "510104", "clerk"))
     response = client.post("/reports/open/", {"agency": "abc", "month": "2019-03"})
     assert response.status_code == 404
+
+
+def test_a_late_submission_is_marked_late_on_the_index_and_the_report_page(
+    client, member, agency, county_report
+):
+    """March 2019 sent up today is far past its due date: the city's index and the report page
+    both say how many days late it was first sent."""
+    services.report_submit(report=county_report, submitted_by=member("ZJ", "510104", "reviewer"))
+    client.force_login(member("ZJ", "510100", "reviewer"))
+    index = client.get("/reports/?month=2019-03")
+    county = next(
+        c
+        for _parent, children in index.context["reviewed"]
+        for c in children
+        if c.agency.pk == county_report.agency_id
+    )
+    assert county.late_days > 2000
+    assert f"逾期{county.late_days}天报送" in index.content.decode()
+    page = client.get(f"/reports/{county_report.pk}/")
+    assert page.context["late_days"] == county.late_days
+    assert 'id="late-mark"' in page.content.decode()
+
+
+def test_report_rows_link_to_their_cases(client, member, agency, county_report):
+    """Each 附件1 row's name opens its case for the county clerk and the city reviewer."""
+    case = decided_case(agency("ZJ", "510104"))
+    for user in (member("ZJ", "510104", "clerk"), member("ZJ", "510100", "reviewer")):
+        client.force_login(user)
+        page = client.get(f"/reports/{county_report.pk}/")
+        assert page.context["row_cases"] == {case.pk}
+        assert f'href="/cases/{case.pk}/"' in page.content.decode()
+        assert client.get(f"/cases/{case.pk}/").status_code == 200
+
+
+def test_the_chart_spans_every_month_and_is_also_a_table(client, member):
+    """A month with nothing approved is charted as 0; the page carries the figures as a table."""
+    from reports.selectors import _month_run
+
+    jan, feb, mar = (datetime.date(2019, m, 1) for m in (1, 2, 3))
+    assert _month_run({jan, mar}, 12) == [jan, feb, mar]
+    assert _month_run({jan, mar}, 2) == [feb, mar]
+    assert _month_run(set(), 12) == []
+    client.force_login(member("ZJ", "510000", "reviewer"))
+    page = client.get("/reports/consolidations/?month=2019-03").content.decode()
+    assert 'id="chart-table"' in page
+
+
+def test_a_province_inspector_sees_every_report_s_status_and_opens_one(
+    client, member, agency, county_report, django_assert_max_num_queries
+):
+    """住建厅's inspector gets the filing of the whole 住建 system read-only (未报 included),
+    opens a county's report, and is offered no step on it."""
+    services.report_submit(report=county_report, submitted_by=member("ZJ", "510104", "reviewer"))
+    client.force_login(member("ZJ", "510000", "inspector"))
+    with django_assert_max_num_queries(20):
+        index = client.get("/reports/?month=2019-03")
+    body = index.content.decode()
+    assert 'id="inspected-reports"' in body
+    assert f'href="/reports/{county_report.pk}/"' in body
+    assert "没有需要填报或审核的月报" not in body
+    ((_parent, statuses),) = index.context["inspected"]
+    assert len(statuses) > 100  # the province, its cities and counties, one row each
+    assert {s.agency.department.code for s in statuses} == {"ZJ"}
+    page = client.get(f"/reports/{county_report.pk}/")
+    assert page.status_code == 200
+    for step in ('id="approve-report"', 'id="submit-report"', 'id="sign-report"'):
+        assert step not in page.content.decode()
