@@ -115,3 +115,33 @@ def test_an_admin_sets_a_users_profile_inline_and_it_is_audited(client, superuse
     assert (event.actor, event.target_id) == (superuser, str(clerk.pk))
     listing = client.get("/admin/auth/user/?q=王丽").content.decode()
     assert clerk.username in listing
+
+
+def test_the_password_is_changed_on_chinese_pages_within_the_layout(client, member):
+    """The profile links to 修改密码; a wrong old password is refused in Chinese next to its
+    field; the right one changes it, and the done page leads back."""
+    from tests.factories import TEST_PASSWORD
+
+    user = member("ZJ", "510104", "clerk")
+    client.force_login(user)
+    profile = client.get("/accounts/profile/").content.decode()
+    assert 'href="/accounts/password/"' in profile
+    form = client.get("/accounts/password/").content.decode()
+    assert "修改密码" in form
+    assert 'id="main"' in form  # the app's layout, skip link target included
+    new = "Xk7-挂证-2019-abc"
+    wrong = client.post(
+        "/accounts/password/",
+        {"old_password": "nope", "new_password1": new, "new_password2": new},
+    )
+    assert wrong.status_code == 200
+    assert wrong.context["form"].errors["old_password"]
+    assert "旧密码" in wrong.content.decode()
+    done = client.post(
+        "/accounts/password/",
+        {"old_password": TEST_PASSWORD, "new_password1": new, "new_password2": new},
+        follow=True,
+    )
+    assert "密码已修改" in done.content.decode()
+    user.refresh_from_db()
+    assert user.check_password(new)
