@@ -7,7 +7,10 @@ Usage (a dedicated bench database, never one that holds real data):
     .venv/bin/python bench/fill_cases.py --reset --cases 1000000
 
 Rows go straight into the tables of ``cases.models`` (Unit, Person, Certificate, Case,
-CaseParty, Decision, Measure, CaseSequence) through ``COPY … FROM STDIN`` in chunks, generated
+CaseParty, Decision, Measure, CaseSequence), and in proportion to the cases into those of
+``leads.models`` (Lead, LeadPerson, LeadSequence) and ``complaints.models`` (Complaint,
+ComplaintSequence; a complaint is a lead with its receipt), through ``COPY … FROM STDIN`` in
+chunks, generated
 in Python while PostgreSQL ingests the previous chunk. Every identifier is valid: resident ID
 numbers carry their GB 11643 check digit, credit codes their GB 32100 (and GB 11714) check
 characters, and references follow the app's ``ZJ-510104-2019-0007`` and are unique because the
@@ -29,8 +32,18 @@ import time
 
 from _common import setup_django
 
-COPY_TABLES = ("unit", "person", "certificate", "case", "caseparty", "decision", "measure")
+COPY_TABLES = (
+    "unit", "person", "certificate", "case", "caseparty", "decision", "outcome", "measure",
+)  # fmt: skip
+LEAD_TABLES = ("lead", "leadperson", "complaint")
 RESET_TABLES = (
+    "cases_outcome",
+    "complaints_complaint",
+    "complaints_complaintsequence",
+    "leads_leadperson",
+    "leads_leadunit",
+    "leads_lead",
+    "leads_leadsequence",
     "cases_measure",
     "cases_decision",
     "cases_caseparty",
@@ -89,6 +102,9 @@ EXEMPTIONS = (
     "insurance_bought_out",
     "other_legal_basis",
 )
+LEAD_SOURCES = ("ministry_list", "comparison", "spot_check", "referral", "other")
+LEAD_OUTCOMES = ("not_guazheng", "rectified", "unsubstantiated", "referred_out")
+COMPLAINT_CHANNELS = ("telephone", "mailbox", "letter", "visit", "web", "referred")
 DEPT_DOC = {"ZJ": "川建", "RS": "川人社", "JT": "川交", "SL": "川水", "TX": "川通"}
 
 ID_WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]
@@ -172,8 +188,13 @@ def _text(value) -> str:
 class Generator:
     """Produce the rows of consecutive chunks of cases, deterministic for a given seed."""
 
-    def __init__(self, *, agencies, regions, cert_types, start, sequences, seed, unit_count):
+    def __init__(
+        self, *, agencies, regions, cert_types, start, sequences, seed, unit_count, campaign_id
+    ):
         self.rng = random.Random(seed)
+        self.campaign_id = campaign_id
+        self.lead_sequences: dict[tuple[int, int], int] = {}  # (agency_id, year) → last
+        self.receipt_sequences: dict[datetime.date, int] = {}  # day → last
         self.agencies = agencies
         self.regions = regions  # standard county codes, for ID numbers and credit codes
         self.cert_types = cert_types
@@ -317,36 +338,89 @@ class Generator:
                 case_id, reference, source, violations, opened_on,
                 f"{agency['region_name']}核查发现注册单位与实际工作单位不符。", status, "",
                 created, created, closed_at, agency["id"], None, None, user_unit, hr_agency,
-                decided_on if decided else None,
+                decided_on if decided else None, self.campaign_id,
             )  # fmt: skip
 
             if decided:
                 self._decide(t, case_id, agency, decided_on, parties, user_unit)
             self._flush_certs(t)
 
+    def lead_chunk(self, count: int, t: dict[str, Table], complaint_share: float) -> None:
+        """Add ``count`` leads over the cases' agencies, each naming one person of the register;
+        a ``complaint_share`` of them are complaints (a lead with its receipt)."""
+        rng = self.rng
+        for _ in range(count):
+            agency = self.agencies[_bisect(self.cum_weights, rng.random())]
+            lead_id = self.next_id["lead"]
+            self.next_id["lead"] += 1
+            received_on = datetime.date(2019, 1, 1) + datetime.timedelta(days=rng.randrange(547))
+            key = (agency["id"], received_on.year)
+            number = self.lead_sequences.get(key, 0) + 1
+            self.lead_sequences[key] = number
+            complaint = rng.random() < complaint_share
+            source = "complaint" if complaint else rng.choice(LEAD_SOURCES)
+            roll = rng.random()
+            state = (
+                "closed" if roll < 0.6 else "verifying" if roll < 0.85
+                else "pending" if roll < 0.97 else "triage"
+            )  # fmt: skip
+            closed_on = received_on + datetime.timedelta(days=rng.randrange(3, 40))
+            closed = state == "closed"
+            created = f"{received_on} 09:30:00+08"
+            t["lead"].add(
+                lead_id, f"{agency['dept']}-{agency['region']}-XS{received_on.year}-{number:04d}",
+                self.campaign_id, source, agency["id"], agency["id"], state, received_on,
+                received_on + datetime.timedelta(days=21), ["unit_mismatch"],
+                f"反映{agency['region_name']}有人员注册单位与实际工作单位不符。",
+                rng.choice(LEAD_OUTCOMES) if closed else "",
+                f"{closed_on} 16:00:00+08" if closed else None, created, created,
+            )  # fmt: skip
+            person_id = rng.choice(self.person_ids)
+            cert_id, registered_unit = self.person_unit[person_id]
+            name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
+            lead_person_id = self.next_id["leadperson"]
+            self.next_id["leadperson"] += 1
+            t["leadperson"].add(
+                lead_person_id, lead_id, 0, person_id, name, cert_id, registered_unit
+            )
+            if complaint:
+                self._complaint(t, lead_id, received_on, closed_on if closed else None)
+
+    def _complaint(self, t, lead_id: int, received_on, replied_on) -> None:
+        rng = self.rng
+        number = self.receipt_sequences.get(received_on, 0) + 1
+        self.receipt_sequences[received_on] = number
+        anonymous = rng.random() < 0.3
+        t["complaint"].add(
+            lead_id, f"TS-{received_on:%Y%m%d}-{number:04d}",
+            rng.choice(COMPLAINT_CHANNELS), f"{received_on} 10:15:00+08", anonymous,
+            "" if anonymous else rng.choice(SURNAMES) + rng.choice(GIVEN),
+            "" if anonymous else f"138{rng.randrange(10**8):08d}", "0" * 64,
+            received_on + datetime.timedelta(days=60), replied_on,
+            "telephone" if replied_on else "",
+        )  # fmt: skip
+
     def _decide(self, t, case_id, agency, decided_on, parties, user_unit) -> None:
         rng = self.rng
         decision_id = self.next_id["decision"]
         self.next_id["decision"] += 1
-        roll = rng.random()
-        outcome = "not_established" if roll < 0.15 else "established"
-        self_corrected = outcome == "established" and rng.random() < 0.35
-        exemption = rng.choice(EXEMPTIONS) if outcome == "not_established" else ""
+        established = rng.random() >= 0.15
+        self_corrected = established and rng.random() < 0.35
         document = (
             f"{DEPT_DOC[agency['dept']]}罚〔{decided_on.year}〕{rng.randrange(1, 999)}号"
-            if outcome == "established" and not self_corrected
+            if established and not self_corrected
             else ""
         )
         stamp = f"{decided_on} 16:00:00+08"
         t["decision"].add(
-            decision_id, decided_on, outcome, exemption,
-            "退休证复印件" if exemption == "retired" else "",
-            self_corrected, "已注销注册" if self_corrected else "", document, "",
-            stamp, stamp, case_id, None,
-        )  # fmt: skip
-        if outcome != "established":
-            return
+            decision_id, decided_on, document, "", stamp, stamp, case_id, None, agency["id"]
+        )
         for party_id, person_id, _cert, _unit, _pos in parties:
+            outcome_id = self._outcome(
+                t, decision_id, "person", party_id, None, established, self_corrected, decided_on
+            )
+            if not established:
+                continue
             if self_corrected:
                 kinds = ["deregistration"] if rng.random() < 0.5 else []
             else:
@@ -363,7 +437,7 @@ class Generator:
                 if self.person_public.get(person_id):
                     kinds.append("notify_employer")
             for kind in kinds:
-                self._measure(t, decision_id, kind, decided_on, party_id=party_id)
+                self._measure(t, outcome_id, kind, decided_on)
             # A new certificate's state follows the measures (an earlier one stays as written).
             cert = self.pending_certs.get(self.person_unit[person_id][0])
             if cert is not None:
@@ -372,10 +446,27 @@ class Generator:
                     cert[6] = _years_later(decided_on, 3)
                 elif "deregistration" in kinds:
                     cert[2], cert[5] = "deregistered", decided_on
-        if user_unit and not self_corrected and rng.random() < 0.3:
-            self._measure(t, decision_id, "bad_record", decided_on, unit_id=user_unit)
+        if established and user_unit and not self_corrected and rng.random() < 0.3:
+            outcome_id = self._outcome(
+                t, decision_id, "unit", None, user_unit, True, False, decided_on
+            )
+            self._measure(t, outcome_id, "bad_record", decided_on)
 
-    def _measure(self, t, decision_id, kind, decided_on, *, party_id=None, unit_id=None) -> None:
+    def _outcome(
+        self, t, decision_id, role, party_id, unit_id, established, self_corrected, decided_on
+    ) -> int:
+        outcome_id = self.next_id["outcome"]
+        self.next_id["outcome"] += 1
+        exemption = "" if established else self.rng.choice(EXEMPTIONS)
+        t["outcome"].add(
+            outcome_id, decision_id, role, party_id, unit_id,
+            "established" if established else "not_established", exemption,
+            self_corrected, "已注销注册" if self_corrected else "",
+            decided_on if self_corrected else None,
+        )  # fmt: skip
+        return outcome_id
+
+    def _measure(self, t, outcome_id, kind, decided_on) -> None:
         measure_id = self.next_id["measure"]
         self.next_id["measure"] += 1
         ends = deadline = amount = None
@@ -387,9 +478,7 @@ class Generator:
             deadline = decided_on + datetime.timedelta(days=30)
         elif kind == "fine":
             amount = f"{self.rng.choice((5000, 10000, 20000, 30000))}.00"
-        t["measure"].add(
-            measure_id, kind, decided_on, ends, deadline, amount, decision_id, party_id, unit_id
-        )
+        t["measure"].add(measure_id, kind, decided_on, ends, deadline, amount, outcome_id)
 
 
 def _years_later(day: datetime.date, years: int) -> datetime.date:
@@ -519,6 +608,12 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--chunk", type=int, default=25_000, help="cases per COPY round")
     parser.add_argument("--seed", type=int, default=20190301)
+    parser.add_argument(
+        "--leads-per-case", type=float, default=0.3, help="leads per case (0 for none)"
+    )
+    parser.add_argument(
+        "--complaint-share", type=float, default=0.3, help="share of leads that are complaints"
+    )
     parser.add_argument("--reset", action="store_true", help="truncate the case tables first")
     parser.add_argument(
         "--keep-indexes", action="store_true", help="load with every index in place (slower)"
@@ -528,7 +623,19 @@ def main() -> None:
     setup_django()
     from django.db import connection, transaction
 
-    from cases.models import Case, CaseParty, Certificate, Decision, Measure, Person, Unit
+    from campaigns.models import Campaign
+    from cases.models import (
+        Case,
+        CaseParty,
+        Certificate,
+        Decision,
+        Measure,
+        Outcome,
+        Person,
+        Unit,
+    )  # fmt: skip
+    from complaints.models import Complaint
+    from leads.models import Lead, LeadPerson
 
     tables = {
         "unit": Table(Unit, ("id", "name", "uscc", "kind", "created_at", "region_id")),
@@ -553,7 +660,7 @@ def main() -> None:
                 "id", "reference", "source", "violations", "opened_on", "summary", "status",
                 "transfer_reason", "created_at", "updated_at", "closed_at", "agency_id",
                 "created_by_id", "transfer_to_id", "certificate_user_unit_id", "hr_agency_id",
-                "decided_on",
+                "decided_on", "campaign_id",
             ),
         ),
         "caseparty": Table(
@@ -566,16 +673,42 @@ def main() -> None:
         "decision": Table(
             Decision,
             (
-                "id", "decided_on", "outcome", "exemption", "exemption_evidence",
-                "self_corrected", "self_correction_text", "document_number", "penalty_text",
-                "created_at", "updated_at", "case_id", "decided_by_id",
+                "id", "decided_on", "document_number", "penalty_text", "created_at",
+                "updated_at", "case_id", "decided_by_id", "deciding_agency_id",
+            ),
+        ),
+        "outcome": Table(
+            Outcome,
+            (
+                "id", "decision_id", "role", "party_id", "unit_id", "result", "exemption",
+                "self_corrected", "self_correction_text", "self_corrected_on",
             ),
         ),
         "measure": Table(
             Measure,
+            ("id", "kind", "starts_on", "ends_on", "deadline", "amount", "outcome_id"),
+        ),
+        "lead": Table(
+            Lead,
             (
-                "id", "kind", "starts_on", "ends_on", "deadline", "amount", "decision_id",
-                "party_id", "unit_id",
+                "id", "reference", "campaign_id", "source", "agency_id", "intake_agency_id",
+                "state", "received_on", "deadline", "violations", "text", "outcome",
+                "closed_at", "created_at", "updated_at",
+            ),
+        ),
+        "leadperson": Table(
+            LeadPerson,
+            (
+                "id", "lead_id", "position", "person_id", "name", "certificate_id",
+                "registered_unit_id",
+            ),
+        ),
+        "complaint": Table(
+            Complaint,
+            (
+                "lead_id", "receipt", "channel", "received_at", "anonymous",
+                "complainant_name", "complainant_phone", "query_digest", "reply_due",
+                "replied_on", "reply_channel",
             ),
         ),
     }  # fmt: skip
@@ -610,7 +743,8 @@ def main() -> None:
         regions = [{"id": i, "code": c} for i, c in cursor.fetchall()]
         start = {}
         for key, table in tables.items():
-            cursor.execute(f"SELECT COALESCE(max(id), 0) + 1 FROM {table.name}")
+            pk = table.model._meta.pk.column  # a complaint's key is its lead
+            cursor.execute(f"SELECT COALESCE(max({pk}), 0) + 1 FROM {table.name}")
             start[key] = cursor.fetchone()[0]
         cursor.execute("SELECT agency_id, year, last FROM cases_casesequence")
         sequences = {(a, y): last for a, y, last in cursor.fetchall()}
@@ -628,7 +762,13 @@ def main() -> None:
             sequences=dict(sequences),
             seed=args.seed,
             unit_count=max(1000, args.cases // 20),
+            campaign_id=Campaign.objects.get(code="sc-2019").pk,
         )
+        cursor.execute("SELECT agency_id, year, last FROM leads_leadsequence")
+        lead_sequences = {(a, y): last for a, y, last in cursor.fetchall()}
+        generator.lead_sequences = dict(lead_sequences)
+        cursor.execute("SELECT day, last FROM complaints_complaintsequence")
+        generator.receipt_sequences = dict(cursor.fetchall())
 
         # One thread writes while the main thread generates the next chunk.
         pending: queue.Queue = queue.Queue(maxsize=2)
@@ -665,6 +805,14 @@ def main() -> None:
             done += n
             elapsed = time.perf_counter() - load_started
             print(f"  {done:>9,} cases  {done / elapsed:,.0f} cases/s", end="\r", flush=True)
+        print()
+        lead_count, done = round(args.cases * args.leads_per_case), 0
+        while done < lead_count and not errors:
+            n = min(args.chunk, lead_count - done)
+            generator.lead_chunk(n, tables, args.complaint_share)
+            ship(LEAD_TABLES)
+            done += n
+            print(f"  {done:>9,} leads", end="\r", flush=True)
         pending.put(None)
         thread.join()
         if errors:
@@ -678,6 +826,8 @@ def main() -> None:
         index_seconds = time.perf_counter() - index_started
 
         for table in tables.values():
+            if table.model._meta.pk.column != "id":
+                continue
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                 f"GREATEST((SELECT max(id) FROM {table.name}), 1))"
@@ -693,6 +843,18 @@ def main() -> None:
             "ON CONFLICT (agency_id, year) DO UPDATE SET last = GREATEST("
             "cases_casesequence.last, EXCLUDED.last)",
             changed,
+        )
+        cursor.executemany(
+            "INSERT INTO leads_leadsequence (agency_id, year, last) VALUES (%s, %s, %s) "
+            "ON CONFLICT (agency_id, year) DO UPDATE SET last = GREATEST("
+            "leads_leadsequence.last, EXCLUDED.last)",
+            [(a, y, last) for (a, y), last in generator.lead_sequences.items()],
+        )
+        cursor.executemany(
+            "INSERT INTO complaints_complaintsequence (day, last) VALUES (%s, %s) "
+            "ON CONFLICT (day) DO UPDATE SET last = GREATEST("
+            "complaints_complaintsequence.last, EXCLUDED.last)",
+            list(generator.receipt_sequences.items()),
         )
 
     analyze_started = time.perf_counter()

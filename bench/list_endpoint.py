@@ -1,4 +1,4 @@
-"""Measure GET /api/v1/cases/ under 20 concurrent clients against the raw SQL it runs.
+"""Measure GET /api/v1/cases/ (leads, complaints) under 20 clients against the raw SQL it runs.
 
 Usage (after ``bench/fill_cases.py`` filled the bench database):
 
@@ -10,6 +10,11 @@ bench users with API tokens — a county clerk (ZJ 510104) and a province review
 and drives each scenario (first page, default ordering; and ``?status=decided&decided_month=
 2019-03``) with ``--clients`` threads over keep-alive ``http.client`` connections (reconnecting
 when the server closes them) for ``--requests`` requests or ``--seconds``, whichever comes first.
+
+``--lists cases,leads,complaints`` chooses the lists (first page of ``/api/v1/leads/`` and
+``/api/v1/complaints/``; the bench data holds leads and complaints when ``fill_cases.py``
+filled them). Each user's ``GET /api/v1/me/`` on the same server is the yardstick issue 14 sets:
+a list's throughput as a share of it.
 
 The physical limit: the very SQL statements one such request executes (captured in-process with
 Django's test client: token, memberships, count, page, parties), replayed through psycopg2 over
@@ -42,10 +47,15 @@ USERS = (
     ("bench_county_clerk", "ZJ", "510104", "clerk", "county clerk ZJ 510104"),
     ("bench_province_reviewer", "ZJ", "510000", "reviewer", "province reviewer ZJ 510000"),
 )
-QUERIES = (
-    ("first page", "/api/v1/cases/"),
-    ("decided 2019-03", "/api/v1/cases/?status=decided&decided_month=2019-03"),
-)
+LISTS = {
+    "cases": (
+        ("first page", "/api/v1/cases/"),
+        ("decided 2019-03", "/api/v1/cases/?status=decided&decided_month=2019-03"),
+    ),
+    "leads": (("leads", "/api/v1/leads/"),),
+    "complaints": (("complaints", "/api/v1/complaints/"),),
+}
+ME = ("/api/v1/me/", "/api/v1/me/")
 
 
 SCOPE = re.compile(
@@ -101,7 +111,8 @@ def capture_sql(path: str, token: str) -> tuple[list[str], int, int]:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(path)
     body = response.json()
-    return [q["sql"] for q in ctx.captured_queries], response.status_code, len(body["results"])
+    rows = len(body["results"]) if "results" in body else 1  # /me/ is one object
+    return [q["sql"] for q in ctx.captured_queries], response.status_code, rows
 
 
 def start_gunicorn(port: int, workers: int, worker_class: str, threads: int) -> subprocess.Popen:
@@ -245,8 +256,10 @@ def run(args) -> list[dict]:
     params = dsn()
 
     scenarios = []
+    lists = getattr(args, "lists", "cases")  # run_all.py passes no --lists
+    queries = [query for name in lists.split(",") for query in LISTS[name.strip()]]
     for username, *_rest, label in USERS:
-        for name, path in QUERIES:
+        for name, path in [*queries, ME]:
             statements, status, rows = capture_sql(path, tokens[username])
             if status != 200:
                 raise SystemExit(f"{path} as {username}: HTTP {status}")
@@ -319,9 +332,10 @@ def run(args) -> list[dict]:
             server.kill()
 
     print(
-        f"\nGET /api/v1/cases/ — {args.clients} concurrent clients, gunicorn {args.workers} "
+        f"\nGET {lists} — {args.clients} concurrent clients, gunicorn {args.workers} "
         f"{args.worker_class} workers, {total_cases:,} cases; latencies in ms\n"
     )
+    me = {r["user"]: r["api"]["rps"] for r in results if r["path"] == ME[1]}
     rows = []
     for r in results:
         api, raw, what_if = r["api"], r["raw"], r["what_if"]
@@ -339,6 +353,7 @@ def run(args) -> list[dict]:
             f"{raw['p95']:.1f}",
             f"{raw['rps']:.1f}",
             f"{api['p50'] / raw['p50']:.1f}×",
+            f"{api['rps'] / me[r['user']]:.0%}",
         ]
         if what_if:
             row += [f"{what_if['p50']:.1f}", f"{what_if['p95']:.1f}", f"{what_if['rps']:.1f}"]
@@ -359,6 +374,7 @@ def run(args) -> list[dict]:
         "SQL p95",
         "SQL req/s",
         "p50 ratio",
+        "of /me/ req/s",
     ]
     if args.what_if:
         headers += ["what-if p50", "what-if p95", "what-if req/s"]
@@ -376,6 +392,9 @@ def main() -> None:
     parser.add_argument("--worker-class", default="sync", help="sync (as deployed) or gthread")
     parser.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
     parser.add_argument("--show-sql", action="store_true", help="print the captured SQL")
+    parser.add_argument(
+        "--lists", default="cases", help="comma-separated: cases, leads, complaints"
+    )
     parser.add_argument(
         "--no-what-if",
         dest="what_if",
