@@ -128,16 +128,40 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_app(registrations, payments, keep: bool, queue) -> None:
+class StepClock:
+    """Print the time since the previous mark: per progress step, and per statement if asked."""
+
+    def __init__(self, statements: bool):
+        self.statements = statements
+        self.last = self.started = time.perf_counter()
+
+    def progress(self, number, total, message, force=False) -> None:
+        now = time.perf_counter()
+        print(f"  step {number}/{total} at {now - self.started:6.1f} s  {message}", flush=True)
+        self.last = now
+
+    def __call__(self, execute, statement, params, many, context):
+        began = time.perf_counter()
+        try:
+            return execute(statement, params, many, context)
+        finally:
+            took = time.perf_counter() - began
+            if self.statements and took >= 0.05:
+                text = " ".join(statement.split())[:90]
+                print(f"    {took:6.2f} s  {text}", flush=True)
+
+
+def run_app(registrations, payments, keep: bool, steps: bool, queue) -> None:
     setup_django()
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from screening.rosters import rosters_compare
     from screening.selectors import screening_intake
 
+    clock = StepClock(statements=steps)
     started = time.perf_counter()
     try:
-        with transaction.atomic():
+        with transaction.atomic(), connection.execute_wrapper(clock):
             report = rosters_compare(
                 actor=None,
                 intake=screening_intake(),
@@ -145,6 +169,7 @@ def run_app(registrations, payments, keep: bool, queue) -> None:
                 insurance=payments,
                 period=(MONTHS[0], MONTHS[-1]),
                 dry_run=False,
+                progress=clock.progress if steps else None,
             )
             elapsed = time.perf_counter() - started
             if not keep:
@@ -211,26 +236,52 @@ def _in_process(target, *args):
     return queue.get() if not queue.empty() else (target.__name__, "crashed", 0, 0)
 
 
+def _files(folder: Path, count: int) -> tuple[Path, Path]:
+    """Return the two CSVs in ``folder``, generated unless a run of the same size left them."""
+    folder = folder / str(count)
+    registrations, payments = folder / "reg.csv", folder / "ins.csv"
+    done = folder / "planted.txt"  # written last: a killed generation is not reused
+    if done.exists():
+        print(f"reusing {folder}: planted {done.read_text().strip()}")
+        return registrations, payments
+    folder.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    registrations, payments, planted = generate(folder, count)
+    lines = sum(1 for _ in open(payments)) - 1  # noqa: SIM115
+    print(
+        f"generated {count} registrations, {lines} payment months "
+        f"in {time.perf_counter() - started:.1f} s; planted {planted}"
+    )
+    done.write_text(f"{planted}\n")
+    return registrations, payments
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--registrations", type=int, default=1_000_000)
     parser.add_argument("--keep", action="store_true", help="commit the leads of the app run")
     parser.add_argument("--pandas-path", default="", help="a directory holding pandas")
+    parser.add_argument(
+        "--steps", action="store_true", help="print the app's steps and statements over 50 ms"
+    )
+    parser.add_argument(
+        "--only", default="app,sql,pandas", help="comma-separated contenders to run"
+    )
+    parser.add_argument(
+        "--files", default="", help="keep the generated CSVs in this directory (reused if there)"
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        started = time.perf_counter()
-        registrations, payments, planted = generate(Path(folder), args.registrations)
-        lines = sum(1 for _ in open(payments)) - 1  # noqa: SIM115
-        print(
-            f"generated {args.registrations} registrations, {lines} payment months "
-            f"in {time.perf_counter() - started:.1f} s; planted {planted}"
-        )
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(args.files or scratch)
+        registrations, payments = _files(folder, args.registrations)
+        contenders = {
+            "app": ("app (rosters_compare, leads written)", run_app, (args.keep, args.steps)),
+            "sql": ("bare SQL (COPY + anti-join)", run_sql, ()),
+            "pandas": ("pandas (read_csv + merge)", run_pandas, (args.pandas_path,)),
+        }
         rows = []
-        for name, target, extra in (
-            ("app (rosters_compare, leads written)", run_app, (args.keep,)),
-            ("bare SQL (COPY + anti-join)", run_sql, ()),
-            ("pandas (read_csv + merge)", run_pandas, (args.pandas_path,)),
-        ):
+        for key in args.only.split(","):
+            name, target, extra = contenders[key]
             _label, seconds, peak, found = _in_process(target, registrations, payments, *extra)
             shown = f"{seconds:.1f}" if isinstance(seconds, float) else seconds
             rows.append([name, shown, f"{peak:.0f}", found])

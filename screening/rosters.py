@@ -146,7 +146,12 @@ def _load(cursor, registrations: Path, insurance: Path) -> tuple[int, int]:
     cursor.execute(f"CREATE INDEX roster_payment_id_number ON {sql.PAY} (id_number)")
     cursor.execute(f"ANALYZE {sql.REG}")
     cursor.execute(f"ANALYZE {sql.PAY}")
-    cursor.execute(f"SELECT (SELECT count(*) FROM {sql.REG}), (SELECT count(*) FROM {sql.PAY})")  # noqa: S608
+    # COPY numbered the rows 1…n (RESTART IDENTITY) and nothing deleted any: the last id is the
+    # count, read from the primary key's index instead of scanning both tables.
+    cursor.execute(
+        f"SELECT (SELECT coalesce(max(id), 0) FROM {sql.REG}), "  # noqa: S608
+        f"(SELECT coalesce(max(id), 0) FROM {sql.PAY})"
+    )
     return cursor.fetchone()
 
 
@@ -186,7 +191,13 @@ def _certificate_map(cursor) -> tuple[dict, list[str]]:
 
 def _check(cursor) -> dict:
     """Return the certificate map; refuse the rosters listing every bad row (up to a limit)."""
-    cursor.execute(sql.errors_query(MAX_ERRORS))
+    cursor.execute("DROP TABLE IF EXISTS pg_temp.bad_value")
+    cursor.execute(sql.BAD_VALUES_TABLE)
+    cursor.execute(sql.BAD_VALUES)
+    rows = []
+    if cursor.rowcount:  # only a roster with mistakes is read again, to name their lines
+        cursor.execute(sql.errors_query(MAX_ERRORS))
+        rows = cursor.fetchall()
     errors = [
         _("%(file)s第%(row)d行「%(column)s」：%(problem)s")
         % {
@@ -195,7 +206,7 @@ def _check(cursor) -> dict:
             "column": column,
             "problem": PROBLEMS[problem],
         }
-        for file, line, column, problem in cursor.fetchall()
+        for file, line, column, problem in rows
     ]
     mapping, unknown = _certificate_map(cursor)
     errors += unknown
@@ -210,9 +221,16 @@ def _check(cursor) -> dict:
 def _find(cursor, period: tuple[str, str]) -> dict:
     """Fill the temporary ``finding`` table; return counts per rule: new / known / suppressed."""
     # Dropped first: inside an enclosing transaction (a test) ON COMMIT DROP has not run yet.
-    cursor.execute("DROP TABLE IF EXISTS pg_temp.finding, pg_temp.cert, pg_temp.route")
+    cursor.execute(
+        "DROP TABLE IF EXISTS pg_temp.finding, pg_temp.cert, pg_temp.route, pg_temp.suspect, "
+        "pg_temp.new_lead"
+    )
+    params = {"from": period[0], "to": period[1]}
+    cursor.execute(sql.SUSPECTS_TABLE)
+    cursor.execute(sql.SUSPECTS, params)
+    cursor.execute("ANALYZE suspect")
     cursor.execute(sql.FINDINGS_TABLE)
-    cursor.execute(sql.FINDINGS, {"from": period[0], "to": period[1]})
+    cursor.execute(sql.FINDINGS, params)
     cursor.execute("ANALYZE finding")  # temporary tables are never analysed automatically
     cursor.execute(sql.COUNTS)
     counts = {rule: {"new": 0, "known": 0, "suppressed": 0} for rule in RULES}
@@ -261,8 +279,10 @@ def rosters_compare(
 
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-        # The rules sort and hash millions of rows: with the default 4 MB they spill to disk.
+        # The rules sort and hash millions of rows: with the default 4 MB they spill to disk;
+        # the payment index (3 million keys) is sorted in maintenance_work_mem.
         cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         step(0, _("正在导入名册……"))
         sizes = _load(cursor, Path(registrations), Path(insurance))
         step(2, _("正在检查名册……"))
@@ -381,46 +401,60 @@ def _parties_upsert(cursor) -> None:
     )
 
 
+# Each new finding as a lead; its id kept in ``new_lead`` (see ``_leads_insert``).
+_LEADS_INSERT = """
+WITH inserted AS (
+INSERT INTO leads_lead (
+    reference, campaign_id, source, agency_id, intake_agency_id, routed_from_id, state,
+    received_on, deadline, violations, text, rule, facts, fingerprint, batch,
+    bounce_count, escalated, state_reason, outcome, outcome_reason, exemption,
+    proof_kind, referred_to, created_by_id, created_at, updated_at)
+SELECT
+    %(prefix)s || CASE WHEN n < 10000 THEN lpad(n::text, 4, '0') ELSE n::text END,
+    %(campaign)s, 'comparison', coalesce(r.agency_id, %(intake)s), %(intake)s,
+    CASE WHEN r.agency_id IS NOT NULL AND r.agency_id <> %(intake)s
+         THEN %(intake)s END,
+    CASE WHEN r.agency_id IS NULL THEN 'triage'
+         WHEN r.agency_id = %(intake)s THEN 'verifying' ELSE 'pending' END,
+    %(today)s, %(deadline)s, '{}', left(format(%(text)s, %(label)s::jsonb->>f.rule,
+        f.name,
+        (SELECT string_agg(u->>'name', '、') FROM jsonb_array_elements(f.registered) u),
+        %(from)s, %(to)s,
+        coalesce((SELECT string_agg(u->>'name', '、')
+                  FROM jsonb_array_elements(f.paying) u), '无')
+    ), 5000),
+    f.rule,
+    jsonb_build_object('rule', f.rule, 'period', jsonb_build_array(%(from)s, %(to)s),
+        'months', f.months, 'registered_units', f.registered, 'paying_units', f.paying,
+        'hr_agencies', f.hr, 'certificate', jsonb_build_object(
+            'category', f.certificate_category, 'specialty', f.certificate_specialty,
+            'number', f.certificate_number), 'run', %(run)s),
+    f.fingerprint, %(batch)s, 0, false, '', '', '', '', '', '', %(actor)s, now(), now()
+FROM (
+    SELECT f.*, %(first)s + row_number() OVER (ORDER BY f.rule, f.id_number) - 1 AS n
+    FROM finding f WHERE f.memory = 'new'
+) f
+LEFT JOIN cert c ON c.category = f.certificate_category
+     AND c.specialty = f.certificate_specialty
+LEFT JOIN route r ON r.department = c.department
+     AND r.region = coalesce(substr(f.route_uscc, 3, 6), '')
+RETURNING id, fingerprint, reference, source, state, agency_id, rule
+)
+INSERT INTO new_lead SELECT * FROM inserted
+"""
+
+
 def _leads_insert(cursor, *, intake: Agency, run, first: int, today, actor) -> None:
     campaign = campaign_for_day(today)
     text = _("数据比对（%s）：%s，注册单位：%s；%s 至 %s 期间缴费单位：%s。")
+    # The new leads' ids are kept (RETURNING) for the statements after this one, which would
+    # otherwise find them again by a JSON key, scanning every lead once per statement.
     cursor.execute(
-        """
-        INSERT INTO leads_lead (
-            reference, campaign_id, source, agency_id, intake_agency_id, routed_from_id, state,
-            received_on, deadline, violations, text, rule, facts, fingerprint, batch,
-            bounce_count, escalated, state_reason, outcome, outcome_reason, exemption,
-            proof_kind, referred_to, created_by_id, created_at, updated_at)
-        SELECT
-            %(prefix)s || CASE WHEN n < 10000 THEN lpad(n::text, 4, '0') ELSE n::text END,
-            %(campaign)s, 'comparison', coalesce(r.agency_id, %(intake)s), %(intake)s,
-            CASE WHEN r.agency_id IS NOT NULL AND r.agency_id <> %(intake)s
-                 THEN %(intake)s END,
-            CASE WHEN r.agency_id IS NULL THEN 'triage'
-                 WHEN r.agency_id = %(intake)s THEN 'verifying' ELSE 'pending' END,
-            %(today)s, %(deadline)s, '{}', left(format(%(text)s, %(label)s::jsonb->>f.rule,
-                f.name,
-                (SELECT string_agg(u->>'name', '、') FROM jsonb_array_elements(f.registered) u),
-                %(from)s, %(to)s,
-                coalesce((SELECT string_agg(u->>'name', '、')
-                          FROM jsonb_array_elements(f.paying) u), '无')
-            ), 5000),
-            f.rule,
-            jsonb_build_object('rule', f.rule, 'period', jsonb_build_array(%(from)s, %(to)s),
-                'months', f.months, 'registered_units', f.registered, 'paying_units', f.paying,
-                'hr_agencies', f.hr, 'certificate', jsonb_build_object(
-                    'category', f.certificate_category, 'specialty', f.certificate_specialty,
-                    'number', f.certificate_number), 'run', %(run)s),
-            f.fingerprint, %(batch)s, 0, false, '', '', '', '', '', '', %(actor)s, now(), now()
-        FROM (
-            SELECT f.*, %(first)s + row_number() OVER (ORDER BY f.rule, f.id_number) - 1 AS n
-            FROM finding f WHERE f.memory = 'new'
-        ) f
-        LEFT JOIN cert c ON c.category = f.certificate_category
-             AND c.specialty = f.certificate_specialty
-        LEFT JOIN route r ON r.department = c.department
-             AND r.region = coalesce(substr(f.route_uscc, 3, 6), '')
-        """,
+        "CREATE TEMPORARY TABLE new_lead (id bigint PRIMARY KEY, fingerprint text, reference text,"
+        " source text, state text, agency_id bigint, rule text) ON COMMIT DROP"
+    )
+    cursor.execute(
+        _LEADS_INSERT,
         {
             "prefix": f"{intake.department.code}-{intake.region.code}-XS{today.year}-",
             "campaign": campaign.pk if campaign else None,
@@ -437,6 +471,7 @@ def _leads_insert(cursor, *, intake: Agency, run, first: int, today, actor) -> N
             "first": first,
         },
     )
+    cursor.execute("ANALYZE new_lead")
 
 
 def _json(value) -> str:
@@ -458,7 +493,7 @@ def _subjects_insert(cursor, run) -> None:
                         AS insurance_uscc
             FROM finding f WHERE f.memory = 'new'
         ) f
-        JOIN leads_lead l ON l.fingerprint = f.fingerprint AND l.source = 'comparison'
+        JOIN new_lead l ON l.fingerprint = f.fingerprint
         JOIN cases_person p ON p.id_type = 'resident_id' AND p.id_number = f.id_number
         LEFT JOIN cert c ON c.category = f.certificate_category
              AND c.specialty = f.certificate_specialty
@@ -466,21 +501,19 @@ def _subjects_insert(cursor, run) -> None:
              AND cert.number = f.certificate_number AND cert.person_id = p.id
         LEFT JOIN cases_unit ru ON ru.uscc = nullif(f.route_uscc, '')
         LEFT JOIN cases_unit iu ON iu.uscc = f.insurance_uscc
-        WHERE l.source = 'comparison' AND (l.facts->>'run')::int = %s
         """,
-        [run.pk],
+        [],
     )
     cursor.execute(
         """
         INSERT INTO leads_leadunit (lead_id, unit_id, role)
         SELECT DISTINCT l.id, u.id, 'hr_agency'
-        FROM leads_lead l
+        FROM new_lead l
         JOIN finding f ON f.fingerprint = l.fingerprint AND f.rule = 'paid_by_hr_agency'
         CROSS JOIN LATERAL jsonb_array_elements(f.hr) h
         JOIN cases_unit u ON u.uscc = nullif(h->>'uscc', '')
-        WHERE l.source = 'comparison' AND (l.facts->>'run')::int = %s
         """,
-        [run.pk],
+        [],
     )
 
 
@@ -496,8 +529,7 @@ def _audit_insert(cursor, *, actor, intake: Agency, run) -> None:
                jsonb_build_object('reference', l.reference, 'source', l.source,
                    'state', l.state, 'intake', %(intake)s, 'agency', l.agency_id,
                    'rule', l.rule, 'run', %(run)s)
-        FROM leads_lead l
-        WHERE l.source = 'comparison' AND (l.facts->>'run')::int = %(run)s
+        FROM new_lead l
         """,
         {
             "actor": actor.pk if is_user else None,
@@ -513,9 +545,8 @@ def _audit_insert(cursor, *, actor, intake: Agency, run) -> None:
 def _notify(cursor, run, report: dict) -> None:
     """Tell each receiving agency's handlers once how many leads arrived (not once per lead)."""
     cursor.execute(
-        "SELECT agency_id, count(*) FROM leads_lead WHERE source = 'comparison' "
-        "AND state <> 'verifying' AND (facts->>'run')::int = %s GROUP BY agency_id",
-        [run.pk],
+        "SELECT agency_id, count(*) FROM new_lead WHERE state <> 'verifying' "
+        "GROUP BY agency_id ORDER BY agency_id"
     )
     for agency_id, count in cursor.fetchall():
         notification_send(

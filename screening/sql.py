@@ -17,17 +17,30 @@ PAY = "screening_rosterpayment"
 HR_NAME = "人力资源|劳务派遣|人才服务|人才交流"
 
 
-def id_valid(column: str) -> str:
-    """Return a boolean expression: ``column`` is a valid 18-character 居民身份证号码."""
-    total = " + ".join(f"substr({column}, {i + 1}, 1)::int * {w}" for i, w in enumerate(ID_WEIGHTS))
-    birth = f"(substr({column}, 7, 4) || '-' || substr({column}, 11, 2) || '-01')::date"
+def id_valid(column: str, octets: str) -> str:
+    """Return a boolean expression: ``column`` is a valid 18-character 居民身份证号码.
+
+    ``octets`` is ``textsend(column)``, computed once per row by the caller: the checksum reads
+    its bytes with ``get_byte`` (a digit is its byte − 48), five times cheaper than seventeen
+    ``substr(…)::int`` casts. The date is checked as text: the regex already bounds month and
+    day, so what is left is the month's last day and a birth month not after this month.
+    """
+    total = " + ".join(f"get_byte({octets}, {i}) * {w}" for i, w in enumerate(ID_WEIGHTS))
+    year = f"substr({column}, 7, 4)::int"
+    leap = f"({year} % 4 = 0 AND ({year} % 100 <> 0 OR {year} % 400 = 0))"
+    last_day = (
+        f"CASE substr({column}, 11, 2) WHEN '02' THEN CASE WHEN {leap} THEN '29' ELSE '28' END "
+        "WHEN '04' THEN '30' WHEN '06' THEN '30' WHEN '09' THEN '30' WHEN '11' THEN '30' "
+        "ELSE '31' END"
+    )
     return (
         f"CASE WHEN {column} ~ '^[0-9]{{6}}(19|20)[0-9]{{2}}(0[1-9]|1[0-2])"
         f"(0[1-9]|[12][0-9]|3[01])[0-9]{{3}}[0-9X]$' THEN "
-        f"substr('10X98765432', ({total}) % 11 + 1, 1) = substr({column}, 18, 1) "
-        f"AND to_char({birth} + (substr({column}, 13, 2)::int - 1), 'MM') "
-        f"= substr({column}, 11, 2) "
-        f"AND {birth} <= current_date ELSE false END"
+        f"substr('10X98765432', ({total} - {48 * sum(ID_WEIGHTS)}) % 11 + 1, 1) "
+        f"= substr({column}, 18, 1) "
+        f'AND substr({column}, 13, 2) COLLATE "C" <= {last_day} '
+        f"AND substr({column}, 7, 6) COLLATE \"C\" <= (SELECT to_char(current_date, 'YYYYMM')) "
+        "ELSE false END"
     )
 
 
@@ -52,41 +65,69 @@ def upgrade_15(column: str) -> str:
 
 
 def normalize(table: str) -> list[str]:
-    """Return the statements folding a loaded roster's identifiers to the register's form."""
+    """Return the statement folding a loaded roster's identifiers to the register's form."""
+    trimmed = "upper(btrim(id_number))"
+    # One pass over the table (three UPDATEs read it three times); only rows that change are
+    # rewritten. Spaces and lower-case x are common in exported data; 15-digit numbers are
+    # upgraded after trimming.
     return [
-        # Spaces and lower-case x are common in exported data; 15-digit numbers are upgraded.
-        f"UPDATE {table} SET id_number = upper(btrim(id_number)) "  # noqa: S608
-        "WHERE id_number <> upper(btrim(id_number))",
-        f"UPDATE {table} SET id_number = {upgrade_15('id_number')} "  # noqa: S608
-        "WHERE id_number ~ '^[0-9]{15}$'",
-        f"UPDATE {table} SET unit_uscc = upper(btrim(unit_uscc)) "  # noqa: S608
-        "WHERE unit_uscc <> upper(btrim(unit_uscc))",
+        f"UPDATE {table} SET "  # noqa: S608
+        f"id_number = CASE WHEN {trimmed} ~ '^[0-9]{{15}}$' THEN {upgrade_15(trimmed)} "
+        f"ELSE {trimmed} END, unit_uscc = upper(btrim(unit_uscc)) "
+        f"WHERE id_number <> {trimmed} OR unit_uscc <> upper(btrim(unit_uscc)) "
+        "OR (octet_length(id_number) = 15 AND id_number ~ '^[0-9]{15}$')"
     ]
 
 
+# The distinct values the checks need, one pass over each roster (GROUPING SETS hash each column
+# in the same scan): each identifier is checked once however many months it was paid, a credit
+# code once however many people its unit has. Empty names only raise a flag here.
+BAD_VALUES_TABLE = """
+CREATE TEMPORARY TABLE bad_value (kind text, value text) ON COMMIT DROP
+"""
+BAD_VALUES = f"""
+WITH v AS MATERIALIZED (
+    SELECT id_number, unit_uscc, NULL::text AS month,
+           bool_or(btrim(name) = '' OR btrim(unit_name) = '') AS empty
+    FROM {REG} GROUP BY GROUPING SETS ((id_number), (unit_uscc), ())
+    UNION ALL
+    SELECT id_number, unit_uscc, month, bool_or(btrim(unit_name) = '')
+    FROM {PAY} GROUP BY GROUPING SETS ((id_number), (unit_uscc), (month), ())
+)
+INSERT INTO bad_value
+SELECT 'id', id_number FROM (
+    SELECT id_number, textsend(id_number) AS octets
+    FROM (SELECT DISTINCT id_number FROM v WHERE id_number IS NOT NULL) d OFFSET 0
+) i WHERE NOT ({id_valid("id_number", "octets")})
+UNION ALL
+SELECT 'uscc', unit_uscc FROM (
+    SELECT DISTINCT unit_uscc FROM v WHERE unit_uscc IS NOT NULL AND unit_uscc <> ''
+) u WHERE NOT ({uscc_valid("unit_uscc")})
+UNION ALL
+SELECT 'month', month FROM v WHERE month !~ '^[0-9]{{4}}-(0[1-9]|1[0-2])$'
+UNION ALL
+(SELECT 'empty', '' FROM v WHERE empty LIMIT 1)
+"""  # noqa: S608
+
+
+def _bad(kind: str) -> str:
+    return f"(SELECT value FROM bad_value WHERE kind = '{kind}')"  # noqa: S608
+
+
 def errors_query(limit: int) -> str:
-    """Return the query listing the rosters' bad rows: (file, line, column, problem code)."""
+    """Return the query listing the rosters' bad rows: (file, line, column, problem code).
+
+    Run only when ``BAD_VALUES`` found something: it names the rows holding those values.
+    """
     checks = [
-        ("reg", REG, "证件号码", "id", f"NOT ({id_valid('id_number')})"),
+        ("reg", REG, "证件号码", "id", f"id_number IN {_bad('id')}"),
         ("reg", REG, "姓名", "empty", "btrim(name) = ''"),
         ("reg", REG, "注册单位名称", "empty", "btrim(unit_name) = ''"),
-        (
-            "reg",
-            REG,
-            "注册单位统一社会信用代码",
-            "uscc",
-            f"unit_uscc <> '' AND NOT ({uscc_valid('unit_uscc')})",
-        ),
-        ("pay", PAY, "证件号码", "id", f"NOT ({id_valid('id_number')})"),
+        ("reg", REG, "注册单位统一社会信用代码", "uscc", f"unit_uscc IN {_bad('uscc')}"),
+        ("pay", PAY, "证件号码", "id", f"id_number IN {_bad('id')}"),
         ("pay", PAY, "缴费单位名称", "empty", "btrim(unit_name) = ''"),
-        (
-            "pay",
-            PAY,
-            "缴费单位统一社会信用代码",
-            "uscc",
-            f"unit_uscc <> '' AND NOT ({uscc_valid('unit_uscc')})",
-        ),
-        ("pay", PAY, "缴费月份", "month", "month !~ '^[0-9]{4}-(0[1-9]|1[0-2])$'"),
+        ("pay", PAY, "缴费单位统一社会信用代码", "uscc", f"unit_uscc IN {_bad('uscc')}"),
+        ("pay", PAY, "缴费月份", "month", f"month IN {_bad('month')}"),
     ]
     parts = [
         f"(SELECT '{file}', id + 1, '{column}', '{problem}' FROM {table} "  # noqa: S608
@@ -95,6 +136,34 @@ def errors_query(limit: int) -> str:
     ]
     return " UNION ALL ".join(parts) + f" ORDER BY 1 DESC, 2 LIMIT {limit}"
 
+
+# The persons any rule can fire for, from the keys alone (no JSON built, no sorting): the
+# findings' aggregates below are then built for these few percent of the roster, not for every
+# person. Each branch is a rule's own condition, so a person outside it has no finding. Plain
+# joins on the tables (no CTE), so the planner sees their statistics and hashes in parallel.
+SUSPECTS_TABLE = """
+CREATE TEMPORARY TABLE suspect (id_number text PRIMARY KEY) ON COMMIT DROP
+"""
+_REG_KEY = "coalesce(nullif(r.unit_uscc, ''), r.unit_name)"
+_PAY_KEY = "coalesce(nullif(p.unit_uscc, ''), p.unit_name)"
+SUSPECTS = f"""
+INSERT INTO suspect
+SELECT r.id_number FROM {REG} r
+WHERE NOT EXISTS (
+    SELECT 1 FROM {PAY} p WHERE p.id_number = r.id_number AND {_PAY_KEY} = {_REG_KEY}
+      AND p.month BETWEEN %(from)s AND %(to)s
+)
+UNION
+SELECT r.id_number FROM {REG} r
+WHERE r.id_number IN (SELECT id_number FROM {REG} GROUP BY id_number HAVING count(*) > 1)
+GROUP BY r.id_number HAVING min({_REG_KEY}) <> max({_REG_KEY})
+UNION
+SELECT p.id_number FROM {PAY} p
+LEFT JOIN cases_unit u ON u.uscc = nullif(p.unit_uscc, '')
+WHERE p.month BETWEEN %(from)s AND %(to)s
+  AND (p.unit_name ~ '{HR_NAME}' OR u.kind = 'hr_agency')
+  AND EXISTS (SELECT 1 FROM {REG} r WHERE r.id_number = p.id_number AND {_REG_KEY} <> {_PAY_KEY})
+"""  # noqa: S608
 
 # The findings, one row per person and rule, into the temporary table ``finding``. Parameters:
 # %(from)s and %(to)s (YYYY-MM). A unit is known by its credit code, else by its name.
@@ -111,11 +180,11 @@ FINDINGS = f"""
 WITH reg AS (
     SELECT id_number, name, category, specialty, certificate_number, unit_name, unit_uscc,
            coalesce(nullif(unit_uscc, ''), unit_name) AS unit_key
-    FROM {REG}
+    FROM {REG} JOIN suspect USING (id_number)
 ), pay AS (
     SELECT id_number, unit_name, unit_uscc, month,
            coalesce(nullif(unit_uscc, ''), unit_name) AS unit_key
-    FROM {PAY} WHERE month BETWEEN %(from)s AND %(to)s
+    FROM {PAY} JOIN suspect USING (id_number) WHERE month BETWEEN %(from)s AND %(to)s
 ), person_reg AS (
     -- The certificate of one registration (the first by unit), never a mix of several.
     SELECT id_number, min(name) AS name,
