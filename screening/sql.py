@@ -140,14 +140,12 @@ def errors_query(limit: int) -> str:
 # The persons any rule can fire for, from the keys alone (no JSON built, no sorting): the
 # findings' aggregates below are then built for these few percent of the roster, not for every
 # person. Each branch is a rule's own condition, so a person outside it has no finding. Plain
-# joins on the tables (no CTE), so the planner sees their statistics and hashes in parallel.
-SUSPECTS_TABLE = """
-CREATE TEMPORARY TABLE suspect (id_number text PRIMARY KEY) ON COMMIT DROP
-"""
+# joins on the tables (no CTE), so the planner sees their statistics; CREATE TABLE AS, not
+# INSERT … SELECT, because PostgreSQL plans only the former in parallel.
 _REG_KEY = "coalesce(nullif(r.unit_uscc, ''), r.unit_name)"
 _PAY_KEY = "coalesce(nullif(p.unit_uscc, ''), p.unit_name)"
 SUSPECTS = f"""
-INSERT INTO suspect
+CREATE TEMPORARY TABLE suspect ON COMMIT DROP AS
 SELECT r.id_number FROM {REG} r
 WHERE NOT EXISTS (
     SELECT 1 FROM {PAY} p WHERE p.id_number = r.id_number AND {_PAY_KEY} = {_REG_KEY}
