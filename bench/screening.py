@@ -151,7 +151,21 @@ class StepClock:
                 print(f"    {took:6.2f} s  {text}", flush=True)
 
 
-def run_app(registrations, payments, keep: bool, steps: bool, queue) -> None:
+def _auto_explain(connection, min_ms: int) -> None:
+    """Have PostgreSQL send the plan of each statement over ``min_ms`` back as a notice."""
+    with connection.cursor() as cursor:
+        cursor.execute("LOAD 'auto_explain'")  # a superuser's bench database
+        for setting, value in (
+            ("log_min_duration", f"{min_ms}ms"),
+            ("log_analyze", "on"),
+            ("log_buffers", "on"),
+            ("log_nested_statements", "on"),
+            ("log_level", "notice"),
+        ):
+            cursor.execute(f"SET auto_explain.{setting} = '{value}'")
+
+
+def run_app(registrations, payments, keep: bool, steps: bool, explain: int, queue) -> None:
     setup_django()
     from django.db import connection, transaction
 
@@ -159,6 +173,8 @@ def run_app(registrations, payments, keep: bool, steps: bool, queue) -> None:
     from screening.selectors import screening_intake
 
     clock = StepClock(statements=steps)
+    if explain:
+        _auto_explain(connection, explain)
     started = time.perf_counter()
     try:
         with transaction.atomic(), connection.execute_wrapper(clock):
@@ -175,6 +191,8 @@ def run_app(registrations, payments, keep: bool, steps: bool, queue) -> None:
                 # What COMMIT would do: check the deferred foreign keys of the rows written.
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             elapsed = time.perf_counter() - started
+            for notice in connection.connection.notices if explain else ():
+                print(notice)
             if not keep:
                 transaction.set_rollback(True)
     except Exception as exc:  # report, not hide
@@ -268,6 +286,13 @@ def main() -> None:
         "--steps", action="store_true", help="print the app's steps and statements over 50 ms"
     )
     parser.add_argument(
+        "--explain",
+        type=int,
+        default=0,
+        metavar="MS",
+        help="print EXPLAIN (ANALYZE, BUFFERS) of the app's statements over MS (auto_explain)",
+    )
+    parser.add_argument(
         "--only", default="app,sql,pandas", help="comma-separated contenders to run"
     )
     parser.add_argument(
@@ -278,7 +303,11 @@ def main() -> None:
         folder = Path(args.files or scratch)
         registrations, payments = _files(folder, args.registrations)
         contenders = {
-            "app": ("app (rosters_compare, leads written)", run_app, (args.keep, args.steps)),
+            "app": (
+                "app (rosters_compare, leads written)",
+                run_app,
+                (args.keep, args.steps, args.explain),
+            ),
             "sql": ("bare SQL (COPY + anti-join)", run_sql, ()),
             "pandas": ("pandas (read_csv + merge)", run_pandas, (args.pandas_path,)),
         }
