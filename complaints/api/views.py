@@ -28,7 +28,7 @@ from complaints.api.serializers import (
 from complaints.labels import public_field_label, public_message
 from complaints.limits import STATUS, SUBMIT, body_limit, public_limit
 from complaints.models import Complaint
-from core.api import Pagination
+from core.api import CappedPagination
 from core.errors import DomainError, NotFoundError
 from core.parsers import ObjectJSONParser
 from leads.api.views import intake_agency, valid
@@ -132,7 +132,7 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Complaints visible to the caller; whoever complained only for the handling agency."""
 
     filterset_class = ComplaintFilterSet
-    pagination_class = Pagination
+    pagination_class = CappedPagination  # a province reads hundreds of thousands
     serializer_class = ComplaintListSerializer
     queryset = Complaint.objects.none()  # for the schema; get_queryset restricts
     lookup_url_kwarg = "id"  # the complaint's key is its lead's id: /complaints/{id}/ as leads

@@ -11,7 +11,7 @@ from agencies import permissions
 from agencies.models import Agency
 from agencies.selectors import agency_directory
 from cases.models import Case
-from core.api import Pagination
+from core.api import CappedPagination
 from core.errors import DomainError, PermissionDeniedError
 from core.parsers import ObjectJSONParser
 from leads import selectors, services
@@ -74,7 +74,7 @@ class LeadViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Leads visible to the caller; another jurisdiction's lead answers 404."""
 
     filterset_class = LeadFilterSet
-    pagination_class = Pagination
+    pagination_class = CappedPagination  # a province reads hundreds of thousands
     serializer_class = LeadListSerializer
     parser_classes = [ObjectJSONParser, MultiPartParser, FormParser]
     queryset = Lead.objects.none()  # for the schema; get_queryset restricts
