@@ -131,8 +131,8 @@ def _peak_mb() -> float:
 class StepClock:
     """Print the time since the previous mark: per progress step, and per statement if asked."""
 
-    def __init__(self, statements: bool):
-        self.statements = statements
+    def __init__(self, statements: bool, backend: int):
+        self.statements, self.backend = statements, backend
         self.last = self.started = time.perf_counter()
 
     def progress(self, number, total, message, force=False) -> None:
@@ -148,7 +148,8 @@ class StepClock:
             took = time.perf_counter() - began
             if self.statements and took >= 0.05:
                 text = " ".join(statement.split())[:90]
-                print(f"    {took:6.2f} s  {text}", flush=True)
+                peak = _backend_peak_mb(self.backend)
+                print(f"    {took:6.2f} s  backend peak {peak:>6}  {text}", flush=True)
 
 
 def _auto_explain(connection, min_ms: int) -> None:
@@ -165,6 +166,17 @@ def _auto_explain(connection, min_ms: int) -> None:
             cursor.execute(f"SET auto_explain.{setting} = '{value}'")
 
 
+def _backend_peak_mb(pid: int) -> str:
+    """Return the PostgreSQL backend's peak RSS (VmHWM; shared buffers it touched included,
+    parallel workers not), readable when the server runs on this machine."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return "unknown (server not on this machine)"
+    kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM"))
+    return f"{kb / 1024:.0f} MB"
+
+
 def run_app(registrations, payments, keep: bool, steps: bool, explain: int, queue) -> None:
     setup_django()
     from django.db import connection, transaction
@@ -172,7 +184,10 @@ def run_app(registrations, payments, keep: bool, steps: bool, explain: int, queu
     from screening.rosters import rosters_compare
     from screening.selectors import screening_intake
 
-    clock = StepClock(statements=steps)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    clock = StepClock(statements=steps, backend=backend)
     if explain:
         _auto_explain(connection, explain)
     started = time.perf_counter()
@@ -191,6 +206,7 @@ def run_app(registrations, payments, keep: bool, steps: bool, explain: int, queu
                 # What COMMIT would do: check the deferred foreign keys of the rows written.
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             elapsed = time.perf_counter() - started
+            print(f"  app: PostgreSQL backend peak RSS {_backend_peak_mb(backend)}", flush=True)
             for notice in connection.connection.notices if explain else ():
                 print(notice)
             if not keep:
@@ -225,9 +241,12 @@ def run_sql(registrations, payments, queue) -> None:
                 handle.readline()
                 cursor.copy_expert(f"COPY {table} FROM STDIN WITH (FORMAT csv)", handle)
         cursor.execute("ANALYZE r; ANALYZE p")
+        loaded = time.perf_counter()
         cursor.execute(BARE_JOIN)
         unpaid = cursor.fetchone()[0]
-    queue.put(("sql", time.perf_counter() - started, _peak_mb(), {"unpaid": unpaid}))
+    done = time.perf_counter()
+    split = {"load s": round(loaded - started, 1), "join s": round(done - loaded, 1)}
+    queue.put(("sql", done - started, _peak_mb(), {"unpaid": unpaid, **split}))
 
 
 def run_pandas(registrations, payments, pandas_path, queue) -> None:
