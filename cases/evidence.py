@@ -46,16 +46,17 @@ def evidence_store(
     return evidence
 
 
-def files_discard(names: list[str]) -> None:
-    """Delete stored evidence files no evidence row refers to (after a failed transaction).
+def files_discard(names: list[str], model=Evidence) -> None:
+    """Delete stored files no row of ``model`` refers to (after a failed transaction).
 
-    Paths are content-addressed (evidence/<sha256>), so a storage that reuses a path for equal
-    content would let two rows share one file; such a file is kept.
+    Paths are content-addressed (<folder>/<sha256>), so two rows with equal content share one
+    file; a file another row of the same register still refers to is kept. ``model`` is the
+    register's file model (Evidence, a declaration's, a lead's or a summary's attachments).
     """
-    storage = Evidence._meta.get_field("file").storage
+    storage = model._meta.get_field("file").storage
     for name in names:
         try:
-            if not Evidence.objects.filter(file=name).exists():
+            if not model.objects.filter(file=name).exists():
                 storage.delete(name)
         except Exception:  # cleanup must not hide the error that caused it
-            logger.exception("could not remove the evidence file %s of a failed upload", name)
+            logger.exception("could not remove the file %s of a failed upload", name)

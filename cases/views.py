@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -34,7 +33,7 @@ from cases.forms import (
 )
 from cases.models import Case, CertificateType
 from core.forms import run_service, show_on_form
-from core.http import xlsx_response
+from core.http import stored_file_response, xlsx_response
 from core.paginator import IdFirstPaginator
 from core.paging import PAGE_SIZES, page_links, page_size
 from jobs import imports as job_imports
@@ -468,18 +467,7 @@ def evidence_upload(request, pk: int):
 def evidence_download(request, pk: int):
     """Stream an evidence file, only if the user may see its case."""
     evidence = selectors.evidence_get(user=request.user, pk=pk)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("文件不存在。")) from exc  # the row outlived its file: nothing to send
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(evidence)
 
 
 @login_required

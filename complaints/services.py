@@ -16,13 +16,13 @@ from audit.actions import Action
 from audit.services import audit_record
 from cases.validation import CONTROL_CHARACTERS, Errors, clean_reason
 from complaints.models import Complaint, ComplaintSequence
-from complaints.validation import clean_choice, clean_complainant, clean_received_at, clean_reply
+from complaints.validation import clean_complainant, clean_received_at, clean_reply
 from core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from core.sequences import next_in_series
 from leads import routing
 from leads.models import Lead
-from leads.services import Route, attachment_write, lead_write, route_new
-from leads.validation import clean_lead
+from leads.services import Route, attachment_write, files_discard, lead_write, route_new
+from leads.validation import clean_choice, clean_lead
 
 # Letters and digits that cannot be mistaken for one another when read out on the phone.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -139,9 +139,7 @@ def complaint_submit_public(*, files=(), **fields) -> tuple[Complaint, str]:
     try:
         return _submit_public(files=list(files), stored=stored, fields=fields)
     except BaseException:
-        from leads.services import _files_discard
-
-        _files_discard(stored)
+        files_discard(stored)
         raise
 
 

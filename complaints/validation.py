@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from cases.labels import allowed
 from cases.validation import Errors, clean_date, clean_text
 from complaints.models import Complaint
+from leads.validation import clean_choice
 
 PHONE = re.compile(r"^[0-9+\-() ]{3,30}$")
 FULL_WIDTH = str.maketrans("０１２３４５６７８９＋－（）　", "0123456789+-() ")
@@ -24,19 +24,6 @@ class ComplainantInput:
     name: str
     phone: str
     contact: str
-
-
-def clean_choice(value, path: str, choices, errors: Errors, *, label: str) -> str:
-    text = str(value or "").strip()
-    if text not in dict(choices):
-        errors.add(
-            path,
-            _("未知的%(label)s“%(v)s”（可选：%(allowed)s）。")
-            % {"label": label, "v": text[:40], "allowed": allowed(choices)}
-            if text
-            else _("请选择%(label)s。") % {"label": label},
-        )
-    return text
 
 
 def clean_phone(value, path: str, errors: Errors) -> str:

@@ -115,7 +115,7 @@ def declaration_add_file(
             stored=stored,
         )
     except BaseException:
-        files_discard(stored)
+        files_discard(stored, DeclarationAttachment)
         raise
 
 

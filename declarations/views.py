@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -13,7 +12,7 @@ from campaigns.selectors import campaign_chosen, campaigns_all
 from cases.forms import ImportUploadForm, apply_case_error
 from cases.models import CertificateType
 from core.forms import run_service, show_on_form
-from core.http import xlsx_response
+from core.http import stored_file_response, xlsx_response
 from core.paginator import IdFirstPaginator
 from declarations import job_kinds, selectors, services
 from declarations.forms import (
@@ -139,18 +138,7 @@ def attachment_add(request, pk: int):
 def attachment_download(request, pk: int):
     """Stream a declaration's file, only if the user may see the declaration."""
     attachment = selectors.attachment_get(user=request.user, pk=pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("文件不存在。")) from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(attachment)
 
 
 @login_required

@@ -9,7 +9,6 @@ the locked row, so two people acting at once on one lead get one result and one 
 from __future__ import annotations
 
 import datetime
-import logging
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -20,6 +19,7 @@ from agencies import permissions
 from agencies.models import Agency, Department
 from audit.actions import Action
 from audit.services import audit_record
+from cases.evidence import files_discard as discard
 from cases.identifiers import mask_id_number
 from cases.models import Case, Unit
 from cases.parties import certificate_resolve, person_resolve, unit_resolve
@@ -32,8 +32,6 @@ from leads.deadlines import deadline_for
 from leads.models import Lead, LeadAttachment, LeadPerson, LeadSequence, LeadUnit
 from leads.validation import LeadInput, clean_lead, clean_outcome_fields
 from notifications.services import notification_send
-
-logger = logging.getLogger(__name__)
 
 # The case a lead opens records where it came from in the case register's own words.
 CASE_SOURCES = {
@@ -490,14 +488,9 @@ def lead_open_case(*, actor, lead: Lead, reason: str = "", **case_fields) -> Lea
 # --------------------------------------------------------------------------- files
 
 
-def _files_discard(names: list[str]) -> None:
-    storage = LeadAttachment._meta.get_field("file").storage
-    for name in names:
-        try:
-            if not LeadAttachment.objects.filter(file=name).exists():
-                storage.delete(name)
-        except Exception:  # cleanup must not hide the error that caused it
-            logger.exception("could not remove the lead file %s of a failed upload", name)
+def files_discard(names: list[str]) -> None:
+    """Delete the just-stored lead files no lead refers to (after a failed transaction)."""
+    discard(names, LeadAttachment)
 
 
 def lead_add_file(*, actor, lead: Lead, uploaded_file, description: str = "") -> LeadAttachment:
@@ -506,7 +499,7 @@ def lead_add_file(*, actor, lead: Lead, uploaded_file, description: str = "") ->
     try:
         return _attach(actor, lead, uploaded_file, description, stored, check=True)
     except BaseException:
-        _files_discard(stored)
+        files_discard(stored)
         raise
 
 

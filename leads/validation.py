@@ -58,7 +58,7 @@ class LeadInput:
     units: list[LeadUnitInput] = field(default_factory=list)
 
 
-def _clean_choice(value, path: str, choices, errors: Errors, *, label: str) -> str:
+def clean_choice(value, path: str, choices, errors: Errors, *, label: str) -> str:
     text = str(value or "").strip()
     if text not in dict(choices):
         errors.add(
@@ -152,7 +152,7 @@ def clean_lead_units(value, errors: Errors) -> list[LeadUnitInput]:
         if unit is None:
             continue
         role = (item.get("role") if isinstance(item, dict) else None) or "certificate_user"
-        role = _clean_choice(
+        role = clean_choice(
             role, f"{path}.role", LeadUnit.Role.choices, errors, label=_("涉及方式")
         )
         cleaned.append(LeadUnitInput(unit, role))
@@ -184,7 +184,7 @@ def clean_lead_campaign(value, received_on, errors: Errors) -> Campaign | None:
 
 def clean_lead(fields: dict, errors: Errors, actor=None) -> LeadInput:
     """Check a new lead's fields (recording every problem in ``errors``); return them cleaned."""
-    source = _clean_choice(
+    source = clean_choice(
         fields.get("source"), "source", Lead.Source.choices, errors, label=_("线索来源")
     )
     received_on = clean_date(fields.get("received_on"), "received_on", errors)
@@ -209,14 +209,14 @@ def clean_outcome_fields(outcome: str, fields: dict, errors: Errors) -> dict:
     reason = clean_text(fields.get("reason"), "reason", errors, limit=2000)
     cleaned = {"outcome_reason": reason}
     if outcome == Lead.Outcome.NOT_GUAZHENG:
-        cleaned["exemption"] = _clean_choice(
+        cleaned["exemption"] = clean_choice(
             fields.get("exemption"),
             "exemption",
             Outcome.Exemption.choices,
             errors,
             label=_("不属于挂证的情形"),
         )
-        cleaned["proof_kind"] = _clean_choice(
+        cleaned["proof_kind"] = clean_choice(
             fields.get("proof_kind"),
             "proof_kind",
             ExemptionProof.Kind.choices,

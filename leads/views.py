@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from cases.forms import CaseForm, EvidenceForm, PersonFormSet, ReasonForm, apply
 from cases.models import CertificateType
 from cases.selectors import case_list
 from core.forms import run_service, show_on_form
+from core.http import stored_file_response
 from core.paginator import IdFirstPaginator
 from core.paging import PAGE_SIZES, page_links, page_size
 from jobs.views import export_list
@@ -374,18 +374,7 @@ def attachment_add(request, pk):
 def attachment_download(request, pk):
     """Stream a lead's file, only if the user may see the lead."""
     attachment = selectors.attachment_get(user=request.user, pk=pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("文件不存在。")) from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(attachment)
 
 
 @login_required

@@ -813,7 +813,7 @@ def summary_add_file(*, report: Report, actor, uploaded_file, description: str =
             stored=stored,
         )
     except BaseException:
-        files_discard(stored)
+        files_discard(stored, SummaryAttachment)
         raise
 
 

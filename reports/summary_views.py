@@ -5,7 +5,7 @@ its files, and 住建厅's consolidation. A summary's own page is ``reports.view
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from agencies.models import Agency
 from campaigns.models import Campaign, Phase
 from campaigns.selectors import campaign_chosen
 from core.forms import CarrierFormMixin
+from core.http import stored_file_response
 from reports import selectors, services
 from reports.kinds import KINDS
 from reports.models import REPORTING, Report, SummaryDraft
@@ -179,18 +180,7 @@ def summary_attach(request, pk: int):
 def summary_file(request, pk: int):
     """Stream a summary's file, only if the user may see the summary."""
     attachment = selectors.summary_file_get(user=request.user, pk=pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("文件不存在。")) from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(attachment)
 
 
 @login_required

@@ -1,6 +1,5 @@
 """The case register's API: reads through the selectors, every state change an explicit action."""
 
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -29,6 +28,7 @@ from cases.filters import CaseFilterSet
 from cases.models import Evidence
 from core.api import CappedPagination
 from core.errors import DomainError, PermissionDeniedError
+from core.http import stored_file_response
 from core.parsers import ObjectJSONParser
 
 
@@ -217,15 +217,7 @@ class EvidenceViewSet(viewsets.GenericViewSet):
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
-        evidence = selectors.evidence_get(user=request.user, pk=pk)
-        response = FileResponse(
-            evidence.file.open("rb"),
-            as_attachment=True,
-            filename=evidence.original_name,
-            content_type=evidence.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return stored_file_response(selectors.evidence_get(user=request.user, pk=pk))
 
 
 class PersonViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

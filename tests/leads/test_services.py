@@ -254,3 +254,19 @@ def test_bad_input_names_fields_and_writes_nothing(member, agency):
         )
     assert {"text", "source", "persons[0].id_number", "units[0].uscc"} <= set(refused.value.fields)
     assert Lead.objects.count() == before
+
+
+def test_discarding_a_failed_upload_keeps_a_file_another_lead_holds(
+    member, agency, settings, tmp_path
+):
+    """Files are stored by content: a failed upload of the same bytes must not delete the file
+    an earlier lead's attachment refers to (the check is against the leads' own table)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    clerk = member("ZJ", "510104")
+    lead = register(clerk, agency("ZJ", "510104"), persons=[person(11)])
+    pdf = SimpleUploadedFile("证明.pdf", b"%PDF-1.4\n%same\n", content_type="application/pdf")
+    kept = services.lead_add_file(actor=clerk, lead=lead, uploaded_file=pdf)
+    services.files_discard([kept.file.name])
+    assert kept.file.storage.exists(kept.file.name)
