@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign
-from campaigns.selectors import campaign_for_day
 from cases.labels import allowed
 from cases.self_correction import self_inspection_window
 from cases.validation import (
@@ -20,6 +19,7 @@ from cases.validation import (
     clean_person,
     clean_text,
     clean_unit,
+    find_campaign,
 )
 from core.months import day_label
 from declarations.models import Declaration, DeclaredPerson
@@ -50,20 +50,8 @@ class DeclarationInput:
 def _clean_campaign(value, day, errors: Errors) -> Campaign | None:
     """Return the campaign named, or the one running on the declaration date; check the date
     lies within its self-inspection phase (extensions included)."""
-    if isinstance(value, Campaign):
-        campaign = value
-    elif value not in (None, ""):
-        text = str(value).strip()
-        lookup = {"pk": int(text)} if text.isdigit() and len(text) < 10 else {"code": text}
-        campaign = Campaign.objects.filter(**lookup).first()
-        if campaign is None:
-            errors.add("campaign", _("未知的专项整治“%(v)s”。") % {"v": text[:40]})
-            return None
-    else:
-        campaign = campaign_for_day(day) if day else None
+    campaign = find_campaign(value, day, errors, path="declared_on", label=_("申报日期"))
     if campaign is None or day is None:
-        if day is not None:
-            errors.add("declared_on", _("申报日期不在任何专项整治期间内，请核对日期。"))
         return campaign
     window = self_inspection_window(campaign)
     if window is None:

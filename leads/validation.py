@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign
-from campaigns.selectors import campaign_for_day
 from cases.labels import allowed
 from cases.models import Case
 from cases.validation import (
@@ -25,6 +24,7 @@ from cases.validation import (
     clean_person,
     clean_text,
     clean_unit,
+    find_campaign,
 )
 from leads.models import Lead, LeadUnit
 
@@ -161,23 +161,8 @@ def clean_lead_units(value, errors: Errors) -> list[LeadUnitInput]:
 
 def clean_lead_campaign(value, received_on, errors: Errors) -> Campaign | None:
     """Return the campaign named, else the one running on the day the lead was received."""
-    if isinstance(value, Campaign):
-        campaign = value
-    elif value not in (None, ""):
-        text = str(value).strip()
-        lookup = {"pk": int(text)} if text.isdigit() and len(text) < 10 else {"code": text}
-        campaign = Campaign.objects.filter(**lookup).first()
-        if campaign is None:
-            errors.add("campaign", _("未知的专项整治“%(v)s”。") % {"v": text[:40]})
-            return None
-    elif received_on is None:
-        return None
-    else:
-        campaign = campaign_for_day(received_on)
-        if campaign is None:
-            errors.add("received_on", _("收到日期不在任何专项整治期间内，请核对日期。"))
-            return None
-    if received_on is not None and not campaign.covers(received_on):
+    campaign = find_campaign(value, received_on, errors, path="received_on", label=_("收到日期"))
+    if campaign is not None and received_on is not None and not campaign.covers(received_on):
         errors.add("received_on", _("收到日期应在“%(c)s”期间。") % {"c": campaign})
     return campaign
 

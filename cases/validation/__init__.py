@@ -24,6 +24,7 @@ from cases.validation.case import (
     clean_persons,
     clean_reason,
     clean_unit,
+    find_campaign,
 )
 from cases.validation.decision import (
     ROLE_KINDS,
@@ -60,5 +61,6 @@ __all__ = [
     "clean_text",
     "clean_unit",
     "evidence_name",
+    "find_campaign",
     "parse_date",
 ]

@@ -322,26 +322,36 @@ def check_campaign_day(campaign: Campaign, day, errors: Errors) -> None:
         )
 
 
-def clean_campaign(value, opened_on, errors: Errors) -> Campaign | None:
-    """Return the campaign a new case belongs to: the one named (a campaign, its code or id),
-    else the one running on the opening date (the latest started, where rounds overlap)."""
+def find_campaign(value, day, errors: Errors, *, path: str, label: str) -> Campaign | None:
+    """Return the campaign ``value`` names (a campaign, its code or id), else the one running on
+    ``day`` (the latest started, where rounds overlap); record why there is none.
+
+    Shared by every register whose records belong to a campaign (cases, declarations, leads);
+    ``path`` and ``label`` name the record's own date field in the message.
+    """
     if isinstance(value, Campaign):
-        campaign = value
-    elif value not in (None, ""):
+        return value
+    if value not in (None, ""):
         text = str(value).strip()
         lookup = {"pk": int(text)} if text.isdigit() and len(text) < 10 else {"code": text}
         campaign = Campaign.objects.filter(**lookup).first()
         if campaign is None:
             errors.add("campaign", _("未知的专项整治“%(v)s”。") % {"v": text[:40]})
-            return None
-    elif opened_on is None:
+        return campaign
+    if day is None:
         return None
-    else:
-        campaign = campaign_for_day(opened_on)
-        if campaign is None:
-            errors.add("opened_on", _("立案日期不在任何专项整治期间内，请核对日期。"))
-            return None
-    check_campaign_day(campaign, opened_on, errors)
+    campaign = campaign_for_day(day)
+    if campaign is None:
+        errors.add(path, _("%(label)s不在任何专项整治期间内，请核对日期。") % {"label": label})
+    return campaign
+
+
+def clean_campaign(value, opened_on, errors: Errors) -> Campaign | None:
+    """Return the campaign a new case belongs to: the one named (a campaign, its code or id),
+    else the one running on the opening date (the latest started, where rounds overlap)."""
+    campaign = find_campaign(value, opened_on, errors, path="opened_on", label=_("立案日期"))
+    if campaign is not None:
+        check_campaign_day(campaign, opened_on, errors)
     return campaign
 
 
