@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from agencies.querysets import RestrictedQuerySet
+from core.models import AgencyYearSequence, StoredFile, content_addressed_path
 
 
 class DeclarationQuerySet(RestrictedQuerySet):
@@ -179,28 +180,20 @@ class DeclaredPerson(models.Model):
 
 def attachment_path(instance, filename: str) -> str:
     """Store under the content hash and the detected type's extension (as case evidence)."""
-    extension = instance.original_name.rsplit(".", 1)[-1] if "." in instance.original_name else ""
-    return f"declarations/{instance.sha256[:2]}/{instance.sha256}" + (
-        f".{extension}" if extension else ""
-    )
+    return content_addressed_path("declarations", instance)
 
 
 class DeclarationAttachmentQuerySet(RestrictedQuerySet):
     agency_lookup = "declaration__agency"
 
 
-class DeclarationAttachment(models.Model):
+class DeclarationAttachment(StoredFile):
     """A file received with a declaration (注销申请, 劳动合同, 社保转移凭证 …)."""
 
     declaration = models.ForeignKey(
         Declaration, verbose_name=_("申报"), on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(_("文件"), upload_to=attachment_path)
-    original_name = models.CharField(_("文件名"), max_length=255)
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    description = models.CharField(_("说明"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("上传人"),
@@ -208,7 +201,6 @@ class DeclarationAttachment(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     objects = DeclarationAttachmentQuerySet.as_manager()
 
@@ -217,16 +209,9 @@ class DeclarationAttachment(models.Model):
         verbose_name = _("申报附件")
         verbose_name_plural = _("申报附件")
 
-    def __str__(self):
-        return self.original_name
 
-
-class DeclarationSequence(models.Model):
+class DeclarationSequence(AgencyYearSequence):
     """The last declaration number issued per agency and year (ZJ-510104-ZC2019-0003)."""
-
-    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("申报编号序列")
@@ -234,6 +219,3 @@ class DeclarationSequence(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["agency", "year"], name="declaration_sequence_unique")
         ]
-
-    def __str__(self):
-        return f"{self.agency_id}-{self.year}: {self.last}"

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from agencies.querysets import RestrictedQuerySet
+from core.models import AgencyYearSequence, StoredFile, content_addressed_path
 
 
 class LeadQuerySet(RestrictedQuerySet):
@@ -256,26 +257,20 @@ class LeadUnit(models.Model):
 
 def attachment_path(instance, filename: str) -> str:
     """Store under the content hash and the detected type's extension (as case evidence)."""
-    extension = instance.original_name.rsplit(".", 1)[-1] if "." in instance.original_name else ""
-    return f"leads/{instance.sha256[:2]}/{instance.sha256}" + (f".{extension}" if extension else "")
+    return content_addressed_path("leads", instance)
 
 
 class LeadAttachmentQuerySet(RestrictedQuerySet):
     agency_lookup = "lead__agency"
 
 
-class LeadAttachment(models.Model):
+class LeadAttachment(StoredFile):
     """A file received with a lead or gathered while verifying it (checked as case evidence)."""
 
     lead = models.ForeignKey(
         Lead, verbose_name=_("线索"), on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(_("文件"), upload_to=attachment_path)
-    original_name = models.CharField(_("文件名"), max_length=255)
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    description = models.CharField(_("说明"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("上传人"),
@@ -284,7 +279,6 @@ class LeadAttachment(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     objects = LeadAttachmentQuerySet.as_manager()
 
@@ -292,9 +286,6 @@ class LeadAttachment(models.Model):
         ordering = ["lead", "id"]
         verbose_name = _("线索附件")
         verbose_name_plural = _("线索附件")
-
-    def __str__(self):
-        return self.original_name
 
 
 class LeadDeadline(models.Model):
@@ -315,12 +306,8 @@ class LeadDeadline(models.Model):
         return f"{self.get_source_display()}：{self.working_days}个工作日"
 
 
-class LeadSequence(models.Model):
+class LeadSequence(AgencyYearSequence):
     """The last lead number issued per agency and year (ZJ-510104-XS2019-0003)."""
-
-    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("线索编号序列")
@@ -328,6 +315,3 @@ class LeadSequence(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["agency", "year"], name="lead_sequence_unique")
         ]
-
-    def __str__(self):
-        return f"{self.agency_id}-{self.year}: {self.last}"

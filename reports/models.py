@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies import permissions
 from agencies.models import Department, Region
 from agencies.querysets import CHANGE, READ_ROLES, RestrictedQuerySet
+from core.models import StoredFile, content_addressed_path
 from core.months import month_label
 from reports.deadlines import DEFAULT_REMINDER_WORKING_DAYS, MAX_WORKING_DAY
 
@@ -289,10 +290,7 @@ class ReportRow(models.Model):
 
 def summary_attachment_path(instance, filename: str) -> str:
     """Store under the content hash and the detected type's extension (as case evidence)."""
-    extension = instance.original_name.rsplit(".", 1)[-1] if "." in instance.original_name else ""
-    return f"summaries/{instance.sha256[:2]}/{instance.sha256}" + (
-        f".{extension}" if extension else ""
-    )
+    return content_addressed_path("summaries", instance)
 
 
 class SummaryDraft(models.Model):
@@ -330,7 +328,7 @@ class SummaryAttachmentQuerySet(RestrictedQuerySet):
         return Q(report__in=Report.objects.restrict(user, action).values("pk"))
 
 
-class SummaryAttachment(models.Model):
+class SummaryAttachment(StoredFile):
     """A file attached to a phase summary (a table, a typical case …)."""
 
     report = models.ForeignKey(
@@ -340,11 +338,6 @@ class SummaryAttachment(models.Model):
         related_name="summary_attachments",
     )
     file = models.FileField(_("文件"), upload_to=summary_attachment_path)
-    original_name = models.CharField(_("文件名"), max_length=255)
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    description = models.CharField(_("说明"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("上传人"),
@@ -352,7 +345,6 @@ class SummaryAttachment(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     objects = SummaryAttachmentQuerySet.as_manager()
 
@@ -360,9 +352,6 @@ class SummaryAttachment(models.Model):
         ordering = ["report", "id"]
         verbose_name = _("工作总结附件")
         verbose_name_plural = _("工作总结附件")
-
-    def __str__(self):
-        return self.original_name
 
 
 class SummaryContent(models.Model):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from agencies.querysets import READ_ROLES, VIEW, RestrictedQuerySet, agency_ids_within
+from core.models import AgencyYearSequence
 
 
 def supervised_departments(memberships) -> list[int]:
@@ -255,12 +256,8 @@ class CaseLink(models.Model):
         return f"{self.from_case} → {self.to_case}（{self.get_kind_display()}）"
 
 
-class CaseSequence(models.Model):
+class CaseSequence(AgencyYearSequence):
     """The last reference number issued per agency and year (ZJ-510104-2019-0007)."""
-
-    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("案件编号序列")
@@ -268,6 +265,3 @@ class CaseSequence(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["agency", "year"], name="case_sequence_unique")
         ]
-
-    def __str__(self):
-        return f"{self.agency_id}-{self.year}: {self.last}"
