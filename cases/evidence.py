@@ -14,23 +14,41 @@ from cases.validation import clean_evidence
 logger = logging.getLogger(__name__)
 
 
-def evidence_store(
-    *, case: Case, uploaded_file, description: str, actor, stored: list[str]
-) -> Evidence:
-    """Check an upload, write it and its row, and audit it on the case."""
+def file_store(model, *, uploaded_file, description: str, actor, stored: list[str], **owner):
+    """Check an upload and write it with its row of ``model`` (a ``StoredFile``) for ``owner``.
+
+    Every register's files go through here: checked by content (``clean_evidence``), stored
+    under their hash, the path appended to ``stored`` so the caller can discard it if its
+    transaction fails (``files_discard``). The caller audits.
+    """
     checked = clean_evidence(uploaded_file, description)
-    evidence = Evidence(
-        case=case,
+    row = model(
         original_name=checked.name,
         content_type=checked.mime,
         size=uploaded_file.size,
         sha256=checked.sha256,
         description=checked.description,
-        uploaded_by=actor,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        **owner,
     )
-    evidence.file.save(evidence.sha256, uploaded_file, save=False)
-    stored.append(evidence.file.name)
-    evidence.save()
+    row.file.save(row.sha256, uploaded_file, save=False)
+    stored.append(row.file.name)
+    row.save()
+    return row
+
+
+def evidence_store(
+    *, case: Case, uploaded_file, description: str, actor, stored: list[str]
+) -> Evidence:
+    """Check an upload, write it and its row, and audit it on the case."""
+    evidence = file_store(
+        Evidence,
+        uploaded_file=uploaded_file,
+        description=description,
+        actor=actor,
+        stored=stored,
+        case=case,
+    )
     audit_record(
         actor=actor,
         action=Action.CASE_EVIDENCE_ADDED,

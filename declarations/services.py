@@ -10,11 +10,10 @@ from agencies import permissions
 from agencies.models import Agency
 from audit.actions import Action
 from audit.services import audit_record
-from cases.evidence import files_discard
+from cases.evidence import file_store, files_discard
 from cases.identifiers import mask_id_number
 from cases.models import Unit
 from cases.parties import certificate_resolve, person_resolve, unit_resolve
-from cases.validation import clean_evidence
 from core.errors import NotFoundError, PermissionDeniedError
 from core.sequences import next_number
 from declarations.models import (
@@ -126,19 +125,14 @@ def declaration_attach(
     """Attach a received file to a declaration (checked as case evidence is)."""
     if not permissions.user_can_change_declaration(user=actor, declaration=declaration):
         raise PermissionDeniedError(_("您无权为该申报上传附件。"))
-    checked = clean_evidence(uploaded_file, description)
-    attachment = DeclarationAttachment(
+    attachment = file_store(
+        DeclarationAttachment,
+        uploaded_file=uploaded_file,
+        description=description,
+        actor=actor,
+        stored=stored,
         declaration=declaration,
-        original_name=checked.name,
-        content_type=checked.mime,
-        size=uploaded_file.size,
-        sha256=checked.sha256,
-        description=checked.description,
-        uploaded_by=actor,
     )
-    attachment.file.save(attachment.sha256, uploaded_file, save=False)
-    stored.append(attachment.file.name)
-    attachment.save()
     audit_record(
         actor=actor,
         action=Action.DECLARATION_ATTACHED,

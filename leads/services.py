@@ -19,12 +19,13 @@ from agencies import permissions
 from agencies.models import Agency, Department
 from audit.actions import Action
 from audit.services import audit_record
+from cases.evidence import file_store
 from cases.evidence import files_discard as discard
 from cases.identifiers import mask_id_number
 from cases.models import Case, Unit
 from cases.parties import certificate_resolve, person_resolve, unit_resolve
 from cases.services import case_create
-from cases.validation import Errors, clean_evidence, clean_reason
+from cases.validation import Errors, clean_reason
 from core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from core.sequences import next_number
 from leads import routing
@@ -515,19 +516,14 @@ def _attach(actor, lead: Lead, uploaded_file, description: str, stored: list, *,
         _require_handler(actor, locked, _("您无权为该线索上传材料。"))
         if locked.state == Lead.State.CLOSED:
             raise ConflictError(_("已办结的线索不能再上传材料。"))
-    checked = clean_evidence(uploaded_file, description)
-    attachment = LeadAttachment(
+    attachment = file_store(
+        LeadAttachment,
+        uploaded_file=uploaded_file,
+        description=description,
+        actor=actor,
+        stored=stored,
         lead=lead,
-        original_name=checked.name,
-        content_type=checked.mime,
-        size=uploaded_file.size,
-        sha256=checked.sha256,
-        description=checked.description,
-        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    attachment.file.save(attachment.sha256, uploaded_file, save=False)
-    stored.append(attachment.file.name)
-    attachment.save()
     audit_record(
         actor=actor,
         action=Action.LEAD_ATTACHED,

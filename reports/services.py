@@ -12,8 +12,8 @@ from agencies.selectors import Signature, signature_of
 from audit.actions import Action
 from audit.services import audit_record
 from campaigns.selectors import campaign_reporting, campaigns_reporting
-from cases.evidence import files_discard
-from cases.validation import Errors, clean_evidence, clean_text
+from cases.evidence import file_store, files_discard
+from cases.validation import Errors, clean_text
 from core.errors import ConflictError, DomainError, PermissionDeniedError
 from core.months import (
     month_day_label,
@@ -820,19 +820,14 @@ def summary_add_file(*, report: Report, actor, uploaded_file, description: str =
 @transaction.atomic
 def _summary_attach(*, report, actor, uploaded_file, description: str, stored: list):
     locked = _summary_lock_open(report, actor)
-    checked = clean_evidence(uploaded_file, description)
-    attachment = SummaryAttachment(
+    attachment = file_store(
+        SummaryAttachment,
+        uploaded_file=uploaded_file,
+        description=description,
+        actor=actor,
+        stored=stored,
         report=locked,
-        original_name=checked.name,
-        content_type=checked.mime,
-        size=uploaded_file.size,
-        sha256=checked.sha256,
-        description=checked.description,
-        uploaded_by=actor,
     )
-    attachment.file.save(attachment.sha256, uploaded_file, save=False)
-    stored.append(attachment.file.name)
-    attachment.save()
     audit_record(
         actor=actor,
         action=Action.SUMMARY_FILE_ADDED,
