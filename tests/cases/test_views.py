@@ -16,8 +16,9 @@ pytestmark = pytest.mark.django_db
 JINJIANG, QINGYANG = "510104", "510105"
 # Session, user, memberships, visible agency ids, notifications badge, regions, count, page,
 # parties: a fixed few. +1 since the page is fetched as its ids first, then those rows
-# (config/paginator.py), so the joins touch 50 rows rather than every visible case.
-QUERIES = 13
+# (config/paginator.py), so the joins touch 50 rows rather than every visible case; +1 asking
+# whether any case is offered to the user's agencies (cases/models/case.py _offered_to_any).
+QUERIES = 14
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
