@@ -22,6 +22,9 @@ from notifications.services import notification_send
 
 # Reminders look this many calendar days ahead at most (no rule warns longer than two weeks).
 LOOK_AHEAD_DAYS = 21
+# Overdue notices catch up this many days after a deadline (a beat down over a holiday).
+CATCH_UP_DAYS = 14
+WRITE_ROLES, REVIEWER = permissions.WRITE_ROLES, permissions.REVIEWER
 
 
 def leads_remind(*, today: datetime.date) -> int:
@@ -51,23 +54,33 @@ def leads_remind(*, today: datetime.date) -> int:
 
 
 def leads_overdue_notify(*, today: datetime.date) -> int:
-    """Tell the agency holding each overdue lead, and the agency above it, once per lead."""
-    overdue = (
+    """Tell the agency holding each newly overdue lead, and the agency above it, once per lead.
+
+    Only leads that fell due within ``CATCH_UP_DAYS`` are looked at: older ones were told when
+    they fell due (the key includes the deadline), and a screening run can leave tens of
+    thousands of open leads that must not be walked every morning. Staff are read once per
+    agency, not per lead.
+    """
+    overdue = list(
         Lead.objects.exclude(state=Lead.State.CLOSED)
-        .filter(deadline__lt=today)
+        .filter(deadline__lt=today, deadline__gte=today - datetime.timedelta(days=CATCH_UP_DAYS))
         .select_related("agency__parent", "agency__department", "agency__region")
     )
+    agencies = {lead.agency_id: lead.agency for lead in overdue}
+    above = {pk: routing.escalation_target(agency) for pk, agency in agencies.items()}
+    handlers = permissions.staff_by_agency(agencies, WRITE_ROLES)
+    reviewers = permissions.staff_by_agency({a.pk for a in above.values()}, {REVIEWER})
     sent = 0
-    for lead in overdue.iterator(chunk_size=500):
-        above = routing.escalation_target(lead.agency)
+    for lead in overdue:
         title = _("问题线索%(ref)s已逾期（办理期限%(day)s，承办机构%(agency)s）") % {
             "ref": lead.reference,
             "day": day_label(lead.deadline),
             "agency": lead.agency.name,
         }
-        users = list(permissions.lead_handlers([lead.agency_id]))
-        if above.pk != lead.agency_id:
-            users += permissions.agency_staff([above.pk], {permissions.REVIEWER})
+        users = list(handlers.get(lead.agency_id, []))
+        parent = above[lead.agency_id]
+        if parent.pk != lead.agency_id:
+            users += [u for u in reviewers.get(parent.pk, []) if u not in users]
         sent += notification_send(
             users=users, key=f"lead-overdue:{lead.pk}:{lead.deadline}", title=title, target=lead
         )
