@@ -87,17 +87,29 @@ class RestrictedQuerySet(models.QuerySet):
 
     def restrict(self, user, action: str = VIEW):
         """Return only the rows ``user`` may ``action`` ("view" or "change")."""
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
+        agency_ids, extra = self.restrict_parts(user, action)
+        if agency_ids is None:
             return self
-        roles = WRITE_ROLES if action == CHANGE else READ_ROLES
+        if not agency_ids and extra is None:
+            return self.none()
         column = f"{self.agency_lookup}_id__in" if self.agency_lookup else "pk__in"
-        condition = Q(**{column: agency_ids_within(user, roles)})
-        extra = self.restrict_extra(user, action, memberships_of(user))
+        condition = Q(**{column: agency_ids})
         if extra is not None:
             condition |= extra
         return self.filter(condition)
+
+    def restrict_parts(self, user, action: str = VIEW) -> tuple[list[int] | None, Q | None]:
+        """Return the two halves of the rule: the agencies whose rows ``user`` may ``action``
+        (None: all, for a superuser) and what ``restrict_extra`` grants beyond them (or None).
+        ``restrict`` is their union; ``agencies.counts`` reads counters for the first half."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return [], None
+        if user.is_superuser:
+            return None, None
+        roles = WRITE_ROLES if action == CHANGE else READ_ROLES
+        return agency_ids_within(user, roles), self.restrict_extra(
+            user, action, memberships_of(user)
+        )
 
     def restrict_extra(self, user, action: str, memberships: list) -> Q | None:
         """Return an additional condition this model grants beyond the subtree, or None."""

@@ -7,18 +7,19 @@ aggregate each, and lists are cut short.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from agencies import permissions
+from agencies.counts import counts_within
 from agencies.models import Agency
 from agencies.querysets import memberships_of
 from campaigns.selectors import campaign_current
-from cases.models import Case
+from cases.models import Case, CaseCount
 from cases.selectors import case_list
 from core.months import next_month, previous_month
 from core.replica import reporting_reads
-from leads.models import Lead
+from leads.models import Lead, LeadCount
 from leads.selectors import lead_list
 from reports import deadlines
 from reports import selectors as report_selectors
@@ -68,31 +69,40 @@ class Dashboard:
 
 @reporting_reads()
 def _case_counts(user, incoming: Q | None) -> tuple[list[tuple[str, str, int]], int, int | None]:
-    """Return visible cases per status, their total and how many await the user's acceptance."""
-    aggregates = {status: Count("pk", filter=Q(status=status)) for status in Case.Status.values} | {
-        "total": Count("pk")
-    }
+    """Return visible cases per status, their total and how many await the user's acceptance.
+
+    The statuses come from the counters the database keeps per agency (``agencies.counts``): a
+    province is a few hundred rows, not a scan of its cases; the offered cases are few and
+    counted live on the ``transfer_to`` index.
+    """
+    by_status = counts_within(Case.objects.all(), CaseCount, user, "status")
+    counts = [(status, label, by_status[status]) for status, label in Case.Status.choices]
+    offered = None
     if incoming is not None:
-        aggregates["incoming"] = Count("pk", filter=incoming)
-    result = case_list(user=user).aggregate(**aggregates)
-    counts = [(status, label, result[status]) for status, label in Case.Status.choices]
-    return counts, result["total"], result.get("incoming")
+        offered = case_list(user=user).prefetch_related(None).filter(incoming).count()
+    return counts, sum(by_status.values()), offered
 
 
 @reporting_reads()
 def _lead_counts(user, today: datetime.date) -> dict:
     """Return the visible open leads by state, the overdue ones, and those awaiting ``user``
-    (to route or accept, at agencies where they handle leads), in one aggregate."""
+    (to route or accept, at agencies where they handle leads).
+
+    States per agency come from the counters (``agencies.counts``); overdue is counted live
+    among open leads only, on a partial index of theirs.
+    """
+    states = counts_within(Lead.objects.all(), LeadCount, user, "state")
     handled = permissions.writable_agency_ids(user)
-    waiting = Q(state__in=[Lead.State.TRIAGE, Lead.State.PENDING], agency_id__in=handled)
-    open_leads = ~Q(state=Lead.State.CLOSED)
-    return lead_list(user=user).aggregate(
-        triage=Count("pk", filter=Q(state=Lead.State.TRIAGE)),
-        pending=Count("pk", filter=Q(state=Lead.State.PENDING)),
-        verifying=Count("pk", filter=Q(state=Lead.State.VERIFYING)),
-        overdue=Count("pk", filter=open_leads & Q(deadline__lt=today)),
-        mine=Count("pk", filter=waiting),
-    )
+    waiting = (Lead.State.TRIAGE, Lead.State.PENDING)
+    mine = LeadCount.objects.filter(agency_id__in=handled, key__in=waiting).aggregate(n=Sum("n"))
+    overdue = lead_list(user=user).filter(~Q(state=Lead.State.CLOSED), deadline__lt=today).count()
+    return {
+        "triage": states[Lead.State.TRIAGE],
+        "pending": states[Lead.State.PENDING],
+        "verifying": states[Lead.State.VERIFYING],
+        "overdue": overdue,
+        "mine": mine["n"] or 0,
+    }
 
 
 def _own_reports(user, agencies: list[Agency], months, today, rules, campaign):

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from agencies.counts import AgencyCount
 from agencies.querysets import RestrictedQuerySet
 from core.models import AgencyYearSequence, StoredFile, content_addressed_path
 
@@ -148,6 +149,12 @@ class Lead(models.Model):
             models.Index(fields=["agency", "-received_on", "-id"], name="lead_agency_received"),
             models.Index(fields=["-received_on", "-id"], name="lead_received"),
             models.Index(fields=["state", "deadline"], name="lead_state_deadline"),
+            # The dashboards' overdue count: open leads of the user's agencies past their date.
+            models.Index(
+                fields=["agency", "deadline"],
+                condition=~Q(state="closed"),
+                name="lead_open_agency_deadline",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -315,3 +322,12 @@ class LeadSequence(AgencyYearSequence):
         constraints = [
             models.UniqueConstraint(fields=["agency", "year"], name="lead_sequence_unique")
         ]
+
+
+class LeadCount(AgencyCount):
+    """Leads per agency and state, kept by triggers (``agencies.counts``) for the dashboards."""
+
+    class Meta:
+        verbose_name = _("线索数（按机构、状态）")
+        verbose_name_plural = verbose_name
+        indexes = [models.Index(fields=["agency", "key"], name="lead_count_agency_key")]

@@ -8,6 +8,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from agencies.counts import AgencyCount
 from agencies.querysets import READ_ROLES, VIEW, RestrictedQuerySet, agency_ids_within
 from core.models import AgencyYearSequence
 
@@ -282,3 +283,12 @@ class CaseSequence(AgencyYearSequence):
         constraints = [
             models.UniqueConstraint(fields=["agency", "year"], name="case_sequence_unique")
         ]
+
+
+class CaseCount(AgencyCount):
+    """Cases per agency and status, kept by triggers (``agencies.counts``) for the dashboards."""
+
+    class Meta:
+        verbose_name = _("案件数（按机构、状态）")
+        verbose_name_plural = verbose_name
+        indexes = [models.Index(fields=["agency", "key"], name="case_count_agency_key")]

@@ -302,6 +302,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.prune_rate_counters",
         "schedule": crontab(hour=3, minute=0),
     },
+    # Dashboard counters (agencies.counts): fold the deltas the triggers appended.
+    "agencies-compact-counts": {"task": "agencies.compact_counts", "schedule": crontab(minute=17)},
     # Background jobs (jobs.services): requeue those whose worker died, delete expired inputs.
     "jobs-sweep": {"task": "jobs.sweep", "schedule": crontab(minute="*/5")},
 }
