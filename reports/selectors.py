@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, QuerySet
+from django.db.models import Count, Min, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -65,7 +65,9 @@ def consolidation_list(
         qs = qs.filter(kind=kind)
     if month is not None:
         qs = qs.filter(month=month)
-    return qs.annotate(row_count_total=Count("revisions__rows")).order_by("-month")
+    # Each frozen revision keeps its number of rows: summing five numbers, not counting the
+    # province's rows (290 ms for three months at a million cases).
+    return qs.annotate(row_count_total=Sum("revisions__row_count")).order_by("-month")
 
 
 # When a report was first signed and sent up: the deadline is met (or missed) by that sending;
