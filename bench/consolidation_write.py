@@ -222,7 +222,7 @@ def child(writer: str, root: str | None) -> None:
     print(json.dumps({**figures, "seconds": seconds, "base": base, "peak": _peak_mb()}))
 
 
-def run(args) -> None:
+def run(args) -> dict:
     setup_django()
     prepare(args.rows)
     results = []
@@ -257,12 +257,17 @@ def run(args) -> None:
             for name, f in results
         ],
     )
+    figures = {name.replace(" ", "_"): f for name, f in results}
+    if args.json:  # for run_all.py: the figures as the last line
+        print(json.dumps(figures))
+    return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=50000)
     parser.add_argument("--root", help="another checkout to run the in-memory writer from")
+    parser.add_argument("--json", action="store_true", help="end with the figures as JSON")
     parser.add_argument("--child", choices=sorted(WRITERS), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
