@@ -38,21 +38,35 @@ class AgencyCount(models.Model):
         abstract = True
 
 
-def counter_triggers(*, table: str, counter: str, key: str) -> tuple[str, str]:
+def counter_triggers(*, table: str, counter: str, key: str, also: str = "") -> tuple[str, str]:
     """Return the SQL creating, and the SQL dropping, the triggers that keep ``counter`` (an
-    ``AgencyCount`` table) equal to ``table``'s rows per (agency_id, ``key``)."""
+    ``AgencyCount`` table) equal to ``table``'s rows per (agency_id, ``key``).
+
+    ``also`` names a bigint-array column whose every element ``d`` counts the row once more
+    under the key ``"<key>:<d>"`` (cases under each supervising department of their parties).
+    """
     fn = f"{counter}_sync"
+    keys = f"SELECT id, agency_id, {key}::text AS key FROM {{src}}"
+    watched = f"agency_id, {key}"
+    if also:
+        keys += f" UNION ALL SELECT id, agency_id, {key} || ':' || d FROM {{src}}, unnest({also}) d"
+        watched += f", {also}"
     delta = (
         f"INSERT INTO {counter} (agency_id, key, n) SELECT agency_id, key, sum(n) FROM ("
         "{rows}) AS d GROUP BY agency_id, key HAVING sum(n) <> 0"
     )
-    added = f"SELECT agency_id, {key} AS key, 1 AS n FROM new_rows"
-    removed = f"SELECT agency_id, {key} AS key, -1 AS n FROM old_rows"
+    added = f"SELECT agency_id, key, 1 AS n FROM ({keys.format(src='new_rows')}) k"
+    removed = f"SELECT agency_id, key, -1 AS n FROM ({keys.format(src='old_rows')}) k"
+    before, after = watched.replace(", ", ", o."), watched.replace(", ", ", w.")
+    moved = (
+        "SELECT id FROM old_rows o JOIN new_rows w USING (id)"
+        f" WHERE (o.{before}) IS DISTINCT FROM (w.{after})"
+    )
     changed = (
-        f"SELECT o.agency_id, o.{key} AS key, -1 AS n FROM old_rows o JOIN new_rows w USING (id)"
-        f" WHERE (o.agency_id, o.{key}) IS DISTINCT FROM (w.agency_id, w.{key})"
-        f" UNION ALL SELECT w.agency_id, w.{key}, 1 FROM old_rows o JOIN new_rows w USING (id)"
-        f" WHERE (o.agency_id, o.{key}) IS DISTINCT FROM (w.agency_id, w.{key})"
+        f"SELECT agency_id, key, -1 AS n FROM ({keys.format(src='old_rows')}) k"
+        f" WHERE id IN ({moved}) UNION ALL "
+        f"SELECT agency_id, key, 1 AS n FROM ({keys.format(src='new_rows')}) k"
+        f" WHERE id IN ({moved})"
     )
     create = f"""
 CREATE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -72,8 +86,9 @@ CREATE TRIGGER {fn}_upd AFTER UPDATE ON {table}
   REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
   FOR EACH STATEMENT EXECUTE FUNCTION {fn}();
 CREATE TRIGGER {fn}_trunc AFTER TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {fn}();
+DELETE FROM {counter};
 INSERT INTO {counter} (agency_id, key, n)
-  SELECT agency_id, {key}, count(*) FROM {table} GROUP BY 1, 2;
+  SELECT agency_id, key, count(*) FROM ({keys.format(src=table)}) k GROUP BY 1, 2;
 """
     drop = f"DROP FUNCTION {fn}() CASCADE;"
     return create, drop
@@ -81,17 +96,24 @@ INSERT INTO {counter} (agency_id, key, n)
 
 def counts_within(queryset, counter_model, user, key: str) -> Counter:
     """Return, per ``key``, how many rows of ``queryset``'s model ``user`` may see: exactly
-    ``queryset.restrict(user)`` counted, read from ``counter_model`` for the subtree."""
+    ``queryset.restrict(user)`` counted, read from ``counter_model`` for the subtree.
+
+    What ``restrict_extra`` grants beyond the subtree is counted by the queryset's
+    ``counts_beyond(user, agency_ids, counter_model)`` when it has one, else live.
+    """
     agency_ids, extra = queryset.restrict_parts(user, VIEW)
-    counters = counter_model.objects.all()
+    counters = counter_model.objects.exclude(key__contains=":")  # the rows' own keys only
     if agency_ids is not None:
         if not agency_ids and extra is None:
             return Counter()
         counters = counters.filter(agency_id__in=agency_ids)
     totals = Counter(dict(counters.values_list("key").annotate(Sum("n")).order_by()))
     if extra is not None and agency_ids is not None:
-        beyond = queryset.filter(extra).exclude(agency_id__in=agency_ids)
-        totals.update(dict(beyond.values_list(key).annotate(Count("pk")).order_by()))
+        if hasattr(queryset, "counts_beyond"):
+            totals.update(queryset.counts_beyond(user, agency_ids, counter_model))
+        else:
+            beyond = queryset.filter(extra).exclude(agency_id__in=agency_ids)
+            totals.update(dict(beyond.values_list(key).annotate(Count("pk")).order_by()))
     return totals
 
 

@@ -1,15 +1,23 @@
 """The case (案件): who rented whose certificate, how it was found, and where it stands."""
 
+from collections import Counter
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from agencies.counts import AgencyCount
-from agencies.querysets import READ_ROLES, VIEW, RestrictedQuerySet, agency_ids_within
+from agencies.querysets import (
+    READ_ROLES,
+    VIEW,
+    RestrictedQuerySet,
+    agency_ids_within,
+    memberships_of,
+)
 from core.models import AgencyYearSequence
 
 
@@ -59,11 +67,32 @@ class CaseQuerySet(RestrictedQuerySet):
             condition |= Q(transfer_to_id__in=incoming)
         supervised = supervised_departments(memberships)
         if supervised:
-            parties = CaseParty.objects.filter(
-                case=OuterRef("pk"), certificate__certificate_type__department_id__in=supervised
-            )
-            condition |= Q(Exists(parties))
+            condition |= Q(supervising_departments__overlap=supervised)
         return condition
+
+    def counts_beyond(self, user, agency_ids: list[int], counter) -> Counter:
+        """Count by status what ``restrict_extra`` grants ``user`` outside ``agency_ids``
+        (for ``agencies.counts``): supervised cases from the counters' ``status:department``
+        keys, offered cases (few) live."""
+        supervised = supervised_departments(memberships_of(user))
+        totals = Counter()
+        beyond = self.exclude(agency_id__in=agency_ids)
+        if len(supervised) == 1:
+            keys = counter.objects.exclude(agency_id__in=agency_ids).filter(
+                key__endswith=f":{supervised[0]}"
+            )
+            for key, n in keys.values_list("key").annotate(Sum("n")).order_by():
+                totals[key.split(":")[0]] += n
+        elif supervised:  # both bureaus (no such user yet): a case of both specialties once
+            both = beyond.filter(supervising_departments__overlap=supervised)
+            totals.update(dict(both.values_list("status").annotate(Count("pk")).order_by()))
+        incoming = agency_ids_within(user, READ_ROLES)
+        if incoming and _offered_to_any(user, incoming):
+            offered = beyond.filter(transfer_to_id__in=incoming)
+            if supervised:
+                offered = offered.exclude(supervising_departments__overlap=supervised)
+            totals.update(dict(offered.values_list("status").annotate(Count("pk")).order_by()))
+        return totals
 
 
 class Case(models.Model):
@@ -162,6 +191,11 @@ class Case(models.Model):
     # A copy of decision.decided_on kept by case_decide/case_reopen, so the month filter and the
     # visibility scope meet in one index instead of probing every decided case's decision.
     decided_on = models.DateField(_("处理决定日期"), null=True, blank=True, editable=False)
+    # The supervising bureaus (铁路, 民航) whose specialty a party's certificate is of, as
+    # department ids; kept by triggers on the parties (cases.supervision), read by restrict().
+    supervising_departments = ArrayField(
+        models.BigIntegerField(), default=list, blank=True, editable=False
+    )
 
     objects = CaseQuerySet.as_manager()
 

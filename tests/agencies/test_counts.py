@@ -7,7 +7,7 @@ from django.db import connection
 
 from agencies.counts import counts_rebuild, counts_within
 from agencies.tasks import compact_counts
-from cases.models import Case, CaseCount, CertificateType
+from cases.models import Case, CaseCount, Certificate, CertificateType
 from leads.models import Lead, LeadCount
 from tests.factories import (
     CaseFactory,
@@ -72,7 +72,7 @@ def test_users_count_exactly_what_they_may_see(agency, member):
     live beyond the subtree, once."""
     jinjiang, qingyang = agency("ZJ", "510104"), agency("ZJ", "510105")
     CaseFactory.create_batch(2, agency=jinjiang, status="registered")
-    offered = CaseFactory(agency=qingyang, status="investigating", transfer_to=jinjiang)
+    CaseFactory(agency=qingyang, status="investigating", transfer_to=jinjiang)  # offered
     rail = CertificateType.objects.filter(department__code="TL").first()  # 建造师（铁路工程）
     railway_case = CaseFactory(agency=qingyang, status="decided")
     CasePartyFactory(case=railway_case, certificate=CertificateFactory(certificate_type=rail))
@@ -86,7 +86,31 @@ def test_users_count_exactly_what_they_may_see(agency, member):
         registered=2, investigating=1, decided=1
     )
     assert stored(UserFactory(is_active=False)) == Counter()
-    assert offered.agency_id == qingyang.pk
+
+
+def test_supervision_follows_the_parties_certificates(agency, member):
+    """A case is the railway bureau's while a party holds a 铁路工程 certificate: adding,
+    changing and removing parties or the certificate's type keep the case and its counts."""
+    rail = CertificateType.objects.filter(department__code="TL").first()
+    building = CertificateType.objects.filter(department__code="ZJ").first()
+    bureau, tl = member("TL", "510000", "reviewer"), agency("TL", "510000").department_id
+    case = CaseFactory(agency=agency("ZJ", "510105"), status="registered")
+    CasePartyFactory(case=case, certificate=CertificateFactory(certificate_type=building))
+    assert stored(bureau) == live(bureau) == Counter()
+    party = CasePartyFactory(case=case, certificate=CertificateFactory(certificate_type=rail))
+    case.refresh_from_db()
+    assert case.supervising_departments == [tl]
+    assert stored(bureau) == live(bureau) == Counter(registered=1)
+    Case.objects.filter(pk=case.pk).update(status="decided")
+    assert stored(bureau) == live(bureau) == Counter(decided=1)
+    Certificate.objects.filter(pk=party.certificate_id).update(certificate_type=building)
+    assert stored(bureau) == live(bureau) == Counter()
+    Certificate.objects.filter(pk=party.certificate_id).update(certificate_type=rail)
+    assert stored(bureau) == live(bureau) == Counter(decided=1)
+    party.delete()
+    case.refresh_from_db()
+    assert case.supervising_departments == []
+    assert stored(bureau) == live(bureau) == Counter()
 
 
 def test_lead_counts_follow_their_state(agency, member):
