@@ -18,6 +18,7 @@ from cases.models import (
     Case,
     CaseLink,
     CaseParty,
+    Decision,
     Evidence,
     ExemptionProof,
     Outcome,
@@ -72,6 +73,33 @@ def case_list(*, user, action: str = VIEW) -> QuerySet[Case]:
             "transfer_to",
         )
         .prefetch_related(_parties_prefetch(), "decision__outcomes")
+    )
+
+
+def case_list_rows(*, user) -> QuerySet[Case]:
+    """Return the cases ``user`` may see with only what a row of the case list shows (the page
+    and the API): the agency's name, the using unit, each party's name, document number and
+    certificate, and whether the decision is 构成 as two EXISTS — about five model instances a
+    row where ``case_list`` builds twelve (most of a list request's time, issue 14)."""
+    parties = CaseParty.objects.select_related("person", "certificate__certificate_type").only(
+        "case_id",
+        "name",
+        "position",
+        "person__id_number",
+        "certificate__number",
+        "certificate__certificate_type__title",
+    )
+    established = Outcome.objects.filter(
+        decision__case=OuterRef("pk"), result=Outcome.Result.ESTABLISHED
+    )
+    return (
+        Case.objects.restrict(user, VIEW)
+        .select_related("agency", "certificate_user_unit")
+        .annotate(
+            has_decision=Exists(Decision.objects.filter(case=OuterRef("pk"))),
+            established=Exists(established),
+        )
+        .prefetch_related(Prefetch("parties", queryset=parties.order_by("position", "id")))
     )
 
 

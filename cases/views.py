@@ -62,7 +62,7 @@ def _writable_agencies(user) -> list:
 @login_required
 def case_list(request):
     """List the cases the user may see, filtered, sorted and 50 to a page."""
-    queryset = selectors.case_list(user=request.user)
+    queryset = selectors.case_list_rows(user=request.user)
     filterset = CaseFilterSet(request.GET or None, queryset=queryset, request=request)
     _style_filter_form(filterset.form, request.user)
     size = page_size(request, PAGE_SIZE)

@@ -48,6 +48,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     parser_classes = [ObjectJSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
+        if self.action == "list":
+            return selectors.case_list_rows(user=self.request.user)
         return selectors.case_list(user=self.request.user)
 
     def get_serializer_class(self):

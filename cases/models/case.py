@@ -208,7 +208,13 @@ class Case(models.Model):
             # The list's default order: a wide scope (a province) walks it and stops at a page.
             models.Index(fields=["-opened_on", "-id"], name="case_opened"),
             models.Index(fields=["agency", "decided_on"], name="case_agency_decided"),
-            models.Index(fields=["decided_on"], name="case_decided"),
+            # A month's decisions (the list's month filter, its count) read from the index
+            # alone: at a province's scale, 45 ms of heap visits per count otherwise.
+            models.Index(
+                fields=["decided_on"],
+                include=["agency", "status", "opened_on", "id"],
+                name="case_decided_cover",
+            ),
             models.Index(fields=["status"], name="case_status"),
             GinIndex(fields=["violations"], name="case_violations"),
         ]
