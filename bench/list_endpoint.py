@@ -54,6 +54,13 @@ LISTS = {
     ),
     "leads": (("leads", "/api/v1/leads/"),),
     "complaints": (("complaints", "/api/v1/complaints/"),),
+    # The HTML lists, logged in with a session cookie as a browser is.
+    "pages": (
+        ("case list page", "/cases/"),
+        ("case list page, decided 2019-03", "/cases/?status=decided&decided_month=2019-03"),
+        ("lead list page", "/leads/"),
+        ("complaint list page", "/complaints/"),
+    ),
 }
 ME = ("/api/v1/me/", "/api/v1/me/")
 
@@ -100,16 +107,38 @@ def ensure_users() -> dict[str, str]:
     return tokens
 
 
+def credentials(path: str, token: str) -> dict:
+    """Return the headers that log a request in: the API's token, or a page's session cookie
+    (``token`` is then a session key, see ``session_for``)."""
+    if path.startswith("/api/"):
+        return {"Authorization": f"Token {token}", "Accept": "application/json"}
+    return {"Cookie": f"sessionid={token}"}
+
+
+def session_for(username: str) -> str:
+    """Log ``username`` in as a browser would; return the session key."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(get_user_model().objects.get(username=username))
+    return client.cookies["sessionid"].value
+
+
 def capture_sql(path: str, token: str) -> tuple[list[str], int, int]:
     """Return the SQL one request executes, its status and the number of rows on the page."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_HOST="127.0.0.1")
+    headers = {"HTTP_" + k.upper(): v for k, v in credentials(path, token).items()}
+    client = Client(HTTP_HOST="127.0.0.1", **headers)
     client.get(path)  # warm caches (content types, first-connection queries)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(path)
+    if not path.startswith("/api/"):
+        rows = response.content.count(b"<tr") - 1  # the table's rows, less its header
+        return [q["sql"] for q in ctx.captured_queries], response.status_code, rows
     body = response.json()
     rows = len(body["results"]) if "results" in body else 1  # /me/ is one object
     return [q["sql"] for q in ctx.captured_queries], response.status_code, rows
@@ -204,7 +233,7 @@ def drive(task, clients: int, requests: int, seconds: float, warmup: int) -> dic
 
 
 def http_task(port: int, path: str, token: str):
-    headers = {"Authorization": f"Token {token}", "Accept": "application/json"}
+    headers = credentials(path, token)
 
     def task(state):
         conn = state.get("conn")
@@ -228,8 +257,18 @@ def http_task(port: int, path: str, token: str):
     return task
 
 
+# A form's choices iterate through a server-side cursor: replay its SELECT directly.
+CURSOR = re.compile(r'^DECLARE "[^"]+" NO SCROLL CURSOR WITH(?:OUT)? HOLD FOR ', re.IGNORECASE)
+
+
 def sql_task(statements: list[str], params: dict):
     import psycopg2
+
+    statements = [
+        CURSOR.sub("", sql)
+        for sql in statements
+        if not sql.upper().startswith(("FETCH ", "CLOSE ", "MOVE "))
+    ]
 
     def task(state):
         conn = state.get("conn")
@@ -260,7 +299,8 @@ def run(args) -> list[dict]:
     queries = [query for name in lists.split(",") for query in LISTS[name.strip()]]
     for username, *_rest, label in USERS:
         for name, path in [*queries, ME]:
-            statements, status, rows = capture_sql(path, tokens[username])
+            token = tokens[username] if path.startswith("/api/") else session_for(username)
+            statements, status, rows = capture_sql(path, token)
             if status != 200:
                 raise SystemExit(f"{path} as {username}: HTTP {status}")
             scenarios.append(
@@ -268,7 +308,7 @@ def run(args) -> list[dict]:
                     "user": label,
                     "query": name,
                     "path": path,
-                    "token": tokens[username],
+                    "token": token,
                     "sql": statements,
                     "what_if_sql": rewrite_scope(statements),
                     "rows": rows,
@@ -393,7 +433,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
     parser.add_argument("--show-sql", action="store_true", help="print the captured SQL")
     parser.add_argument(
-        "--lists", default="cases", help="comma-separated: cases, leads, complaints"
+        "--lists", default="cases", help="comma-separated: cases, leads, complaints, pages"
     )
     parser.add_argument(
         "--no-what-if",

@@ -128,7 +128,7 @@ def list_targets(args) -> list[Target]:
             threads=1,
             show_sql=False,
             what_if=False,
-            lists="cases,leads,complaints",
+            lists="cases,leads,complaints,pages",
         )
     )
     me = {r["user"]: r["api"]["rps"] for r in results if r["path"] == list_endpoint.ME[1]}
