@@ -30,7 +30,7 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict:
     return {name: _plain(getattr(instance, name)) for name in names}
 
 
-def audit_record(
+def audit_event(
     *,
     actor,
     action: str,
@@ -39,9 +39,9 @@ def audit_record(
     changes: dict | None = None,
     data: dict | None = None,
 ) -> AuditEvent:
-    """Append one event to the audit log."""
+    """Return one event of the audit log, not yet saved (``audit_record`` saves it)."""
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor if is_user else None,
         actor_name=(actor.get_full_name() or actor.username) if is_user else "系统",
         action=action,
@@ -52,6 +52,29 @@ def audit_record(
         changes={k: _plain(v) for k, v in (changes or {}).items()},
         data={k: _plain(v) for k, v in (data or {}).items()},
     )
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    target: models.Model,
+    agency=None,
+    changes: dict | None = None,
+    data: dict | None = None,
+) -> AuditEvent:
+    """Append one event to the audit log."""
+    event = audit_event(
+        actor=actor, action=action, target=target, agency=agency, changes=changes, data=data
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def audit_record_many(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Append the events built by ``audit_event`` to the audit log in one statement, in order
+    (a service writing many records at once: an import)."""
+    return AuditEvent.objects.bulk_create(events)
 
 
 def audit_history(*, target: models.Model):

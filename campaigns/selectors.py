@@ -38,6 +38,23 @@ def campaign_for_day(day: datetime.date) -> Campaign | None:
     return Campaign.objects.filter(_running_q(day)).order_by("-starts_on", "-pk").first()
 
 
+def campaigns_for_days(days) -> dict[datetime.date, Campaign | None]:
+    """Return ``campaign_for_day`` of each of ``days`` in one query (an import's opening dates).
+
+    The campaigns running on any of the days are read once, the latest started first, and each
+    day takes the first that covers it: the order ``campaign_for_day`` picks by.
+    """
+    days = set(days)
+    if not days:
+        return {}
+    running = list(
+        Campaign.objects.filter(
+            Q(starts_on__lte=max(days)) & (Q(ends_on__isnull=True) | Q(ends_on__gte=min(days)))
+        ).order_by("-starts_on", "-pk")
+    )
+    return {day: next((c for c in running if c.covers(day)), None) for day in days}
+
+
 def campaign_current(today: datetime.date | None = None) -> Campaign:
     """Return the campaign pages default to: running today, else the one that ended last."""
     today = today or timezone.localdate()

@@ -42,3 +42,14 @@ class RateLimitedError(DomainError):
     """The caller asked too often; try again later."""
 
     code = "rate_limited"
+
+
+class BatchError(DomainError):
+    """Entries of a batch were refused; a batch is all or nothing, so nothing was written.
+
+    ``errors`` maps each refused entry's index (in the order given) to its own error.
+    """
+
+    def __init__(self, errors: dict[int, DomainError]):
+        super().__init__(errors[min(errors)].message)
+        self.errors = errors

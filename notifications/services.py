@@ -1,6 +1,7 @@
 """Sending notifications; each (user, key) is delivered once however often it is asked for."""
 
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -24,6 +25,17 @@ def notification_link(*, target=None, route: tuple[str, dict] | None = None) -> 
     return ""
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One notification for some users (``notification_send_many``); ``url`` its link."""
+
+    users: list
+    key: str
+    title: str
+    body: str = ""
+    url: str = ""
+
+
 def notification_send(
     *,
     users,
@@ -39,16 +51,33 @@ def notification_send(
     the services that send one never build a URL themselves.
     """
     url = notification_link(target=target, route=route)
-    sent = 0
-    for user in users:
-        _, created = Notification.objects.get_or_create(
-            user=user, key=key, defaults={"title": title, "body": body, "url": url}
-        )
-        if created:
-            sent += 1
-            if user.email:
-                transaction.on_commit(lambda u=user: _email(u.email, title, body))
-    return sent
+    return notification_send_many([Notice(list(users), key, title, body, url)])
+
+
+def notification_send_many(notices: list[Notice]) -> int:
+    """Send each notice to its users, each (user, key) once, in two statements however many;
+    e-mail the new ones' recipients who have an address. Return how many were new."""
+    wanted = {(user.pk, notice.key): (user, notice) for notice in notices for user in notice.users}
+    if not wanted:
+        return 0
+    sent = set(
+        Notification.objects.filter(
+            user_id__in={pk for pk, _key in wanted}, key__in={key for _pk, key in wanted}
+        ).values_list("user_id", "key")
+    )
+    new = [pair for key, pair in wanted.items() if key not in sent]
+    # A concurrent sender of the same key loses nothing: the constraint keeps one row.
+    Notification.objects.bulk_create(
+        [
+            Notification(user=user, key=n.key, title=n.title, body=n.body, url=n.url)
+            for user, n in new
+        ],
+        ignore_conflicts=True,
+    )
+    for user, notice in new:
+        if user.email:
+            transaction.on_commit(lambda u=user, n=notice: _email(u.email, n.title, n.body))
+    return len(new)
 
 
 def _email(address: str, title: str, body: str) -> None:
