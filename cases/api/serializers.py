@@ -13,6 +13,7 @@ from cases.models import (
     Person,
     Unit,
 )
+from core.choices import label
 
 
 def decision_of(case: Case) -> Decision | None:
@@ -122,7 +123,7 @@ class CaseListSerializer(serializers.ModelSerializer):
             "reference": case.reference,
             "agency": self.get_agency(case),
             "status": case.status,
-            "status_display": str(case.get_status_display()),
+            "status_display": label(Case.Status, case.status),
             "source": case.source,
             "violations": list(case.violations),
             "opened_on": case.opened_on.isoformat(),

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from agencies import permissions
 from complaints.models import Complaint
+from core.choices import label
 from leads.api.serializers import LeadDetailSerializer, LeadListSerializer
 
 # --------------------------------------------------------------------------- public
@@ -91,9 +92,34 @@ class ComplaintListSerializer(serializers.ModelSerializer):
             "contact": complaint.complainant_contact,
         }
 
+    def to_representation(self, complaint) -> dict:
+        """Build the row by hand, as ``LeadListSerializer`` does (issue 14); times through
+        their declared fields (time zone and format as DRF writes them)."""
+        fields = self.fields
+        return {
+            "id": complaint.pk,
+            "receipt": complaint.receipt,
+            "channel": complaint.channel,
+            "channel_display": label(Complaint.Channel, complaint.channel),
+            "received_at": fields["received_at"].to_representation(complaint.received_at),
+            "anonymous": complaint.anonymous,
+            "complainant": self.get_complainant(complaint),
+            "reply_due": _date(complaint.reply_due),
+            "replied_on": _date(complaint.replied_on),
+            "reply_channel": complaint.reply_channel,
+            "reply_waived_reason": complaint.reply_waived_reason,
+            "lead": fields["lead"].to_representation(complaint.lead),
+        }
+
+
+def _date(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
 
 class ComplaintDetailSerializer(ComplaintListSerializer):
     lead = LeadDetailSerializer()
+    # One complaint with more fields: DRF's generic representation, not the list's.
+    to_representation = serializers.ModelSerializer.to_representation
 
     class Meta(ComplaintListSerializer.Meta):
         fields = [*ComplaintListSerializer.Meta.fields, "reply_text"]

@@ -6,6 +6,7 @@ Input serializers only coerce types; ``leads.services`` checks every value.
 from django.utils import timezone
 from rest_framework import serializers
 
+from core.choices import label
 from leads.models import Lead, LeadAttachment, LeadPerson, LeadUnit
 
 
@@ -59,6 +60,29 @@ class LeadListSerializer(serializers.ModelSerializer):
         complaint = getattr(lead, "complaint", None) if hasattr(lead, "complaint") else None
         return complaint.receipt if complaint is not None else None
 
+    def to_representation(self, lead) -> dict:
+        """Build the row by hand: DRF's per-field machinery (and ``get_FOO_display``, which
+        rebuilds its choices on each call) was most of a 50-row list request (issue 14). The
+        declared fields stay the schema; tests hold this equal to DRF's own representation."""
+        return {
+            "id": lead.pk,
+            "reference": lead.reference,
+            "source": lead.source,
+            "source_display": label(Lead.Source, lead.source),
+            "state": lead.state,
+            "state_display": label(Lead.State, lead.state),
+            "outcome": lead.outcome,
+            "outcome_display": label(Lead.Outcome, lead.outcome),
+            "agency": self.get_agency(lead),
+            "received_on": lead.received_on.isoformat(),
+            "deadline": lead.deadline.isoformat(),
+            "overdue": self.get_overdue(lead),
+            "escalated": lead.escalated,
+            "receipt": self.get_receipt(lead),
+            "case": lead.case_id,
+            "rule": lead.rule,
+        }
+
 
 class LeadPersonSerializer(serializers.ModelSerializer):
     """A person of a lead: the full document number only for those who handle it."""
@@ -109,6 +133,9 @@ class LeadAttachmentSerializer(serializers.ModelSerializer):
 
 class LeadDetailSerializer(LeadListSerializer):
     """One lead with whom it is about, its files and how it ended."""
+
+    # One lead with more fields: DRF's generic representation, not the list's.
+    to_representation = serializers.ModelSerializer.to_representation
 
     intake_agency = serializers.SerializerMethodField()
     routed_from = serializers.SerializerMethodField()
