@@ -270,6 +270,8 @@ SPEC = SheetSpec(
         "每行填写一名涉案人员。",
         "已登记过的人员（按证件号码）和单位（按统一社会信用代码）自动匹配，不会重复建档。",
     ),
+    # A month's comparison findings of a city (issue 14): checked and written set-based.
+    max_rows=10_000,
 )
 
 

@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
@@ -247,77 +248,66 @@ class Duplicate:
     other_case_id: int
 
 
-def _case_subjects(case: Case) -> tuple[dict, set, dict]:
-    """Return the case's persons {id: name}, certificate numbers and coded units {id: name}."""
-    parties = list(
-        CaseParty.objects.filter(case=case).select_related(
-            "person", "certificate", "registered_unit", "actual_unit"
-        )
-    )
-    persons = {p.person_id: p.name for p in parties}
-    numbers = {p.certificate.number for p in parties if p.certificate_id}
-    units = {}
-    for unit in [u for p in parties for u in (p.registered_unit, p.actual_unit)] + [
-        case.certificate_user_unit,
-        case.hr_agency,
-    ]:
-        if unit is not None and unit.uscc:
-            units[unit.pk] = unit.name
-    return persons, numbers, units
-
-
-def _party_duplicates(case: Case, persons: dict, numbers: set, units: dict) -> list[Duplicate]:
-    """Return the other cases' parties that share a person, certificate or unit with ``case``."""
-    other_parties = (
-        CaseParty.objects.filter(
-            Q(person_id__in=persons)
-            | Q(certificate__number__in=numbers)
-            | Q(registered_unit_id__in=units)
-            | Q(actual_unit_id__in=units)
-        )
-        .exclude(case=case)
-        .values_list(
-            "case_id", "person_id", "certificate__number", "registered_unit_id", "actual_unit_id"
-        )
-    )
-    found = []
-    for other, person_id, number, registered_id, actual_id in other_parties:
-        if person_id in persons:
-            found.append(Duplicate(CaseLink.Kind.SAME_PERSON, persons[person_id], other))
-        elif number in numbers:
-            found.append(Duplicate(CaseLink.Kind.SAME_CERTIFICATE, number, other))
-        found += [
-            Duplicate(CaseLink.Kind.SAME_UNIT, units[unit_id], other)
-            for unit_id in (registered_id, actual_id)
-            if unit_id in units
-        ]
-    return found
-
-
-def _case_unit_duplicates(case: Case, units: dict) -> list[Duplicate]:
-    """Return the other cases whose user unit or HR agency is one of ``units``."""
-    other_cases = (
-        Case.objects.filter(Q(certificate_user_unit_id__in=units) | Q(hr_agency_id__in=units))
-        .exclude(pk=case.pk)
-        .values_list("pk", "certificate_user_unit_id", "hr_agency_id")
-    )
-    return [
-        Duplicate(CaseLink.Kind.SAME_UNIT, units[unit_id], other)
-        for other, user_unit_id, hr_id in other_cases
-        for unit_id in (user_unit_id, hr_id)
-        if unit_id in units
-    ]
+# Where the subjects of each of ``%(cases)s`` (its persons, certificate numbers and coded
+# units) appear in other cases, as rows (case, kind, subject, other case), a row possibly more
+# than once. Another party sharing the person is the same person; else sharing a certificate
+# number (of any type), the same certificate; a registered or working unit, or another case's
+# user unit or HR agency, sharing a coded unit is the same unit. Cases of ``%(batch)s`` count only
+# for the cases after them (an import sees the file's earlier cases, as entering them one by one
+# would); the batch is a hashed set, not an array searched for every row.
+DUPLICATES = """
+WITH subject_case AS MATERIALIZED (
+    SELECT DISTINCT unnest(%(cases)s::bigint[]) AS id
+), batch AS MATERIALIZED (
+    SELECT unnest(%(batch)s::bigint[]) AS id
+), party AS MATERIALIZED (
+    SELECT case_id, person_id, name, certificate_id, registered_unit_id, actual_unit_id
+    FROM cases_caseparty WHERE case_id IN (SELECT id FROM subject_case)
+), number AS (
+    SELECT DISTINCT p.case_id, c.number
+    FROM party p JOIN cases_certificate c ON c.id = p.certificate_id
+), unit AS MATERIALIZED (
+    SELECT DISTINCT x.case_id, u.id, u.name FROM (
+        SELECT case_id, registered_unit_id AS unit_id FROM party
+        UNION ALL SELECT case_id, actual_unit_id FROM party
+        UNION ALL SELECT c.id, c.certificate_user_unit_id
+            FROM cases_case c JOIN subject_case s ON s.id = c.id
+        UNION ALL SELECT c.id, c.hr_agency_id FROM cases_case c JOIN subject_case s ON s.id = c.id
+    ) x JOIN cases_unit u ON u.id = x.unit_id
+    WHERE u.uscc <> ''
+)
+SELECT case_id, kind, subject, other_id FROM (
+    SELECT p.case_id, 'same_person' AS kind, p.name AS subject, o.case_id AS other_id
+    FROM party p JOIN cases_caseparty o ON o.person_id = p.person_id
+    UNION ALL
+    SELECT n.case_id, 'same_certificate', n.number, o.case_id
+    FROM number n JOIN cases_certificate c ON c.number = n.number
+    JOIN cases_caseparty o ON o.certificate_id = c.id
+    WHERE NOT EXISTS (SELECT FROM party p WHERE p.case_id = n.case_id AND p.person_id = o.person_id)
+    UNION ALL
+    SELECT u.case_id, 'same_unit', u.name, o.case_id
+    FROM unit u JOIN cases_caseparty o ON o.registered_unit_id = u.id
+    UNION ALL
+    SELECT u.case_id, 'same_unit', u.name, o.case_id
+    FROM unit u JOIN cases_caseparty o ON o.actual_unit_id = u.id
+    UNION ALL
+    SELECT u.case_id, 'same_unit', u.name, o.id
+    FROM unit u JOIN cases_case o ON o.certificate_user_unit_id = u.id
+    UNION ALL
+    SELECT u.case_id, 'same_unit', u.name, o.id
+    FROM unit u JOIN cases_case o ON o.hr_agency_id = u.id
+) found
+WHERE other_id <> case_id AND (other_id < case_id OR other_id NOT IN (SELECT id FROM batch))
+"""
 
 
 def case_duplicates(*, case: Case) -> list[Duplicate]:
     """Return where this case's persons, certificate numbers and units appear in other cases."""
-    persons, numbers, units = _case_subjects(case)
-    found: list[Duplicate] = []
-    if persons or numbers or units:
-        found += _party_duplicates(case, persons, numbers, units)
-    if units:
-        found += _case_unit_duplicates(case, units)
-    return sorted(set(found), key=lambda d: (d.kind, d.subject, d.other_case_id))
+    with connection.cursor() as cursor:
+        cursor.execute(DUPLICATES, {"cases": [case.pk], "batch": []})
+        rows = cursor.fetchall()
+    found = {Duplicate(kind, subject, other) for _case, kind, subject, other in rows}
+    return sorted(found, key=lambda d: (d.kind, d.subject, d.other_case_id))
 
 
 SHOWN_CASES = 5  # a case page names this many other cases per hint, then "另有 N 件"

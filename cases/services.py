@@ -21,8 +21,16 @@ from agencies import permissions
 from agencies.models import Agency
 from audit.actions import Action
 from audit.services import audit_count, audit_record, snapshot
-from cases import decisions, validation
+from cases import bulk, decisions, validation
 from cases.decisions import add_years  # noqa: F401 — part of this module's interface
+from cases.entry import (
+    case_build,
+    created_audit,
+    duplicate_notice,
+    name_differs_audit,
+    name_differs_notice,
+    reference_of,
+)
 from cases.evidence import evidence_store, files_discard
 from cases.identifiers import canonical_text, mask_id_number
 from cases.models import (
@@ -35,6 +43,7 @@ from cases.models import (
     Unit,
 )
 from cases.parties import (
+    agencies_sharing,
     case_state,
     changed_fields,
     parties_sync,
@@ -51,7 +60,7 @@ from core.errors import (
     RateLimitedError,
 )
 from core.sequences import next_number
-from notifications.services import notification_send
+from notifications.services import notification_send, notification_send_many
 
 logger = logging.getLogger(__name__)
 
@@ -125,8 +134,7 @@ def _notify_key(prefix: str, *parts) -> str:
 
 def _next_reference(agency: Agency, year: int) -> str:
     """Issue the next reference of ``agency`` in ``year``."""
-    number = next_number(CaseSequence, agency_id=agency.pk, year=year)
-    return f"{agency.department.code}-{agency.region.code}-{year}-{number:04d}"
+    return reference_of(agency, year, next_number(CaseSequence, agency_id=agency.pk, year=year))
 
 
 def _link_duplicates(case: Case) -> int:
@@ -149,23 +157,13 @@ def _link_duplicates(case: Case) -> int:
     by_agency: dict[int, list[Case]] = {}
     for other in others:
         by_agency.setdefault(other.agency_id, []).append(other)
+    notices = []
     for agency_id, cases in by_agency.items():
         ids = {c.pk for c in cases}
         subjects = sorted({d.subject for d in duplicates if d.other_case_id in ids})
-        references = "、".join(c.reference for c in cases)
-        # The recipients may not see the new case: tell them only that their own case's persons
-        # or units appear in a case registered elsewhere, never by whom (this text is e-mailed).
-        notification_send(
-            users=permissions.agency_staff([agency_id], permissions.WRITE_ROLES),
-            key=f"case-duplicate:{agency_id}:{case.pk}",
-            title=_("案件%(ref)s涉及的人员或单位在另一机构的案件中也有登记") % {"ref": references},
-            body=_(
-                "本机构案件%(ref)s中的%(subjects)s也出现在其他机构登记的案件中。"
-                "请核实是否需要协同处理。"
-            )
-            % {"ref": references, "subjects": "、".join(subjects)},
-            target=cases[0],
-        )
+        staff = permissions.agency_staff([agency_id], permissions.WRITE_ROLES)
+        notices.append(duplicate_notice(case, agency_id, cases, subjects, staff))
+    notification_send_many(notices)
     return len(links)
 
 
@@ -176,42 +174,19 @@ def _name_differences_record(case: Case, persons: list, actor) -> None:
         if not data.name_differs:
             continue
         person = Person.objects.get(id_type=data.id_type, id_number=data.id_number)
-        audit_record(
-            actor=actor,
-            action=Action.PERSON_NAME_DIFFERS,
-            target=person,
-            agency=case.agency,
-            data={"case": case.reference, "number": person.masked_id_number},
-        )
-        others = (
-            Case.objects.filter(parties__person=person)
-            .exclude(agency=case.agency)
-            .values_list("agency_id", flat=True)
-            .distinct()
-        )
-        for agency_id in others:
-            notification_send(
-                users=permissions.agency_staff([agency_id], permissions.WRITE_ROLES),
-                key=f"person-name-differs:{agency_id}:{case.pk}:{person.pk}",
-                title=_("其他机构登记的人员姓名与本机构案件不一致"),
-                body=_(
-                    "证件号码%(number)s的人员在另一机构登记案件时所填姓名与本机构案件中的"
-                    "姓名不一致，请核实本机构案件中的姓名是否正确。"
+        audit_record(actor=actor, **name_differs_audit(case, person))
+        others = agencies_sharing(Person, [person.pk], besides=case.agency)[person.pk]
+        notification_send_many(
+            [
+                name_differs_notice(
+                    case,
+                    person,
+                    agency_id,
+                    permissions.agency_staff([agency_id], permissions.WRITE_ROLES),
                 )
-                % {"number": person.masked_id_number},
-            )
-
-
-def _clean_new_case(fields: dict, campaign, actor) -> tuple[dict, object]:
-    """Return a new case's cleaned fields and its campaign, or raise every problem at once."""
-    errors = validation.Errors()
-    cleaned = validation.clean_case_fields(fields, errors, actor)
-    in_campaign = validation.clean_campaign(campaign, cleaned["opened_on"], errors)
-    validation.check_some_party(
-        cleaned["persons"], cleaned["certificate_user_unit"], cleaned["hr_agency"], errors
-    )
-    errors.raise_if_any()
-    return cleaned, in_campaign
+                for agency_id in sorted(others)
+            ]
+        )
 
 
 @transaction.atomic
@@ -246,34 +221,42 @@ def case_create(
         "certificate_user_unit": certificate_user_unit,
         "hr_agency": hr_agency,
     }
-    cleaned, in_campaign = _clean_new_case(fields, campaign, actor)
+    cleaned, in_campaign = validation.clean_new_case(fields, campaign, actor)
     shared: list = []
-    case = Case.objects.create(
-        reference=_next_reference(agency, cleaned["opened_on"].year),
-        campaign=in_campaign,
-        agency=agency,
-        source=cleaned["source"],
-        violations=cleaned["violations"],
-        opened_on=cleaned["opened_on"],
-        summary=cleaned["summary"],
-        certificate_user_unit=unit_resolve(cleaned["certificate_user_unit"], shared=shared),
-        hr_agency=unit_resolve(cleaned["hr_agency"], kind=Unit.Kind.HR_AGENCY, shared=shared),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    case = case_build(
+        agency=agency, cleaned=cleaned, campaign=in_campaign, actor=actor, shared=shared
     )
+    case.reference = _next_reference(agency, cleaned["opened_on"].year)
+    case.save(force_insert=True)
     parties_sync(case, cleaned["persons"], shared)
     shared_changes_record(case, shared, actor)
     _name_differences_record(case, cleaned["persons"], actor)
     linked = _link_duplicates(case)
-    state = case_state(case)
-    audit_record(
-        actor=actor,
-        action=Action.CASE_CREATED,
-        target=case,
-        agency=agency,
-        changes={k: [None, v] for k, v in state.items()},
-        data={"reference": case.reference, "links": linked},
-    )
+    audit_record(actor=actor, **created_audit(case, case_state(case), linked))
     return case
+
+
+@transaction.atomic
+def case_create_many(
+    *, actor, agency: Agency, payloads: list[dict], on_progress=None
+) -> list[Case]:
+    """Register many cases at once (an import), exactly as ``case_create`` one after the other.
+
+    Each payload holds ``case_create``'s keywords. Every case is checked by the same rules, the
+    file's earlier cases counting for the later ones, before anything is written; then the
+    persons, units, certificates, cases, parties, links, audit events and notices are written
+    set-based (``cases.bulk``). Refused cases raise ``BatchError`` (each case's own error by its
+    index) and nothing is written. ``on_progress(cases_done)`` is told as the cases are checked.
+    """
+    if not permissions.user_can_enter_case(user=actor, agency=agency):
+        raise NotFoundError(
+            _("未找到该机构，或您无权为其登记案件。"),
+            fields={"agency": [_("无权为该机构登记案件。")]},
+        )
+    checked = bulk.cases_check(
+        actor=actor, agency=agency, payloads=payloads, on_progress=on_progress
+    )
+    return bulk.cases_write(actor=actor, agency=agency, checked=checked)
 
 
 @transaction.atomic

@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from agencies.querysets import VIEW
 from campaigns.models import Campaign
-from campaigns.selectors import campaign_for_day
 from cases.identifiers import canonical_certificate_number, normalize_document, normalize_uscc
 from cases.labels import allowed
-from cases.models import Case, CaseParty, Certificate, CertificateType, Person, Unit
+from cases.models import Case, CertificateType, Person, Unit
 from cases.reference import normalize_level
 from cases.validation.base import CONTROL_CHARACTERS, Errors, clean_date, clean_text
+from cases.validation.lookups import DATABASE, Lookups
 from core.months import day_label
 
 # The fields of a case an edit may change (``case_update``); the timeline shows their history.
@@ -27,6 +26,13 @@ EDITABLE_FIELDS = (
     "hr_agency",
     "persons",
 )
+
+# The codes of the choices, as sets: ``Choices.values`` builds a list at every call, and an
+# import asks for them in every row.
+SOURCES = frozenset(Case.Source.values)
+VIOLATIONS = frozenset(Case.Violation.values)
+ID_TYPES = frozenset(Person.IdType.values)
+CATEGORIES = frozenset(CertificateType.Category.values)
 
 
 @dataclass
@@ -51,7 +57,7 @@ class PersonInput:
     name_differs: bool = False
 
 
-def clean_unit(value, path: str, errors: Errors) -> UnitInput | None:
+def clean_unit(value, path: str, errors: Errors, lookups: Lookups = DATABASE) -> UnitInput | None:
     """Return a unit given as ``{"name", "uscc"}`` (or a Unit), or None when both are empty."""
     if value in (None, "", {}):
         return None
@@ -71,7 +77,7 @@ def clean_unit(value, path: str, errors: Errors) -> UnitInput | None:
         except ValidationError as exc:
             errors.add(f"{path}.uscc", exc.messages[0])
         else:
-            existing = Unit.objects.filter(uscc=code).first()
+            existing = lookups.unit_by_code(code)
     if not name and existing is None:
         errors.add(f"{path}.name", _("填写了统一社会信用代码时，请同时填写单位名称。"))
     elif len(name) > 200:
@@ -79,12 +85,14 @@ def clean_unit(value, path: str, errors: Errors) -> UnitInput | None:
     return UnitInput(name or (existing.name if existing else ""), code, existing)
 
 
-def _certificate_type(value: dict, path: str, errors: Errors) -> CertificateType | None:
+def _certificate_type(
+    value: dict, path: str, errors: Errors, lookups: Lookups
+) -> CertificateType | None:
     category = str(value.get("category") or "").strip()
     if not category:
         errors.add(f"{path}.category", _("填写了证书时，请选择执业资格类别。"))
         return None
-    if category not in CertificateType.Category.values:
+    if category not in CATEGORIES:
         errors.add(
             f"{path}.category",
             _("未知的执业资格类别“%(v)s”（可选：%(allowed)s）。")
@@ -92,9 +100,7 @@ def _certificate_type(value: dict, path: str, errors: Errors) -> CertificateType
         )
         return None
     level = normalize_level(value.get("level"))
-    candidates = list(
-        CertificateType.objects.filter(category=category, is_active=True).order_by("id")
-    )
+    candidates = lookups.certificate_types(category)
     if level is None or not any(t.level == level for t in candidates):
         errors.add(f"{path}.level", _("该类别没有级别“%(v)s”。") % {"v": value.get("level") or ""})
         return None
@@ -109,7 +115,9 @@ def _certificate_type(value: dict, path: str, errors: Errors) -> CertificateType
     return matches[0]
 
 
-def clean_certificate(value, path: str, errors: Errors) -> tuple[CertificateType | None, str]:
+def clean_certificate(
+    value, path: str, errors: Errors, lookups: Lookups = DATABASE
+) -> tuple[CertificateType | None, str]:
     """Return (CertificateType, number) or (None, "") for a person's certificate dict."""
     if value in (None, {}):
         return None, ""
@@ -118,7 +126,7 @@ def clean_certificate(value, path: str, errors: Errors) -> tuple[CertificateType
         return None, ""
     if not any(str(v or "").strip() for v in value.values()):
         return None, ""
-    certificate_type = _certificate_type(value, path, errors)
+    certificate_type = _certificate_type(value, path, errors, lookups)
     number = canonical_certificate_number(value.get("number"))
     if CONTROL_CHARACTERS.search(number):
         errors.add(f"{path}.number", _("不能包含控制字符。"))
@@ -141,7 +149,7 @@ def _clean_name(value, path: str, errors: Errors) -> str:
 
 def _clean_document(value, path: str, errors: Errors) -> tuple[str, str]:
     id_type = str(value.get("id_type") or Person.IdType.RESIDENT_ID)
-    if id_type not in Person.IdType.values:
+    if id_type not in ID_TYPES:
         errors.add(
             f"{path}.id_type",
             _("未知的证件类型“%(v)s”（可选：%(allowed)s）。")
@@ -158,7 +166,9 @@ def _clean_document(value, path: str, errors: Errors) -> tuple[str, str]:
         return id_type, ""
 
 
-def _name_differs(name: str, id_type: str, id_number: str, path: str, errors: Errors, actor):
+def _name_differs(
+    name: str, id_type: str, id_number: str, path: str, errors: Errors, actor, lookups: Lookups
+) -> bool:
     """Check a name against the one registered for this document number.
 
     Where the clerk can see the person (in a case of their scope) a different name is refused:
@@ -167,29 +177,23 @@ def _name_differs(name: str, id_type: str, id_number: str, path: str, errors: Er
     case is taken with the name as entered (the shared person row keeps its name) and the
     difference is recorded and told to the agencies of that person's cases. Return True then.
     """
-    registered = (
-        Person.objects.filter(id_type=id_type, id_number=id_number)
-        .values_list("pk", "name")
-        .first()
-    )
+    registered = lookups.person_by_document(id_type, id_number)
     if registered is None:
         return False
     # The names this clerk can read for the person: those of the cases in their scope.
-    seen = set(
-        CaseParty.objects.filter(
-            person_id=registered[0], case__in=Case.objects.restrict(actor, VIEW)
-        ).values_list("name", flat=True)
-    )
+    seen = lookups.names_seen(registered, actor)
     if seen:
         if name not in seen:
             errors.add(
                 f"{path}.name", _("证件号码已登记为其他姓名（与已登记姓名不一致），请核对。")
             )
         return False
-    return registered[1] != name
+    return registered.name != name
 
 
-def _check_certificate_holder(data: PersonInput, path: str, errors: Errors) -> None:
+def _check_certificate_holder(
+    data: PersonInput, path: str, errors: Errors, lookups: Lookups
+) -> None:
     """Refuse a certificate (type + number) registered to somebody else.
 
     A certificate belongs to one person across all departments (unique in the database), so entry
@@ -201,18 +205,15 @@ def _check_certificate_holder(data: PersonInput, path: str, errors: Errors) -> N
     """
     if data.certificate_type is None or not data.certificate_number or not data.id_number:
         return
-    taken = (
-        Certificate.objects.filter(
-            certificate_type=data.certificate_type, number=data.certificate_number
-        )
-        .exclude(person__id_type=data.id_type, person__id_number=data.id_number)
-        .exists()
-    )
-    if taken:
+    if lookups.certificate_taken(
+        data.certificate_type, data.certificate_number, data.id_type, data.id_number
+    ):
         errors.add(f"{path}.certificate.number", _("该证书编号已登记在其他人员名下，请核对。"))
 
 
-def clean_person(value, index: int, errors: Errors, actor=None) -> PersonInput | None:
+def clean_person(
+    value, index: int, errors: Errors, actor=None, lookups: Lookups = DATABASE
+) -> PersonInput | None:
     """Return one person of ``persons[index]``, recording every problem."""
     path = f"persons[{index}]"
     if not isinstance(value, dict):
@@ -221,10 +222,10 @@ def clean_person(value, index: int, errors: Errors, actor=None) -> PersonInput |
     name = _clean_name(value, path, errors)
     id_type, id_number = _clean_document(value, path, errors)
     differs = bool(name and id_number) and _name_differs(
-        name, id_type, id_number, path, errors, actor
+        name, id_type, id_number, path, errors, actor, lookups
     )
     certificate_type, number = clean_certificate(
-        value.get("certificate"), f"{path}.certificate", errors
+        value.get("certificate"), f"{path}.certificate", errors, lookups
     )
     person = PersonInput(
         name=name,
@@ -233,15 +234,19 @@ def clean_person(value, index: int, errors: Errors, actor=None) -> PersonInput |
         is_public_employee=bool(value.get("is_public_employee")),
         certificate_type=certificate_type,
         certificate_number=number,
-        registered_unit=clean_unit(value.get("registered_unit"), f"{path}.registered_unit", errors),
-        actual_unit=clean_unit(value.get("actual_unit"), f"{path}.actual_unit", errors),
+        registered_unit=clean_unit(
+            value.get("registered_unit"), f"{path}.registered_unit", errors, lookups
+        ),
+        actual_unit=clean_unit(value.get("actual_unit"), f"{path}.actual_unit", errors, lookups),
         name_differs=differs,
     )
-    _check_certificate_holder(person, path, errors)
+    _check_certificate_holder(person, path, errors, lookups)
     return person
 
 
-def clean_persons(persons, errors: Errors, actor=None) -> list[PersonInput]:
+def clean_persons(
+    persons, errors: Errors, actor=None, lookups: Lookups = DATABASE
+) -> list[PersonInput]:
     """Return the case's persons in order (possibly none); one document number appears once."""
     if persons in (None, ""):
         return []
@@ -250,7 +255,7 @@ def clean_persons(persons, errors: Errors, actor=None) -> list[PersonInput]:
         return []
     cleaned, seen = [], {}
     for index, value in enumerate(persons):
-        person = clean_person(value, index, errors, actor)
+        person = clean_person(value, index, errors, actor, lookups)
         if person is None:
             continue
         key = (person.id_type, person.id_number)
@@ -274,7 +279,7 @@ def _clean_violations(violations, errors: Errors) -> list[str]:
     if not violations:
         errors.add("violations", _("请至少选择一种违法违规行为。"))
         return []
-    unknown = [v for v in violations if v not in Case.Violation.values]
+    unknown = [v for v in violations if v not in VIOLATIONS]
     if unknown:
         errors.add(
             "violations",
@@ -284,11 +289,13 @@ def _clean_violations(violations, errors: Errors) -> list[str]:
     return list(dict.fromkeys(violations))
 
 
-def clean_case_fields(fields: dict, errors: Errors, actor=None) -> dict:
+def clean_case_fields(
+    fields: dict, errors: Errors, actor=None, lookups: Lookups = DATABASE
+) -> dict:
     """Validate the case fields present in ``fields``; return their cleaned values."""
     cleaned = {}
     if "source" in fields:
-        if fields["source"] not in Case.Source.values:
+        if fields["source"] not in SOURCES:
             errors.add(
                 "source",
                 _("未知的案件来源“%(v)s”（可选：%(allowed)s）。")
@@ -305,9 +312,9 @@ def clean_case_fields(fields: dict, errors: Errors, actor=None) -> dict:
         cleaned["summary"] = clean_text(fields["summary"], "summary", errors, limit=5000)
     for name in ("certificate_user_unit", "hr_agency"):
         if name in fields:
-            cleaned[name] = clean_unit(fields[name], name, errors)
+            cleaned[name] = clean_unit(fields[name], name, errors, lookups)
     if "persons" in fields:
-        cleaned["persons"] = clean_persons(fields["persons"], errors, actor)
+        cleaned["persons"] = clean_persons(fields["persons"], errors, actor, lookups)
     return cleaned
 
 
@@ -322,7 +329,9 @@ def check_campaign_day(campaign: Campaign, day, errors: Errors) -> None:
         )
 
 
-def find_campaign(value, day, errors: Errors, *, path: str, label: str) -> Campaign | None:
+def find_campaign(
+    value, day, errors: Errors, *, path: str, label: str, lookups: Lookups = DATABASE
+) -> Campaign | None:
     """Return the campaign ``value`` names (a campaign, its code or id), else the one running on
     ``day`` (the latest started, where rounds overlap); record why there is none.
 
@@ -340,16 +349,20 @@ def find_campaign(value, day, errors: Errors, *, path: str, label: str) -> Campa
         return campaign
     if day is None:
         return None
-    campaign = campaign_for_day(day)
+    campaign = lookups.campaign_for_day(day)
     if campaign is None:
         errors.add(path, _("%(label)s不在任何专项整治期间内，请核对日期。") % {"label": label})
     return campaign
 
 
-def clean_campaign(value, opened_on, errors: Errors) -> Campaign | None:
+def clean_campaign(
+    value, opened_on, errors: Errors, lookups: Lookups = DATABASE
+) -> Campaign | None:
     """Return the campaign a new case belongs to: the one named (a campaign, its code or id),
     else the one running on the opening date (the latest started, where rounds overlap)."""
-    campaign = find_campaign(value, opened_on, errors, path="opened_on", label=_("立案日期"))
+    campaign = find_campaign(
+        value, opened_on, errors, path="opened_on", label=_("立案日期"), lookups=lookups
+    )
     if campaign is not None:
         check_campaign_day(campaign, opened_on, errors)
     return campaign
@@ -373,3 +386,17 @@ def check_some_party(persons, certificate_user_unit, hr_agency, errors: Errors) 
         errors.add(
             "persons", _("请至少填写一名涉案人员，或买卖租借证书单位、人力资源服务机构之一。")
         )
+
+
+def clean_new_case(
+    fields: dict, campaign, actor=None, lookups: Lookups = DATABASE
+) -> tuple[dict, Campaign | None]:
+    """Return a new case's cleaned fields and its campaign, or raise every problem at once."""
+    errors = Errors()
+    cleaned = clean_case_fields(fields, errors, actor, lookups)
+    in_campaign = clean_campaign(campaign, cleaned["opened_on"], errors, lookups)
+    check_some_party(
+        cleaned["persons"], cleaned["certificate_user_unit"], cleaned["hr_agency"], errors
+    )
+    errors.raise_if_any()
+    return cleaned, in_campaign

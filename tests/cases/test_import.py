@@ -260,27 +260,29 @@ def test_another_countys_clerk_cannot_see_or_confirm_the_check(upload, client, m
     assert Case.objects.count() == 0
 
 
-def test_confirmation_rolls_back_all_when_a_case_fails(clerk_client, upload, confirm, monkeypatch):
-    """If any case is refused at confirmation time, none of the file's cases are kept."""
+def test_confirmation_rolls_back_all_when_a_case_fails(
+    clerk_client, upload, confirm, agency, member
+):
+    """If any case is refused at confirmation time, none of the file's cases are kept: here a
+    certificate of the file was registered to somebody else between the check and the import."""
     from cases import services
-    from core.errors import DomainError
+    from tests.cases.payloads import case_payload, person_payload
 
     check = upload(workbook(good_rows())).context["job"]
-    real_create = services.case_create
-
-    def refuse_second(**kwargs):
-        if kwargs["persons"][0]["name"] == "张三":
-            raise DomainError("证件号码：已变化", fields={"persons[0].id_number": ["已变化"]})
-        return real_create(**kwargs)
-
-    monkeypatch.setattr(services, "case_create", refuse_second)
+    taken = person_payload(9, certificate={"category": "constructor", "level": "1"})
+    taken["certificate"] |= {"specialty": "建筑工程", "number": "川151000000003"}
+    services.case_create(
+        actor=member("ZJ", "510105", "clerk"),
+        agency=agency("ZJ", "510105"),
+        **case_payload(persons=[taken]),
+    )
     response = clerk_client.get(confirm(check).url)
     assert response.status_code == 200
     assert response.context["job"].state == Job.State.FAILED
-    assert errors_of(response) == ["第4行「证件号码」：已变化"]
+    assert errors_of(response) == ["第4行「证书编号」：该证书编号已登记在其他人员名下，请核对。"]
     assert "导入失败，未导入任何案件" in response.content.decode()
-    assert Case.objects.count() == 0
-    assert Person.objects.count() == 0
+    assert Case.objects.count() == 1  # the other agency's
+    assert Person.objects.count() == 1
 
 
 def test_parser_keeps_case_fields_from_the_first_row():

@@ -51,16 +51,16 @@ def start_check(client, content: bytes) -> int:
 
 @pytest.fixture
 def slow_cases(monkeypatch):
-    """Make each case take a moment, so that progress can be seen while the job runs."""
-    from cases import services
+    """Make checking each case take a moment, so that progress can be seen while the job runs."""
+    from cases import bulk
 
-    real_create = services.case_create
+    real_enter = bulk.FileRegister.enter
 
-    def slow(**kwargs):
+    def slow(self, **kwargs):
         time.sleep(0.3)
-        return real_create(**kwargs)
+        return real_enter(self, **kwargs)
 
-    monkeypatch.setattr(services, "case_create", slow)
+    monkeypatch.setattr(bulk.FileRegister, "enter", slow)
 
 
 def test_an_import_runs_on_the_worker_with_progress_and_result_in_the_api(
@@ -95,28 +95,26 @@ def test_an_import_runs_on_the_worker_with_progress_and_result_in_the_api(
 def test_an_import_killed_halfway_leaves_no_case_behind(
     reference, clerk, client, api, media, redis_worker, monkeypatch
 ):
-    """The worker's handler dies after some cases: nothing is kept and the job fails in Chinese."""
+    """The worker's handler dies after writing the cases: nothing is kept and the job fails in
+    Chinese."""
     client.force_login(clerk)
     reader = api(clerk)
     check = follow(reader, start_check(client, workbook(rows(5))), [])
     assert check["result"]["ok"] is True
 
-    from cases import services
+    from cases import bulk
 
-    real_create = services.case_create
     made = []
 
-    def die_after_two(**kwargs):
-        if len(made) == 2:
-            raise RuntimeError("worker killed")
-        made.append(real_create(**kwargs))
-        return made[-1]
+    def die_after_the_cases(actor, entries, links):
+        made.append(Case.objects.count())
+        raise RuntimeError("worker killed")
 
-    monkeypatch.setattr(services, "case_create", die_after_two)
+    monkeypatch.setattr(bulk, "_audit", die_after_the_cases)  # the last step of the writes
     response = client.post(reverse("jobs:import_confirm", args=[check["id"]]))
     job_id = int(response.url.rstrip("/").rsplit("/", 1)[1])
     failed = follow(reader, job_id, [])
-    assert len(made) == 2  # two cases were written inside the job's transaction
+    assert made == [5]  # the cases were written inside the job's transaction
     assert failed["state"] == "failed"
     assert failed["error"].startswith("任务执行中断，未写入任何数据。")
     assert Case.objects.count() == 0
