@@ -3,11 +3,13 @@
 import datetime
 
 import pytest
+from django.core.management import CommandError, call_command
 
+from campaigns.models import Campaign
 from cases.decisions import decision_withdraw
 from cases.models import Decision, Measure, Outcome
+from reports import annex1, services
 from reports import compile as compiler
-from reports import services
 from tests.factories import UnitFactory
 from tests.reports.conftest import SC2019, decided_case
 
@@ -15,6 +17,10 @@ pytestmark = pytest.mark.django_db
 
 FEB, MARCH = datetime.date(2019, 2, 1), datetime.date(2019, 3, 1)
 COUNTY, OTHER_COUNTY, CITY, PROVINCE = "510104", "510105", "510100", "510000"
+
+
+def sc2019() -> Campaign:
+    return Campaign.objects.get(pk=SC2019())
 
 
 def submit(agency, member, region, month):
@@ -131,3 +137,39 @@ def test_one_query_compiles_any_number_of_agencies(chain, django_assert_num_quer
     assert len(rows) == 4
     with django_assert_num_queries(1):
         one_by_one(chain[:1], campaign_id=campaign_id)
+
+
+def test_recompile_month_flags_reports_whose_rows_changed_since_frozen(
+    chain, django_assert_num_queries
+):
+    """A report frozen before a fact changed is told apart from one that still matches; three
+    queries (reports, compile, frozen rows) whatever the number of agencies."""
+    county, other, city, _province = chain
+    campaign = sc2019()
+    with django_assert_num_queries(3):
+        month = annex1.recompile_month(campaign=campaign, month=MARCH, agencies=chain)
+    by_agency = {item.agency.pk: item for item in month}
+    assert not by_agency[county.pk].changed
+    assert by_agency[county.pk].frozen == len(by_agency[county.pk].rows) == 7
+    assert by_agency[city.pk].frozen is None  # not filed: nothing to compare
+    decided_case(other, on=datetime.date(2019, 3, 30))
+    month = annex1.recompile_month(campaign=campaign, month=MARCH, agencies=chain)
+    assert [item.changed for item in month] == [False, True, False, False]
+
+
+def test_recompile_month_command_reads_in_a_fixed_number_of_queries(
+    chain, capsys, django_assert_num_queries
+):
+    """The command lists every ZJ agency and the reports that differ, in six queries."""
+    decided_case(chain[1], on=datetime.date(2019, 3, 30))
+    with django_assert_num_queries(6):
+        call_command("recompile_month", "--month", "2019-03", "--department", "ZJ")
+    out = capsys.readouterr().out
+    assert "1 份月报与冻结版本不同" in out
+    assert f"{chain[1].name}\t已通过\t现2行\t冻结1行  与冻结版本不同" in out
+
+
+def test_recompile_month_refuses_a_month_outside_the_campaign():
+    """January 2019 is the self-inspection month, not a reported one."""
+    with pytest.raises(CommandError, match="不在任何专项整治的报送月份内"):
+        call_command("recompile_month", "--month", "2019-01")
