@@ -11,6 +11,8 @@ from audit.models import AuditEvent
 
 def _plain(value):
     """Return ``value`` in a JSON-friendly form."""
+    if value is None or type(value) in (str, int, bool, float):  # most values: as they are
+        return value
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, datetime.datetime | datetime.date):
