@@ -170,13 +170,20 @@ def page_targets(args) -> list[Target]:
 
 
 def import_targets(args) -> list[Target]:
-    command = [sys.executable, "bench/import_check.py", "--rows", "10000", "--json"]
-    figures = _json_child(command, scratch=True)
-    seconds = figures["check"]["seconds"] + figures["import"]["seconds"]
+    import import_check
+
+    saved = os.environ["DATABASE_URL"]
+    os.environ["DATABASE_URL"] = scratch_url()  # the import writes: never the filled database
+    try:
+        figures = import_check.run("import", 10000)
+    finally:
+        os.environ["DATABASE_URL"] = saved
+    seconds = figures["seconds"]
     return [
         Target(
-            "import 10,000 case rows: check + import",
-            f"{seconds:.1f} s, peak {max(f['peak_mb'] for f in figures.values()):.0f} MB",
+            "import 10,000 case rows: check + import, end to end",
+            f"{seconds:.1f} s (check {figures['check_seconds']:.1f} + import "
+            f"{figures['import_seconds']:.1f}), peak {figures['peak_mb']:.0f} MB",
             "",
             None,
             "≤ 20 s",
