@@ -202,11 +202,19 @@ decided_cases AS (
         OFFSET 0
     ) c
     UNION ALL
-    SELECT c.id, c.agency_id, c.decided_on, c.reference, c.certificate_user_unit_id,
-           c.hr_agency_id
-    FROM reported_cases rc
-    JOIN {case} c ON c.id = rc.case_id AND c.agency_id = rc.agency_id
-    WHERE c.campaign_id = %(campaign)s AND c.decided_on < %(month)s
+    SELECT c.*
+    FROM (
+        -- The agency's earlier decisions, tested against the cases reported (OFFSET 0: not by
+        -- looking up each reported case, most of them a parent's children's).
+        SELECT c.id, c.agency_id, c.decided_on, c.reference, c.certificate_user_unit_id,
+               c.hr_agency_id
+        FROM {case} c
+        WHERE c.agency_id = ANY(%(agencies)s) AND c.campaign_id = %(campaign)s
+          AND c.decided_on < %(month)s
+        OFFSET 0
+    ) c
+    WHERE EXISTS (SELECT 1 FROM reported_cases rc
+                  WHERE rc.agency_id = c.agency_id AND rc.case_id = c.id)
       AND NOT EXISTS (SELECT 1 FROM closed_months cm WHERE cm.agency_id = c.agency_id
                         AND cm.month = date_trunc('month', c.decided_on)::date)
 ),
@@ -327,17 +335,24 @@ carried_later AS (
       AND r.campaign_id = %(campaign)s AND r.month > %(month)s
       AND rr.origin_agency_id = r.agency_id AND rr.row_key <> ''
 ),
+compared AS MATERIALIZED (
+    -- Each fact beside the latest row of it reported earlier, if any, by a FULL JOIN for the
+    -- reason given at ``retracted`` (planned apart, so nothing below reduces it).
+    SELECT f.*, pr.row_key AS prior_key, pr.fingerprint AS prior_fingerprint
+    FROM fingerprinted f
+    FULL JOIN prior pr ON pr.origin_agency_id = f.agency_id AND pr.row_key = f.row_key
+),
 own AS (
     SELECT
-        CASE WHEN pr.row_key IS NOT NULL THEN %(correction)s
-             WHEN f.fact_month = %(month)s THEN %(regular)s
+        CASE WHEN cmp.prior_key IS NOT NULL THEN %(correction)s
+             WHEN cmp.fact_month = %(month)s THEN %(regular)s
              ELSE %(late)s END AS kind,
-        f.*
-    FROM fingerprinted f
-    LEFT JOIN prior pr ON pr.origin_agency_id = f.agency_id AND pr.row_key = f.row_key
-    WHERE (pr.row_key IS NULL OR pr.fingerprint <> f.fingerprint)
+        cmp.*
+    FROM compared cmp
+    WHERE cmp.row_key IS NOT NULL
+      AND (cmp.prior_key IS NULL OR cmp.prior_fingerprint <> cmp.fingerprint)
       AND NOT EXISTS (SELECT 1 FROM carried_later cl
-                      WHERE cl.agency_id = f.agency_id AND cl.row_key = f.row_key)
+                      WHERE cl.agency_id = cmp.agency_id AND cl.row_key = cmp.row_key)
 ),
 retracted AS MATERIALIZED (
     -- Rows reported earlier whose fact no longer stands: the decision withdrawn, or the
