@@ -180,9 +180,9 @@ reported_cases AS (
 ),
 decided_cases AS (
     -- Case.decided_on copies the decision's date (one writer: cases.decisions) and is indexed
-    -- with the agency, so each part is index ranges of (agency, decided_on) or primary keys:
-    -- the month's decisions, those of earlier months already filed (补报), and cases reported
-    -- earlier but decided in no filed month (更正). The parts are disjoint.
+    -- with the agency, so each part is index ranges of (agency, decided_on): the month's
+    -- decisions, those of each earlier month already filed (补报, 更正), and cases reported
+    -- earlier but now decided in no filed month (更正). The parts are disjoint.
     SELECT c.id, c.agency_id, c.decided_on, c.reference, c.certificate_user_unit_id,
            c.hr_agency_id
     FROM {case} c
