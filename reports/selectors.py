@@ -181,7 +181,7 @@ def consolidation_chart(*, user, months: int = 12, campaign=None) -> dict:
     rows = (
         reports.filter(province_reports_q(), kind=Report.Kind.ANNEX1, status=Report.Status.APPROVED)
         .values("month", "agency__department__short_name")
-        .annotate(n=Count("current_revision__rows"))
+        .annotate(n=Sum("current_revision__row_count"))  # stored at freezing, not counted
         .order_by("month")
     )
     labels = _month_run({r["month"] for r in rows}, months)
