@@ -498,12 +498,9 @@ def agencies_rows(
         skip = _SORT_COLUMNS + _REMARK_COLUMNS
         names = [column.name for column in cursor.description][skip:]
         for values in cursor.fetchall():
-            rows[values[0]].append(
-                {
-                    **dict(zip(names, values[skip:], strict=True)),
-                    "remarks": remarks(*values[_SORT_COLUMNS:skip]),
-                }
-            )
+            row = dict(zip(names, values[skip:], strict=True))
+            row["remarks"] = remarks(*values[_SORT_COLUMNS:skip])
+            rows[values[0]].append(row)
     return rows
 
 

@@ -1,6 +1,7 @@
 """Recompile a month's 附件1 for every reporting agency (or one department) in one query."""
 
 import time
+from collections import Counter, defaultdict
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -34,24 +35,31 @@ class Command(BaseCommand):
         agencies = Agency.objects.filter(is_active=True, department__kind=REPORTING)
         if department:
             agencies = agencies.filter(department__code=department)
-        agencies = list(agencies.order_by("path"))
-        if not agencies:
+        by_department = defaultdict(list)
+        for agency in agencies.order_by("department__sort_order", "path"):
+            by_department[agency.department_id].append(agency)
+        if not by_department:
             raise CommandError(f"没有部门代码为 {department} 的报送机构。")
+        totals = Counter()
         began = time.perf_counter()
-        recompiled = annex1.recompile_month(campaign=campaign, month=month, agencies=agencies)
-        seconds = time.perf_counter() - began
-        for item in recompiled:
-            status = item.report.get_status_display() if item.report else "未建"
-            frozen = "—" if item.frozen is None else item.frozen
-            mark = "  与冻结版本不同" if item.changed else ""
-            self.stdout.write(
-                f"{item.agency.name}\t{status}\t现{len(item.rows)}行\t冻结{frozen}行{mark}"
-            )
-        changed = sum(item.changed for item in recompiled)
+        # A department's subtree at a time: one compile query each, and memory for one
+        # department's rows (≈0.4 GB for ZJ's 56,000 at a million cases), not the province's.
+        for members in by_department.values():
+            for item in annex1.recompile_month(campaign=campaign, month=month, agencies=members):
+                self._line(item)
+                totals.update(agencies=1, rows=len(item.rows), changed=int(item.changed))
         self.stdout.write(
             self.style.SUCCESS(
-                f"{campaign} {month_label(month)}：{len(recompiled)} 个机构，"
-                f"共 {sum(len(item.rows) for item in recompiled)} 行，"
-                f"{changed} 份月报与冻结版本不同；汇编用时 {seconds:.2f} 秒。"
+                f"{campaign} {month_label(month)}：{totals['agencies']} 个机构，"
+                f"共 {totals['rows']} 行，{totals['changed']} 份月报与冻结版本不同；"
+                f"汇编用时 {time.perf_counter() - began:.2f} 秒。"
             )
+        )
+
+    def _line(self, item: annex1.Recompiled) -> None:
+        status = item.report.get_status_display() if item.report else "未建"
+        frozen = "—" if item.frozen is None else item.frozen
+        mark = "  与冻结版本不同" if item.changed else ""
+        self.stdout.write(
+            f"{item.agency.name}\t{status}\t现{len(item.rows)}行\t冻结{frozen}行{mark}"
         )
