@@ -336,9 +336,20 @@ carried_later AS (
       AND rr.origin_agency_id = r.agency_id AND rr.row_key <> ''
 ),
 compared AS MATERIALIZED (
-    -- Each fact beside the latest row of it reported earlier, if any, by a FULL JOIN for the
-    -- reason given at ``retracted`` (planned apart, so nothing below reduces it).
-    SELECT f.*, pr.row_key AS prior_key, pr.fingerprint AS prior_fingerprint
+    -- Each fact beside the latest row of it reported earlier, and each earlier row left without
+    -- a fact. A FULL JOIN runs as a hash or merge join, never as a nested loop re-reading one
+    -- side for each row of the other, which a NOT EXISTS became when the planner misjudged how
+    -- many rows ``prior`` holds (over a minute for a province); MATERIALIZED plans it apart, so
+    -- that no condition strict on one side reduces it to that loop again.
+    SELECT f.*,
+           pr.row_key AS prior_key, pr.fingerprint AS prior_fingerprint,
+           pr.origin_agency_id AS prior_agency_id, pr.fact_month AS prior_fact_month,
+           pr.case_id AS prior_case_id, pr.case_party_id AS prior_case_party_id,
+           pr.name AS prior_name, pr.id_number AS prior_id_number,
+           pr.certificate_number AS prior_certificate_number,
+           pr.certificate_title AS prior_certificate_title,
+           pr.registered_unit AS prior_registered_unit, pr.actual_unit AS prior_actual_unit,
+           pr.unit_name AS prior_unit_name, pr.unit_uscc AS prior_unit_uscc
     FROM fingerprinted f
     FULL JOIN prior pr ON pr.origin_agency_id = f.agency_id AND pr.row_key = f.row_key
 ),
@@ -354,27 +365,23 @@ own AS (
       AND NOT EXISTS (SELECT 1 FROM carried_later cl
                       WHERE cl.agency_id = cmp.agency_id AND cl.row_key = cmp.row_key)
 ),
-retracted AS MATERIALIZED (
+retracted AS (
     -- Rows reported earlier whose fact no longer stands: the decision withdrawn, or the
     -- person (or the case's units) now found not 挂证.
-    -- A FULL JOIN, whose unmatched prior rows are those without a fact: it runs as a hash or
-    -- merge join, never as a nested loop re-reading ``facts`` for each prior row (which a
-    -- NOT EXISTS became when the planner misjudged how many rows ``prior`` holds: over a minute
-    -- for a province). Nothing above the join may be strict on ``pr`` (its conditions stay in its
-    -- subquery, and MATERIALIZED keeps the final join with ``targets`` out): the planner would
-    -- reduce the join to that anti join again.
-    SELECT pr.*,
-           CASE WHEN EXISTS (SELECT 1 FROM {decision} d WHERE d.case_id = pr.case_id)
+    SELECT cmp.prior_agency_id AS origin_agency_id, cmp.prior_key AS row_key,
+           cmp.prior_fact_month AS fact_month, cmp.prior_case_id AS case_id,
+           cmp.prior_case_party_id AS case_party_id, cmp.prior_name AS name,
+           cmp.prior_id_number AS id_number,
+           cmp.prior_certificate_number AS certificate_number,
+           cmp.prior_certificate_title AS certificate_title,
+           cmp.prior_registered_unit AS registered_unit, cmp.prior_actual_unit AS actual_unit,
+           cmp.prior_unit_name AS unit_name, cmp.prior_unit_uscc AS unit_uscc,
+           CASE WHEN EXISTS (SELECT 1 FROM {decision} d WHERE d.case_id = cmp.prior_case_id)
                 THEN %(not_established_text)s ELSE %(withdrawn_text)s END AS reason
-    FROM (
-        SELECT * FROM prior kept
-        WHERE kept.fingerprint <> %(retracted)s
-          AND NOT EXISTS (SELECT 1 FROM carried_later cl
-                          WHERE cl.agency_id = kept.origin_agency_id
-                            AND cl.row_key = kept.row_key)
-    ) pr
-    FULL JOIN facts f ON f.agency_id = pr.origin_agency_id AND f.row_key = pr.row_key
-    WHERE f.row_key IS NULL
+    FROM compared cmp
+    WHERE cmp.row_key IS NULL AND cmp.prior_fingerprint <> %(retracted)s
+      AND NOT EXISTS (SELECT 1 FROM carried_later cl
+                      WHERE cl.agency_id = cmp.prior_agency_id AND cl.row_key = cmp.prior_key)
 ),
 children AS (
     SELECT a.parent_id AS report_agency_id, r.month AS child_month, a.name AS child_name,
