@@ -5,12 +5,14 @@ and the leads' verification deadlines (``leads.deadlines``) both count here.
 """
 
 import datetime
+from functools import lru_cache
 
 import chinese_calendar
 
 ONE_DAY = datetime.timedelta(days=1)
 
 
+@lru_cache(maxsize=8192)  # a pure function of the day: a status table asks it ~1,000 times
 def is_working_day(day: datetime.date) -> bool:
     """Return True on a Chinese working day, including a weekend made a working day by 调休."""
     try:
