@@ -206,7 +206,7 @@ def _json_child(command: list[str], *, scratch: bool) -> dict:
 
 
 def scratch_url() -> str:
-    """Return (creating and migrating it once) the database the writing benches use."""
+    """Return the database the writing benches use, created once and migrated each time."""
     import psycopg2
 
     base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
@@ -218,12 +218,13 @@ def scratch_url() -> str:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if cursor.fetchone() is None:
             cursor.execute(f'CREATE DATABASE "{name}"')
-            env = dict(os.environ, DATABASE_URL=url)
-            for step in (["migrate", "-v0"], ["load_reference_data"]):
-                subprocess.run(  # noqa: S603 — manage.py, fixed arguments
-                    [sys.executable, "manage.py", *step], check=True, cwd=ROOT, env=env
-                )
     server.close()
+    env = dict(os.environ, DATABASE_URL=url)
+    # Every time: a scratch database made by an older checkout lacks the newer migrations.
+    for step in (["migrate", "-v0"], ["load_reference_data"]):
+        subprocess.run(  # noqa: S603 — manage.py, fixed arguments
+            [sys.executable, "manage.py", *step], check=True, cwd=ROOT, env=env
+        )
     return url
 
 
