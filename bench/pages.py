@@ -93,7 +93,10 @@ def run(args) -> list[dict]:
     """Measure every role's pages; return one dict per (user, page) with ``met``."""
     from django.test import Client
 
+    from core.heap import freeze_startup_heap
+
     users = ensure_users()
+    freeze_startup_heap()  # as config/wsgi.py does in each server worker
     only = set(args.only.split(",")) if args.only else None
     results = []
     for username, _dept, _region, _role, label in USERS:
