@@ -4,7 +4,7 @@ import datetime
 import re
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import DateField, Exists, ExpressionWrapper, F, OuterRef, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from agencies.querysets import CHANGE
@@ -83,7 +83,14 @@ class CaseFilterSet(django_filters.FilterSet):
         # is decided on or after its opening (constraint case_decided_after_opened), so it was
         # opened before the month ended: the bound lets a walk down the (opened_on, id) index
         # start at the month instead of passing every later case (3.5 s → ~0.1 s, province).
-        return queryset.filter(decided_on__gte=start, decided_on__lt=end, opened_on__lt=end)
+        month = queryset.filter(decided_on__gte=start, decided_on__lt=end, opened_on__lt=end)
+        # The list's own order, as an expression no index provides: otherwise the planner walks
+        # the (opened_on, id) index hoping to meet 50 of the month's decisions soon, and at five
+        # million cases passes millions of rows first (8.2 s); sorting the month's decisions read
+        # from the covering decided_on index takes 45 ms. A chosen ordering replaces this one
+        # (the ordering filter comes later).
+        opened = ExpressionWrapper(F("opened_on") + Value(0), output_field=DateField())
+        return month.order_by(opened.desc(), "-id")
 
     def filter_region(self, queryset, name, value):
         code = value.strip()

@@ -649,3 +649,22 @@ def test_list_rows_built_by_hand_equal_the_declared_serializer(agency, clerk):
         assert serializer.to_representation(case) == drf.ModelSerializer.to_representation(
             serializer, case
         )
+
+
+def test_month_filter_keeps_the_lists_order(api, agency, clerk):
+    """Filtered by the month of decision, the list is still newest opened first (the sort is
+    written so no index provides it, for the planner's sake), and a chosen order still wins."""
+    from tests.factories import CaseFactory
+
+    jinjiang = agency("ZJ", JINJIANG)
+    opened = [datetime.date(2019, 1, d) for d in (5, 20, 12)]
+    cases = [
+        CaseFactory(agency=jinjiang, status="decided", opened_on=day, decided_on="2019-03-10")
+        for day in opened
+    ]
+    CaseFactory(agency=jinjiang, status="decided", opened_on="2019-01-25", decided_on="2019-04-02")
+    url = "/api/v1/cases/?decided_month=2019-03"
+    ids = [row["id"] for row in api(clerk).get(url).json()["results"]]
+    assert ids == [cases[1].pk, cases[2].pk, cases[0].pk]
+    ids = [row["id"] for row in api(clerk).get(url + "&ordering=opened_on").json()["results"]]
+    assert ids == [cases[0].pk, cases[2].pk, cases[1].pk]
