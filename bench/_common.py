@@ -61,3 +61,18 @@ def print_table(headers: list[str], rows: list[list]) -> None:
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for row in cells[1:]:
         print(line(row))
+
+
+def bench_user(username: str, department: str, region: str, role: str):
+    """Return the bench user ``username``, given a ``role`` membership at the agency of
+    ``department`` and ``region`` (created through the app's service when missing)."""
+    from agencies.models import Agency, Membership
+    from agencies.services import membership_add
+
+    agency = Agency.objects.get(department__code=department, region__code=region)
+    membership = Membership.objects.filter(
+        user__username=username, agency=agency, role=role
+    ).first()
+    if membership is None:
+        membership = membership_add(username=username, agency=agency, role=role)
+    return membership.user

@@ -40,7 +40,7 @@ import threading
 import time
 from pathlib import Path
 
-from _common import ROOT, dsn, percentile, print_table, setup_django
+from _common import ROOT, bench_user, dsn, percentile, print_table, setup_django
 
 USERS = (
     # (username, department, region, role, label)
@@ -92,18 +92,11 @@ def free_port() -> int:
 def ensure_users() -> dict[str, str]:
     """Create the bench users and memberships when missing; return username → a new API token."""
     from agencies.auth import token_issue
-    from agencies.models import Agency, Membership
-    from agencies.services import membership_add
 
     tokens = {}
     for username, dept, region, role, _label in USERS:
-        agency = Agency.objects.get(department__code=dept, region__code=region)
-        membership = Membership.objects.filter(
-            user__username=username, agency=agency, role=role
-        ).first()
-        if membership is None:
-            membership = membership_add(username=username, agency=agency, role=role)
-        _instance, tokens[username] = token_issue(user=membership.user)  # valid for 8 hours
+        user = bench_user(username, dept, region, role)
+        _instance, tokens[username] = token_issue(user=user)  # valid for 8 hours
     return tokens
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from _common import percentile, print_table, setup_django
+from _common import bench_user, percentile, print_table, setup_django
 
 TARGET_P95_MS = 150.0
 
@@ -50,19 +50,7 @@ def pages_for(username: str) -> list[tuple[str, str]]:
 
 def ensure_users():
     """Create the bench users and memberships when missing; return username → user."""
-    from agencies.models import Agency, Membership
-    from agencies.services import membership_add
-
-    users = {}
-    for username, dept, region, role, _label in USERS:
-        agency = Agency.objects.get(department__code=dept, region__code=region)
-        membership = Membership.objects.filter(
-            user__username=username, agency=agency, role=role
-        ).first()
-        if membership is None:
-            membership = membership_add(username=username, agency=agency, role=role)
-        users[username] = membership.user
-    return users
+    return {name: bench_user(name, dept, region, role) for name, dept, region, role, _ in USERS}
 
 
 def measure(client, path: str, requests: int) -> dict:
