@@ -229,6 +229,18 @@ class Case(models.Model):
     def __str__(self):
         return self.reference
 
+    def save(self, *args, **kwargs):
+        """Save, never writing ``supervising_departments``: the parties' triggers own it
+        (``cases.supervision``), and a case read before its parties changed holds a stale copy."""
+        stored = not self._state.adding and not kwargs.get("force_insert")
+        if stored and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "supervising_departments"
+            ]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("cases:detail", args=[self.pk])
 

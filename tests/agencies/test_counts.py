@@ -123,3 +123,17 @@ def test_lead_counts_follow_their_state(agency, member):
     counted = +counts_within(Lead.objects.all(), LeadCount, clerk, "state")
     assert counted == live(clerk, Lead, "state")
     assert sum(counted.values()) == 3
+
+
+def test_saving_a_case_read_earlier_keeps_its_supervising_bureaus(agency):
+    """A case object read before a railway party was added does not write its stale (empty)
+    list of supervising bureaus back when saved."""
+    rail = CertificateType.objects.filter(department__code="TL").first()
+    case = CaseFactory(agency=agency("ZJ", "510105"), status="registered")
+    CasePartyFactory(case=case, certificate=CertificateFactory(certificate_type=rail))
+    assert case.supervising_departments == []  # the object read before
+    case.summary = "补充案情"
+    case.save()
+    case.refresh_from_db()
+    assert case.summary == "补充案情"
+    assert case.supervising_departments == [agency("TL", "510000").department_id]
