@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, QuerySet, Sum
+from django.db.models import Min, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
