@@ -46,11 +46,8 @@ def counter_triggers(*, table: str, counter: str, key: str, also: str = "") -> t
     under the key ``"<key>:<d>"`` (cases under each supervising department of their parties).
     """
     fn = f"{counter}_sync"
-    keys = f"SELECT id, agency_id, {key}::text AS key FROM {{src}}"
-    watched = f"agency_id, {key}"
-    if also:
-        keys += f" UNION ALL SELECT id, agency_id, {key} || ':' || d FROM {{src}}, unnest({also}) d"
-        watched += f", {also}"
+    keys = _keys(key, also)
+    watched = f"agency_id, {key}" + (f", {also}" if also else "")
     delta = (
         f"INSERT INTO {counter} (agency_id, key, n) SELECT agency_id, key, sum(n) FROM ("
         "{rows}) AS d GROUP BY agency_id, key HAVING sum(n) <> 0"
@@ -94,6 +91,14 @@ INSERT INTO {counter} (agency_id, key, n)
     return create, drop
 
 
+def _keys(key: str, also: str) -> str:
+    """Return a SELECT of (id, agency_id, key) for every count a row of ``{src}`` makes."""
+    keys = f"SELECT id, agency_id, {key}::text AS key FROM {{src}}"
+    if also:
+        keys += f" UNION ALL SELECT id, agency_id, {key} || ':' || d FROM {{src}}, unnest({also}) d"
+    return keys
+
+
 def counts_within(queryset, counter_model, user, key: str) -> Counter:
     """Return, per ``key``, how many rows of ``queryset``'s model ``user`` may see: exactly
     ``queryset.restrict(user)`` counted, read from ``counter_model`` for the subtree.
@@ -129,13 +134,15 @@ def counts_compact(counter_model) -> None:
         )
 
 
-def counts_rebuild(counter_model, table: str, key: str) -> None:
-    """Recount ``counter_model`` from ``table`` itself (after a restore, or to check)."""
+def counts_rebuild(counter_model, table: str, key: str, also: str = "") -> None:
+    """Recount ``counter_model`` from ``table`` itself (after a restore, or to check), with the
+    same ``key`` and ``also`` its triggers were made with (``counter_triggers``)."""
     counter = counter_model._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"LOCK TABLE {table} IN SHARE MODE")
         cursor.execute(f"DELETE FROM {counter}")
         cursor.execute(
             f"INSERT INTO {counter} (agency_id, key, n) "
-            f"SELECT agency_id, {key}, count(*) FROM {table} GROUP BY 1, 2"
+            f"SELECT agency_id, key, count(*) FROM ({_keys(key, also).format(src=table)}) k "
+            "GROUP BY 1, 2"
         )

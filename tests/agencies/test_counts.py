@@ -63,7 +63,7 @@ def test_compacting_and_rebuilding_keep_the_sums(agency, member):
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM cases_casecount")
     assert stored(city) == Counter()
-    counts_rebuild(CaseCount, "cases_case", "status")
+    counts_rebuild(CaseCount, "cases_case", "status", "supervising_departments")
     assert stored(city) == before
 
 
@@ -106,6 +106,8 @@ def test_supervision_follows_the_parties_certificates(agency, member):
     Certificate.objects.filter(pk=party.certificate_id).update(certificate_type=building)
     assert stored(bureau) == live(bureau) == Counter()
     Certificate.objects.filter(pk=party.certificate_id).update(certificate_type=rail)
+    assert stored(bureau) == live(bureau) == Counter(decided=1)
+    counts_rebuild(CaseCount, "cases_case", "status", "supervising_departments")
     assert stored(bureau) == live(bureau) == Counter(decided=1)
     party.delete()
     case.refresh_from_db()
