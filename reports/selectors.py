@@ -101,6 +101,23 @@ class ChildStatus:
         return bool(not filed and self.due and timezone.localdate() > self.due)
 
 
+def _statuses(*, user, agencies: list[Agency], month, campaign, rules=None) -> list[ChildStatus]:
+    """Return each of ``agencies`` with its 附件1 of ``month`` where the user may read it (else
+    None: 未报) and the day it is due at its level."""
+    reports = {
+        r.agency_id: r
+        for r in Report.objects.restrict(user, "view")
+        .filter(campaign=campaign, kind=Report.Kind.ANNEX1, month=month, agency__in=agencies)
+        .select_related("current_revision")
+        .annotate(first_submitted_at=FIRST_SUBMITTED)
+    }
+    rules = rules or deadlines.deadline_rules(campaign)
+    return [
+        ChildStatus(a, reports.get(a.pk), deadlines.due_date(a.level, month, rules))
+        for a in agencies
+    ]
+
+
 def children_status(
     *, user, agency: Agency, month: datetime.date, campaign=None
 ) -> list[ChildStatus]:
@@ -117,18 +134,7 @@ def children_status(
     )
     children = list(children.order_by("region__code"))
     campaign = campaign or campaign_reporting(month)
-    reports = {
-        r.agency_id: r
-        for r in Report.objects.restrict(user, "view")
-        .filter(campaign=campaign, kind=Report.Kind.ANNEX1, month=month, agency__in=children)
-        .select_related("current_revision")
-        .annotate(first_submitted_at=FIRST_SUBMITTED)
-    }
-    rules = deadlines.deadline_rules(campaign)
-    return [
-        ChildStatus(c, reports.get(c.pk), deadlines.due_date(c.level, month, rules))
-        for c in children
-    ]
+    return _statuses(user=user, agencies=children, month=month, campaign=campaign)
 
 
 def province_status(
@@ -146,17 +152,7 @@ def province_status(
     if month is None:
         return [ChildStatus(a, None, None) for a in agencies]
     campaign = campaign or campaign_reporting(month)
-    reports = {
-        r.agency_id: r
-        for r in Report.objects.restrict(user, "view")
-        .filter(campaign=campaign, kind=Report.Kind.ANNEX1, month=month, agency__in=agencies)
-        .select_related("current_revision")
-        .annotate(first_submitted_at=FIRST_SUBMITTED)
-    }
-    due = deadlines.due_date(
-        Region.Level.PROVINCE, month, rules or deadlines.deadline_rules(campaign)
-    )
-    return [ChildStatus(a, reports.get(a.pk), due) for a in agencies]
+    return _statuses(user=user, agencies=agencies, month=month, campaign=campaign, rules=rules)
 
 
 def _month_run(found: set[datetime.date], limit: int) -> list[datetime.date]:
@@ -230,18 +226,7 @@ def inspected_status(*, user, agency: Agency, month: datetime.date, campaign=Non
         .order_by("path")
     )
     campaign = campaign or campaign_reporting(month)
-    reports = {
-        r.agency_id: r
-        for r in Report.objects.restrict(user, "view")
-        .filter(campaign=campaign, kind=Report.Kind.ANNEX1, month=month, agency__in=agencies)
-        .select_related("current_revision")
-        .annotate(first_submitted_at=FIRST_SUBMITTED)
-    }
-    rules = deadlines.deadline_rules(campaign)
-    return [
-        ChildStatus(a, reports.get(a.pk), deadlines.due_date(a.level, month, rules))
-        for a in agencies
-    ]
+    return _statuses(user=user, agencies=agencies, month=month, campaign=campaign)
 
 
 def reviewable_agencies(*, user) -> list[Agency]:
