@@ -5,9 +5,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from agencies.querysets import RestrictedQuerySet
+from core.choices import ChoiceLabels
 
 
-class Region(models.Model):
+class Region(ChoiceLabels, models.Model):
     """An administrative division of Sichuan (GB/T 2260): the province, a 市州 or a county."""
 
     class Level(models.TextChoices):
@@ -46,7 +47,7 @@ class Region(models.Model):
         return self.name
 
 
-class Department(models.Model):
+class Department(ChoiceLabels, models.Model):
     """A provincial department or bureau taking part in the campaign (住建厅, 人社厅 …)."""
 
     class Kind(models.TextChoices):
@@ -74,7 +75,7 @@ class AgencyQuerySet(RestrictedQuerySet):
     agency_lookup = ""
 
 
-class Agency(models.Model):
+class Agency(ChoiceLabels, models.Model):
     """One department's office in one region (e.g. 成都市锦江区住房和城乡建设局).
 
     ``path`` is the chain of ids from the department's top agency down to this one
@@ -122,7 +123,7 @@ class Agency(models.Model):
         return self.name
 
 
-class Membership(models.Model):
+class Membership(ChoiceLabels, models.Model):
     """A user's role at an agency; a user may hold several."""
 
     class Role(models.TextChoices):

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import ChoiceLabels
 from core.months import month_label
 
 
@@ -88,7 +89,7 @@ class Campaign(models.Model):
         return f"{month_label(self.first_reported_month)}—{last}"
 
 
-class Phase(models.Model):
+class Phase(ChoiceLabels, models.Model):
     """A phase of the campaign (自查自纠, 全面排查, 监督检查) and the deadlines of its summary."""
 
     class Kind(models.TextChoices):

@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import ChoiceLabels
 
-class Complaint(models.Model):
+
+class Complaint(ChoiceLabels, models.Model):
     """What a complaint adds to its lead: receipt, channel, complainant and the reply."""
 
     class Channel(models.TextChoices):

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from agencies.querysets import RestrictedQuerySet
+from core.choices import ChoiceLabels
 from core.models import AgencyYearSequence, StoredFile, content_addressed_path
 
 
@@ -23,7 +24,7 @@ class DeclarationQuerySet(RestrictedQuerySet):
     agency_lookup = "agency"
 
 
-class Declaration(models.Model):
+class Declaration(ChoiceLabels, models.Model):
     """One declaration as received: who declared, when, and the persons it names."""
 
     # The campaign bounds the declaration date (``campaigns.services`` reads this name).

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from agencies.querysets import RestrictedQuerySet
+from core.choices import ChoiceLabels
 
 
 class JobQuerySet(RestrictedQuerySet):
@@ -18,7 +19,7 @@ class JobQuerySet(RestrictedQuerySet):
         return Q(owner=user)
 
 
-class Job(models.Model):
+class Job(ChoiceLabels, models.Model):
     """One run of a long operation (an import, a comparison, an export) on a Celery worker.
 
     The row, not Celery's result backend, is the truth: pages and the API read it through the

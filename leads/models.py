@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.counts import AgencyCount
 from agencies.querysets import RestrictedQuerySet
+from core.choices import ChoiceLabels
 from core.models import AgencyYearSequence, StoredFile, content_addressed_path
 
 
@@ -23,7 +24,7 @@ class LeadQuerySet(RestrictedQuerySet):
     agency_lookup = "agency"
 
 
-class Lead(models.Model):
+class Lead(ChoiceLabels, models.Model):
     """One lead: its source, whom it is about, who holds it now, and how it ended."""
 
     CAMPAIGN_DAY = "received_on"
@@ -233,7 +234,7 @@ class LeadPerson(models.Model):
         return f"{self.lead} · {self.name}"
 
 
-class LeadUnit(models.Model):
+class LeadUnit(ChoiceLabels, models.Model):
     """A unit a lead is about: the unit using rented certificates, an HR agency, or another."""
 
     class Role(models.TextChoices):
@@ -295,7 +296,7 @@ class LeadAttachment(StoredFile):
         verbose_name_plural = _("线索附件")
 
 
-class LeadDeadline(models.Model):
+class LeadDeadline(ChoiceLabels, models.Model):
     """How many working days an agency has to verify and close a lead of a source."""
 
     source = models.CharField(

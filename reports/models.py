@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies import permissions
 from agencies.models import Department, Region
 from agencies.querysets import CHANGE, READ_ROLES, RestrictedQuerySet
+from core.choices import ChoiceLabels
 from core.models import StoredFile, content_addressed_path
 from core.months import month_label
 from reports.deadlines import DEFAULT_REMINDER_WORKING_DAYS, MAX_WORKING_DAY
@@ -36,7 +37,7 @@ class ReportQuerySet(RestrictedQuerySet):
         return None
 
 
-class Report(models.Model):
+class Report(ChoiceLabels, models.Model):
     """One agency's report of a kind for a period of its campaign: the monthly 附件1 for a month,
     a phase summary (工作总结) for a phase. Every preparation freezes a ``ReportRevision``.
     What a kind contains and how it is written out: ``reports.kinds``."""
@@ -147,7 +148,7 @@ class Report(models.Model):
         return self.status in (self.Status.SUBMITTED, self.Status.APPROVED)
 
 
-class ReportRevision(models.Model):
+class ReportRevision(ChoiceLabels, models.Model):
     """A frozen revision of a report: its rows never change after it is written.
 
     The agency's own people sign it: 填表人 (who prepared it) and 负责人 (the agency's reviewer who
@@ -221,7 +222,7 @@ class ReportRevision(models.Model):
         return self.submitted_at is not None
 
 
-class ReportRow(models.Model):
+class ReportRow(ChoiceLabels, models.Model):
     """One frozen row of 附件1 in a revision, with where it came from (for 备注 and statistics)."""
 
     class Kind(models.TextChoices):
@@ -387,7 +388,7 @@ class ConsolidationQuerySet(RestrictedQuerySet):
         return None
 
 
-class Consolidation(models.Model):
+class Consolidation(ChoiceLabels, models.Model):
     """住建厅's province-wide report of a period: the five departments' approved provincial
     reports of one kind (the month's 附件1, or a phase's summaries), reported to the ministry."""
 
@@ -487,7 +488,7 @@ class Consolidation(models.Model):
         return self.status == self.Status.REPORTED
 
 
-class ReportDeadline(models.Model):
+class ReportDeadline(ChoiceLabels, models.Model):
     """When each stage of the chain is due, as data (later campaigns change it without code).
 
     The filing of a month opens on the 1st of the next month (the plan); a stage is due on the

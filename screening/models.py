@@ -11,13 +11,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from agencies.querysets import RestrictedQuerySet
+from core.choices import ChoiceLabels
 
 
 class ScreeningRunQuerySet(RestrictedQuerySet):
     agency_lookup = "agency"
 
 
-class ScreeningRun(models.Model):
+class ScreeningRun(ChoiceLabels, models.Model):
     """One import of a suspect list or one roster comparison, and what it found.
 
     ``report`` holds the counts (new / known / skipped or suppressed, per rule); a dry run is

@@ -18,6 +18,7 @@ from agencies.querysets import (
     agency_ids_within,
     memberships_of,
 )
+from core.choices import ChoiceLabels
 from core.models import AgencyYearSequence
 
 
@@ -99,7 +100,7 @@ class CaseQuerySet(RestrictedQuerySet):
         return totals
 
 
-class Case(models.Model):
+class Case(ChoiceLabels, models.Model):
     """An investigated matter owned by one agency; its decision places it in a month's 附件1."""
 
     class Source(models.TextChoices):
@@ -309,7 +310,7 @@ class CaseParty(models.Model):
         return f"{self.case} · {self.name}"
 
 
-class CaseLink(models.Model):
+class CaseLink(ChoiceLabels, models.Model):
     """A link between two cases: a shared person or unit found on entry, or a manual join."""
 
     class Kind(models.TextChoices):

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import ChoiceLabels
+
 
 class Decision(models.Model):
     """The 处理决定 of a case; ``decided_on`` places its rows in the month's 附件1."""
@@ -59,7 +61,7 @@ class Decision(models.Model):
         return any(o.result == Outcome.Result.ESTABLISHED for o in self.outcomes.all())
 
 
-class Outcome(models.Model):
+class Outcome(ChoiceLabels, models.Model):
     """One party's result under a decision: a person, the unit that used the certificate, or the
     HR agency."""
 
@@ -153,7 +155,7 @@ class Outcome(models.Model):
         return self.party.name if self.party_id else self.unit.name
 
 
-class ExemptionProof(models.Model):
+class ExemptionProof(ChoiceLabels, models.Model):
     """A document proving an exemption (退休证 …), with its file among the case's evidence."""
 
     class Kind(models.TextChoices):
@@ -188,7 +190,7 @@ class ExemptionProof(models.Model):
         return self.get_kind_display()
 
 
-class Measure(models.Model):
+class Measure(ChoiceLabels, models.Model):
     """One measure of a party's outcome, with its dates derived by the plan's rules."""
 
     class Kind(models.TextChoices):

@@ -3,8 +3,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import ChoiceLabels
 
-class Person(models.Model):
+
+class Person(ChoiceLabels, models.Model):
     """A registered professional (专业技术人员); one row per document number across departments."""
 
     class IdType(models.TextChoices):
@@ -51,7 +53,7 @@ class Person(models.Model):
         return mask_id_number(self.id_number)
 
 
-class Unit(models.Model):
+class Unit(ChoiceLabels, models.Model):
     """A unit (单位): an enterprise, an HR agency, a state organ or an institution."""
 
     class Kind(models.TextChoices):
@@ -110,7 +112,7 @@ class Unit(models.Model):
         return uscc_organisation_code_warning(self.uscc) if self.uscc else None
 
 
-class CertificateType(models.Model):
+class CertificateType(ChoiceLabels, models.Model):
     """A 执业资格类别: category, level and specialty (DOMAIN.md §7); admins may add more."""
 
     class Category(models.TextChoices):
@@ -148,7 +150,7 @@ class CertificateType(models.Model):
         return self.title
 
 
-class Certificate(models.Model):
+class Certificate(ChoiceLabels, models.Model):
     """A person's registration certificate (注册证书) and its state."""
 
     class State(models.TextChoices):
