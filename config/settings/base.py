@@ -86,6 +86,10 @@ TEMPLATES = [
         },
     },
 ]
+# Form widgets render through Jinja2 (Django's own widget templates for it; the admin's wrappers
+# still through Django's): a select's every option is an {% include %} in the Django template
+# language (docs/decisions.md, docs/performance.md §14).
+FORM_RENDERER = "core.renderers.WidgetRenderer"
 
 # Database: DATABASE_URL. Local and test settings fall back to an embedded PostgreSQL under var/
 # (config/embedded_db.py); production refuses to start without DATABASE_URL. Base never starts
