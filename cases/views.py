@@ -67,6 +67,7 @@ def case_list(request):
     _style_filter_form(filterset.form, request.user)
     size = page_size(request, PAGE_SIZE)
     page = IdFirstPaginator(filterset.qs, size).get_page(request.GET.get("page"))
+    selectors.with_list_parties(page.object_list)
     current = request.GET.get("ordering", "")
     columns = [
         {

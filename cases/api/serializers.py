@@ -13,6 +13,7 @@ from cases.models import (
     Person,
     Unit,
 )
+from cases.selectors import ListParty, with_list_parties
 from core.choices import label
 
 
@@ -129,21 +130,28 @@ class CaseListSerializer(serializers.ModelSerializer):
             "opened_on": case.opened_on.isoformat(),
             "decided_on": self.get_decided_on(case),
             "outcome": self.get_outcome(case),
-            "persons": [_list_party(party) for party in case.parties.all()],
+            "persons": [_list_party(party) for party in _parties(case)],
             "certificate_user_unit": _unit(unit) if unit is not None else None,
             "transfer_pending": self.get_transfer_pending(case),
         }
 
 
-def _list_party(party: CaseParty) -> dict:
+def _list_party(party: ListParty) -> dict:
     """``ListPartySerializer``'s shape, by hand (see ``CaseListSerializer.to_representation``)."""
-    certificate = party.certificate
     return {
         "name": party.name,
-        "id_number": party.person.masked_id_number,
-        "certificate_number": certificate.number if certificate else None,
-        "certificate_title": certificate.certificate_type.title if certificate else None,
+        "id_number": party.masked_id_number,
+        "certificate_number": party.certificate_number,
+        "certificate_title": party.certificate_title,
     }
+
+
+def _parties(case: Case) -> list[ListParty]:
+    """The rows' parties from ``with_list_parties``; a case read otherwise gets its own."""
+    parties = getattr(case, "list_parties", None)
+    if parties is None:
+        parties = with_list_parties([case])[0].list_parties
+    return parties
 
 
 def _unit(unit: Unit) -> dict:

@@ -55,6 +55,12 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_serializer_class(self):
         return CaseListSerializer if self.action == "list" else CaseDetailSerializer
 
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None and self.action == "list":
+            selectors.with_list_parties(page)
+        return page
+
     def get_object(self):
         case = selectors.case_get(user=self.request.user, pk=self.kwargs["pk"])
         self.check_object_permissions(self.request, case)

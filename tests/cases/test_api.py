@@ -638,12 +638,12 @@ def test_list_rows_built_by_hand_equal_the_declared_serializer(agency, clerk):
     from rest_framework import serializers as drf
 
     from cases.api.serializers import CaseListSerializer
-    from cases.selectors import case_list_rows
+    from cases.selectors import case_list_rows, with_list_parties
 
     make_cases(agency("ZJ", JINJIANG), clerk, 4)
     services.case_create(actor=clerk, agency=agency("ZJ", JINJIANG), **case_payload())
     serializer = CaseListSerializer()
-    rows = list(case_list_rows(user=clerk))
+    rows = with_list_parties(list(case_list_rows(user=clerk)))
     assert len(rows) == 5
     for case in rows:
         assert serializer.to_representation(case) == drf.ModelSerializer.to_representation(
