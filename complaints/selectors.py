@@ -35,6 +35,18 @@ def complaint_list(*, user, action: str = VIEW) -> QuerySet[Complaint]:
     )
 
 
+def complaint_list_rows(*, user) -> QuerySet[Complaint]:
+    """``complaint_list`` with only what a list row shows: the lead and its agency, not the
+    lead's region, department and case (issue 14). The persons come from
+    ``leads.selectors.with_list_persons`` after paging."""
+    leads = lead_list(user=user)
+    return (
+        Complaint.objects.filter(lead__in=leads.values("pk"))
+        .select_related("lead__agency")
+        .order_by("-received_at", "-pk")
+    )
+
+
 def complaint_get(*, user, pk, action: str = VIEW) -> Complaint:
     """Return one complaint in ``user``'s scope (else 404)."""
     try:

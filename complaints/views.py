@@ -7,7 +7,6 @@ only the handling agency sees, and the reply owed. No list shows who complained.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,11 +22,9 @@ from core.paging import PAGE_SIZES, page_links, page_size
 from jobs.views import export_list
 from leads import selectors as lead_selectors
 from leads.forms import apply_lead_error
-from leads.models import LeadPerson
 from leads.views import intake_formsets, lead_panels, specialties, writable_agencies
 
 PAGE_SIZE = 50
-PERSONS = Prefetch("lead__persons", queryset=LeadPerson.objects.select_related("person"))
 
 
 def _code_key(pk) -> str:
@@ -39,15 +36,16 @@ def complaint_list(request):
     """List the complaints the user may see, with the reply owed; never who complained."""
     user = request.user
     form = ComplaintFilterForm(request.GET or None, user=user)
-    queryset = form.apply_complaint(selectors.complaint_list(user=user))
+    queryset = form.apply_complaint(selectors.complaint_list_rows(user=user))
     if form.value("q"):
         leads = lead_selectors.lead_search(
             lead_selectors.lead_list(user=user), user=user, q=form.value("q")
         )
         queryset = queryset.filter(lead__in=leads.values("pk"))
-    page = IdFirstPaginator(
-        queryset.prefetch_related(PERSONS), page_size(request, PAGE_SIZE)
-    ).get_page(request.GET.get("page"))
+    page = IdFirstPaginator(queryset, page_size(request, PAGE_SIZE)).get_page(
+        request.GET.get("page")
+    )
+    lead_selectors.with_list_persons([complaint.lead for complaint in page.object_list])
     today = timezone.localdate()
     rows = [
         {

@@ -4,13 +4,14 @@ what else the register knows about the same persons and units (within what the u
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from agencies.querysets import CHANGE, VIEW
 from audit.services import audit_history
-from cases.identifiers import canonical_text
+from cases.identifiers import canonical_text, mask_id_number
 from cases.models import Case, CaseParty
 from cases.selectors import complete_document_number, looks_like_number, strip_controls
 from core.errors import NotFoundError
@@ -22,6 +23,38 @@ def lead_list(*, user, action: str = VIEW) -> QuerySet[Lead]:
     return Lead.objects.restrict(user, action).select_related(
         "agency__region", "agency__department", "campaign", "complaint"
     )
+
+
+def lead_list_rows(*, user, action: str = VIEW) -> QuerySet[Lead]:
+    """``lead_list`` with only what a list row shows (the agency, a complaint's receipt): half
+    the model instances a row. The persons come after paging, from ``with_list_persons``."""
+    return Lead.objects.restrict(user, action).select_related("agency", "complaint")
+
+
+class ListPerson(NamedTuple):
+    """A person as a list row shows it; the template picks the full or the masked number."""
+
+    name: str
+    id_number: str | None
+    masked_id_number: str | None
+
+
+def with_list_persons(leads: list[Lead]) -> list[Lead]:
+    """Set ``lead.list_persons`` on a page of leads, in one query of plain values instead of a
+    prefetch building two model instances a person (issue 14). The leads come from the
+    restricted query; whether a number shows in full stays the row's ``full_id``."""
+    by_lead = {lead.pk: [] for lead in leads}
+    rows = (
+        LeadPerson.objects.filter(lead_id__in=by_lead)
+        .order_by("lead_id", "position", "id")
+        .values_list("lead_id", "name", "person__id_number")
+    )
+    for lead_id, name, id_number in rows:
+        masked = mask_id_number(id_number) if id_number is not None else None
+        by_lead[lead_id].append(ListPerson(name, id_number, masked))
+    for lead in leads:
+        lead.list_persons = by_lead[lead.pk]
+    return leads
 
 
 def lead_search(queryset: QuerySet[Lead], *, user, q: str) -> QuerySet[Lead]:

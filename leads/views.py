@@ -7,7 +7,6 @@ reply to the same panels; the lead's actions send the user back there.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,7 +33,7 @@ from leads.forms import (
     apply_lead_error,
     case_initial,
 )
-from leads.models import Lead, LeadPerson
+from leads.models import Lead
 
 PAGE_SIZE = 50
 
@@ -75,22 +74,20 @@ def list_rows(user, leads) -> list[dict]:
     ]
 
 
-PERSONS = Prefetch("persons", queryset=LeadPerson.objects.select_related("person"))
-
-
 @login_required
 def lead_list(request):
     """List the leads the user may see (or, under 待我处理, those waiting for them)."""
     mine = request.GET.get("tab") == "mine"
     user = request.user
-    base = selectors.leads_in_triage(user=user) if mine else selectors.lead_list(user=user)
+    base = selectors.leads_in_triage(user=user) if mine else selectors.lead_list_rows(user=user)
     form = LeadFilterForm(request.GET or None, user=user)
     queryset = form.apply(base)
     if form.value("q"):
         queryset = selectors.lead_search(queryset, user=user, q=form.value("q"))
-    page = IdFirstPaginator(
-        queryset.prefetch_related(PERSONS), page_size(request, PAGE_SIZE)
-    ).get_page(request.GET.get("page"))
+    page = IdFirstPaginator(queryset, page_size(request, PAGE_SIZE)).get_page(
+        request.GET.get("page")
+    )
+    selectors.with_list_persons(page.object_list)
     return render(
         request,
         "leads/list.html",

@@ -138,6 +138,8 @@ class ComplaintViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     lookup_url_kwarg = "id"  # the complaint's key is its lead's id: /complaints/{id}/ as leads
 
     def get_queryset(self):
+        if self.action == "list":
+            return selectors.complaint_list_rows(user=self.request.user)
         return selectors.complaint_list(user=self.request.user)
 
     def get_object(self):

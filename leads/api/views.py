@@ -80,6 +80,8 @@ class LeadViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = Lead.objects.none()  # for the schema; get_queryset restricts
 
     def get_queryset(self):
+        if self.action == "list":
+            return selectors.lead_list_rows(user=self.request.user)
         return selectors.lead_list(user=self.request.user)
 
     def get_object(self):

@@ -158,8 +158,10 @@ def test_inspector_reads_masked_numbers_and_gets_no_buttons(client, lead, member
 
 
 def test_handling_clerk_reads_full_number(client, lead, clerk):
-    """The clerk handling the lead reads the full document number."""
+    """The clerk handling the lead reads the full document number, on the page and the list."""
     body = as_user(client, clerk).get(lead.get_absolute_url()).content.decode()
+    assert person(1)["id_number"] in body
+    body = client.get(reverse("leads:list")).content.decode()
     assert person(1)["id_number"] in body
 
 
