@@ -48,11 +48,11 @@ def report_index(request):
         for a in permissions.agencies_where(request.user, permissions.WRITE_ROLES)
         if a.department.kind == REPORTING
     ]
-    own_reports = {
+    own_reports = {  # the user's own agencies' reports (none to read for an inspector)
         r.agency_id: r
         for r in selectors.report_list(
             user=request.user, month=month, kind=Report.Kind.ANNEX1, campaign=nav.campaign
-        )
+        ).filter(agency__in=own_agencies)
     }
     own = [(a, own_reports.get(a.pk)) for a in own_agencies]
     reviewed = []
