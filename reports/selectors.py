@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Min, OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
@@ -105,14 +106,14 @@ class ChildStatus:
             return "未报"
         return self.report.get_status_display()
 
-    @property
+    @cached_property  # asked twice a row of a 205-row status table
     def late_days(self) -> int:
         """Return how many days after the due date the report was first sent up (0: on time)."""
         first = getattr(self.report, "first_submitted_at", None)
         filed_on = timezone.localtime(first).date() if first else None
         return deadlines.days_late(self.due, filed_on)
 
-    @property
+    @cached_property
     def is_late(self) -> bool:
         """Return True past the due date until the report is signed off and sent up."""
         filed = self.report is not None and self.report.is_filed
