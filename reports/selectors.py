@@ -241,8 +241,7 @@ def inspected_status(*, user, agency: Agency, month: datetime.date, campaign=Non
     agencies = list(
         Agency.objects.restrict(user, "view")
         .filter(path__startswith=agency.path, is_active=True, department__kind=REPORTING)
-        .select_related("department", "region")
-        .order_by("path")
+        .order_by("path")  # a row shows the agency's name only: no department or region joined
     )
     campaign = campaign or campaign_reporting(month)
     return _statuses(user=user, agencies=agencies, month=month, campaign=campaign)
