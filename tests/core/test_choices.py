@@ -2,27 +2,23 @@
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.db import models
 from django.utils import translation
 
 from core.choices import ChoiceLabels
 
-FIRST_PARTY = {
-    "agencies",
-    "campaigns",
-    "cases",
-    "complaints",
-    "declarations",
-    "jobs",
-    "leads",
-    "reports",
-    "screening",
-}
+
+def _first_party(model) -> bool:
+    """A model of this repository's apps (not Django's or a library's)."""
+    return model._meta.app_config.path.startswith(str(settings.BASE_DIR)) and ".venv" not in (
+        model._meta.app_config.path
+    )
 
 
 def _models_with_choices():
     for model in apps.get_models():
-        if model._meta.app_label not in FIRST_PARTY:
+        if not _first_party(model):
             continue
         fields = [f for f in model._meta.concrete_fields if f.choices]
         if fields:
