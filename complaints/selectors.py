@@ -15,7 +15,7 @@ from complaints.models import Complaint
 from complaints.services import query_digest
 from core.errors import NotFoundError
 from leads.models import Lead
-from leads.selectors import lead_list
+from leads.selectors import lead_list_rows
 
 PUBLIC_STATES = {
     Lead.State.TRIAGE: _("已受理，正在分办"),
@@ -25,25 +25,23 @@ PUBLIC_STATES = {
 }
 
 
-def complaint_list(*, user, action: str = VIEW) -> QuerySet[Complaint]:
-    """Return the complaints ``user`` may see (those of the leads they may see), newest first."""
-    leads = lead_list(user=user, action=action)
-    return (
-        Complaint.objects.filter(lead__in=leads.values("pk"))
-        .select_related("lead__agency__region", "lead__agency__department", "lead__case")
-        .order_by("-received_at", "-pk")
-    )
-
-
-def complaint_list_rows(*, user) -> QuerySet[Complaint]:
-    """``complaint_list`` with only what a list row shows: the lead and its agency, not the
-    lead's region, department and case (issue 14). The persons come from
+def complaint_list_rows(*, user, action: str = VIEW) -> QuerySet[Complaint]:
+    """Return the complaints ``user`` may see (those of the leads they may see), newest first,
+    with what a list row shows: the lead and its agency (issue 14). The persons come from
     ``leads.selectors.with_list_persons`` after paging."""
-    leads = lead_list(user=user)
+    leads = lead_list_rows(user=user, action=action)
     return (
         Complaint.objects.filter(lead__in=leads.values("pk"))
         .select_related("lead__agency")
         .order_by("-received_at", "-pk")
+    )
+
+
+def complaint_list(*, user, action: str = VIEW) -> QuerySet[Complaint]:
+    """``complaint_list_rows`` with what one complaint's page shows too: the lead's region,
+    department and case."""
+    return complaint_list_rows(user=user, action=action).select_related(
+        "lead__agency__region", "lead__agency__department", "lead__case"
     )
 
 

@@ -18,17 +18,19 @@ from core.errors import NotFoundError
 from leads.models import Lead, LeadAttachment, LeadPerson, LeadUnit
 
 
-def lead_list(*, user, action: str = VIEW) -> QuerySet[Lead]:
-    """Return the leads ``user`` may see (or change), newest first."""
-    return Lead.objects.restrict(user, action).select_related(
-        "agency__region", "agency__department", "campaign", "complaint"
-    )
-
-
 def lead_list_rows(*, user, action: str = VIEW) -> QuerySet[Lead]:
-    """``lead_list`` with only what a list row shows (the agency, a complaint's receipt): half
-    the model instances a row. The persons come after paging, from ``with_list_persons``."""
+    """Return the leads ``user`` may see (or change), newest first, with what a list row shows:
+    the agency and a complaint's receipt (issue 14). The persons come after paging, from
+    ``with_list_persons``."""
     return Lead.objects.restrict(user, action).select_related("agency", "complaint")
+
+
+def lead_list(*, user, action: str = VIEW) -> QuerySet[Lead]:
+    """``lead_list_rows`` with what one lead's page shows too: the agency's region and
+    department, the campaign."""
+    return lead_list_rows(user=user, action=action).select_related(
+        "agency__region", "agency__department", "campaign"
+    )
 
 
 class ListPerson(NamedTuple):
